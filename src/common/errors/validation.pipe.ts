@@ -1,0 +1,60 @@
+import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { DomainError, type FieldErrors } from './domain-error';
+
+const UNKNOWN_FIELD = 'Unknown field.';
+
+/** Flattens class-validator errors to `{ "a.b": ["..."] }`; a forbidden extra field reads "Unknown field.". */
+export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErrors {
+  const out: FieldErrors = {};
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const constraints = error.constraints ?? {};
+    const messages = Object.entries(constraints).map(([key, message]) =>
+      key === 'whitelistValidation' ? UNKNOWN_FIELD : message,
+    );
+    if (messages.length > 0) out[path] = messages;
+    if (error.children?.length) Object.assign(out, toFieldErrors(error.children, path));
+  }
+  return out;
+}
+
+const exceptionFactory = (errors: ValidationError[]) => DomainError.validation(toFieldErrors(errors));
+
+/**
+ * Bodies reject unknown fields (mass-assignment guard, contract §1); query strings only drop them,
+ * so cache-busting parameters do not break clients.
+ */
+@Injectable()
+export class AppValidationPipe extends ValidationPipe {
+  private readonly lenient = new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: false,
+    transform: true,
+    exceptionFactory,
+  });
+
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      exceptionFactory,
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query') return this.lenient.transform(value, metadata);
+    if (metadata.type === 'body' && this.toValidate(metadata)) {
+      // A missing body validates as an empty object, so required fields are named.
+      const body = value ?? {};
+      if (!isPlainBody(body)) throw DomainError.validation({ body: ['Body must be a JSON object.'] });
+      return super.transform(body, metadata);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+function isPlainBody(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,73 @@
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { APP_LOGGER } from '../logging/logger';
+import { setupOpenApi } from '../../openapi/openapi';
+import { parseJsonBody } from './json-body.parser';
+import { requestIdFor } from './request-id';
+
+export const API_PREFIX = 'api/v1';
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Nest's own body parsers are off: ours (below) enforce depth and error shapes. */
+export const NEST_APP_OPTIONS = { bodyParser: false } as const;
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: requestIdFor,
+    // Fastify closes idle keep-alive sockets on close(); in-flight requests finish.
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+}
+
+/**
+ * Everything that lives on the HTTP layer rather than in Nest's pipeline, shared by main.ts and
+ * the e2e tests so both run the same stack. Global pipe, filter, guards and interceptors are
+ * APP_* providers in AppModule; Nest routes Fastify's own errors (body limit, content type)
+ * into that same filter.
+ */
+export function configureApp(app: NestFastifyApplication): void {
+  const logger = app.get<Logger>(APP_LOGGER);
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.removeAllContentTypeParsers();
+  const jsonParser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseJsonBody(body.toString()));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  };
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
+  fastify.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'string' }, jsonParser);
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-ID', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    logger.info(
+      {
+        request_id: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? null,
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+        token_id: tokenIdOf(request),
+      },
+      'request',
+    );
+    done();
+  });
+
+  app.setGlobalPrefix(API_PREFIX);
+  setupOpenApi(app);
+}
+
+function tokenIdOf(request: FastifyRequest): number | null {
+  const auth = (request as FastifyRequest & { auth?: { tokenId?: number } }).auth;
+  return auth?.tokenId ?? null;
+}

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvSchema } from './env.schema';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string; timeoutMs: number }
+  | { kind: 'postgres'; url: string; timeoutMs: number };
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  appVersion: string;
+  timezone: string;
+  logLevel: string;
+  shutdownGraceMs: number;
+  database: DatabaseConfig;
+  redis: { url: string | null; timeoutMs: number };
+  rateLimit: { perMinute: number; perHour: number; authFailuresPerMinute: number };
+  idempotencyTtlHours: number;
+  bootstrapAdminToken: string | null;
+}
+
+export class ConfigError extends Error {}
+
+export const DEFAULT_SQLITE_PATH = './data/timetracker.sqlite';
+
+type Env = Record<string, string | undefined>;
+
+/** Validates the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env = readProcessEnv()): AppConfig {
+  const plain = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const schema = plainToInstance(EnvSchema, plain);
+  const errors = validateSync(schema, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid environment variables:\n${lines.join('\n')}`);
+  }
+  if (!isValidTimeZone(schema.APP_TIMEZONE)) {
+    throw new ConfigError(`Invalid environment variables:\n  APP_TIMEZONE: unknown time zone "${schema.APP_TIMEZONE}"`);
+  }
+  return {
+    port: schema.PORT,
+    host: schema.HOST,
+    appVersion: readAppVersion(),
+    timezone: schema.APP_TIMEZONE,
+    logLevel: schema.LOG_LEVEL,
+    shutdownGraceMs: schema.SHUTDOWN_GRACE_MS,
+    database: parseDatabaseUrl(schema.DATABASE_URL, schema.DB_TIMEOUT_MS),
+    redis: { url: schema.REDIS_URL ?? null, timeoutMs: schema.REDIS_TIMEOUT_MS },
+    rateLimit: {
+      perMinute: schema.API_TOKEN_RATE_LIMIT_PER_MINUTE,
+      perHour: schema.API_TOKEN_RATE_LIMIT_PER_HOUR,
+      authFailuresPerMinute: schema.AUTH_FAILURE_LIMIT_PER_MINUTE,
+    },
+    idempotencyTtlHours: schema.IDEMPOTENCY_TTL_HOURS,
+    bootstrapAdminToken: schema.BOOTSTRAP_ADMIN_TOKEN ?? null,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, timeoutMs: number): DatabaseConfig {
+  if (!url) return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH, timeoutMs };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: url.slice('sqlite:'.length), timeoutMs };
+  return { kind: 'postgres', url, timeoutMs };
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readAppVersion(): string {
+  // package.json sits two levels above both src/config and dist/src/config's parent.
+  for (const candidate of [resolve(__dirname, '../../package.json'), resolve(__dirname, '../../../package.json')]) {
+    if (existsSync(candidate)) {
+      return (require(candidate) as { version: string }).version;
+    }
+  }
+  return '0.0.0';
+}
+
+let dotenvLoaded = false;
+let overrides: Env = {};
+
+/** The only reader of process.env. A `.env` file in the working directory is read once, never overriding. */
+export function readProcessEnv(): Env {
+  if (!dotenvLoaded) {
+    dotenvLoaded = true;
+    if (existsSync('.env')) process.loadEnvFile('.env');
+  }
+  return { ...process.env, ...overrides };
+}
+
+/** Lets the CLI pin variables (e.g. an in-memory database for `openapi`) before modules are loaded. */
+export function overrideEnv(values: Env): void {
+  overrides = { ...overrides, ...values };
+}
+
+/** The database kind, needed while entity decorators are evaluated (before the config is built). */
+export function databaseKindFromEnv(): DatabaseConfig['kind'] {
+  const url = readProcessEnv().DATABASE_URL ?? '';
+  return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+}

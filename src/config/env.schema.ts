@@ -1,0 +1,102 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const descriptions = new Map<string, string>();
+
+/** Records the one-line description of an env variable; README and `.env.example` are checked against it. */
+function Describe(text: string): PropertyDecorator {
+  return (_target, key) => {
+    descriptions.set(String(key), text);
+  };
+}
+
+export function describeEnv(): ReadonlyMap<string, string> {
+  return descriptions;
+}
+
+const toInt = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value,
+  );
+
+/**
+ * Every environment variable the service reads. Defaults are those of the contract (§2-§9).
+ * Property order is the order of `.env.example` and of the README table.
+ */
+export class EnvSchema {
+  @Describe('HTTP port to listen on.')
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8080;
+
+  @Describe('Interface to bind.')
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Describe('Database: unset for ./data/timetracker.sqlite, sqlite:<path> (sqlite::memory:), or postgres://user:pass@host:5432/db.')
+  @IsOptional()
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { message: 'must be sqlite:<path> or postgres://...' })
+  DATABASE_URL?: string;
+
+  @Describe('Milliseconds a database call may take before the request fails with 503 service_unavailable.')
+  @toInt()
+  @IsInt()
+  @Min(100)
+  DB_TIMEOUT_MS = 5000;
+
+  @Describe('Optional Redis (redis://host:6379/0): shared rate limits and cache invalidation across processes.')
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Describe('Milliseconds a Redis call may take before the process falls back to local state.')
+  @toInt()
+  @IsInt()
+  @Min(10)
+  REDIS_TIMEOUT_MS = 200;
+
+  @Describe('IANA time zone used to read naive timestamps in input.')
+  @IsString()
+  APP_TIMEZONE = 'UTC';
+
+  @Describe('Log level: fatal, error, warn, info, debug, trace or silent.')
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Describe('Milliseconds SIGTERM waits for in-flight requests before exiting.')
+  @toInt()
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 10000;
+
+  @Describe('Requests per API token in any sliding 60 s window.')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  API_TOKEN_RATE_LIMIT_PER_MINUTE = 100;
+
+  @Describe('Requests per API token in any sliding 3600 s window.')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  API_TOKEN_RATE_LIMIT_PER_HOUR = 1000;
+
+  @Describe('Failed authentications per client IP per minute before further failures get 429.')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT_PER_MINUTE = 30;
+
+  @Describe('Hours an Idempotency-Key and its stored response are kept.')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  @Describe('Optional tt_ token: on first start with no users, creates user "admin" owning it with admin:all.')
+  @IsOptional()
+  @Matches(/^tt_[A-Za-z0-9_-]{32}$/, { message: 'must be tt_ followed by 32 characters of [A-Za-z0-9_-]' })
+  BOOTSTRAP_ADMIN_TOKEN?: string;
+}

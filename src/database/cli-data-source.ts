@@ -1,0 +1,14 @@
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../config/app-config';
+import { buildDataSourceOptions } from './data-source-options';
+
+/** A DataSource for one CLI command, always destroyed afterwards. */
+export async function withDataSource<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = new DataSource(buildDataSourceOptions(loadConfig()));
+  await ds.initialize();
+  try {
+    return await work(ds);
+  } finally {
+    await ds.destroy();
+  }
+}

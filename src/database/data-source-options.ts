@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** The one place TypeORM options are built: used by the app, the CLI and the tests. */
+export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: false,
+  } as const;
+  const db = config.database;
+  if (db.kind === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: db.url,
+      extra: {
+        max: 10,
+        // Bounded waits: connecting, waiting for a pooled client and each query.
+        connectionTimeoutMillis: db.timeoutMs,
+        query_timeout: db.timeoutMs,
+        statement_timeout: db.timeoutMs,
+        idleTimeoutMillis: 30_000,
+      },
+    };
+  }
+  if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: db.path,
+    timeout: db.timeoutMs,
+    prepareDatabase: (sqlite: { pragma(sql: string): unknown }) => {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma(`busy_timeout = ${db.timeoutMs}`);
+      sqlite.pragma('synchronous = NORMAL');
+    },
+  };
+}

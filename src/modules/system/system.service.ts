@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { RedisService } from '../../common/redis/redis.service';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { toIsoUtc } from '../../common/time/iso';
+import type { ApiInfoResponseDto } from './dto/api-info-response.dto';
+import type { HealthResponseDto } from './dto/health-response.dto';
+
+@Injectable()
+export class SystemService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly redis: RedisService,
+  ) {}
+
+  getApiInfo(): ApiInfoResponseDto {
+    const base = '/api/v1';
+    return {
+      api_version: 'v1',
+      app_version: this.config.appVersion,
+      documentation_url: '/api/docs',
+      endpoints: {
+        projects: `${base}/projects`,
+        time_entries: `${base}/time-entries`,
+        tasks: `${base}/tasks`,
+        clients: `${base}/clients`,
+        timer: `${base}/timer`,
+        reports: `${base}/reports`,
+        search: `${base}/search`,
+        users: `${base}/users`,
+        health: `${base}/health`,
+      },
+    };
+  }
+
+  /** 200 when every configured dependency answers; else 503 with the envelope plus the same fields. */
+  async getHealth(): Promise<HealthResponseDto> {
+    const [database, redis] = await Promise.all([this.checkDatabase(), this.checkRedis()]);
+    const healthy = database === 'ok' && redis !== 'error';
+    const body: HealthResponseDto = {
+      status: healthy ? 'healthy' : 'unhealthy',
+      database,
+      redis,
+      timestamp: toIsoUtc(new Date()),
+    };
+    if (healthy) return body;
+    throw new DomainError(ErrorCode.ServiceUnavailable, 'A required dependency is not answering.', {
+      extra: { ...body },
+      headers: { 'Retry-After': '5' },
+    });
+  }
+
+  private async checkDatabase(): Promise<'ok' | 'error'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'error'>((resolve) => {
+      timer = setTimeout(() => resolve('error'), this.config.database.timeoutMs);
+    });
+    const probe = this.dataSource.query('SELECT 1').then(
+      () => 'ok' as const,
+      () => 'error' as const,
+    );
+    try {
+      return await Promise.race([probe, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async checkRedis(): Promise<'ok' | 'error' | 'disabled'> {
+    if (!this.redis.enabled) return 'disabled';
+    return (await this.redis.ping()) ? 'ok' : 'error';
+  }
+}
