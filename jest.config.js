@@ -15,7 +15,8 @@ function esmPackages(root = join(__dirname, 'node_modules')) {
   for (const entry of readdirSync(root)) {
     if (entry.startsWith('.')) continue;
     if (entry.startsWith('@')) {
-      for (const sub of readdirSync(join(root, entry))) if (isEsm(join(root, entry, sub))) names.push(`${entry}/${sub}`);
+      for (const sub of readdirSync(join(root, entry)))
+        if (isEsm(join(root, entry, sub))) names.push(`${entry}/${sub}`);
     } else if (isEsm(join(root, entry))) names.push(entry);
   }
   return names.map((n) => n.replace(/[.+]/g, '\\$&'));

@@ -33,6 +33,8 @@ const commands: Record<string, Command> = {
       process.stdout.write(`Migrations match the entities on ${ds.options.type}.\n`);
     });
   },
+  'users:create': async (args) => (await import('./cli-identity')).createUserCommand(args),
+  'tokens:create': async (args) => (await import('./cli-identity')).createTokenCommand(args),
   openapi: async (args) => {
     overrideEnv({ DATABASE_URL: 'sqlite::memory:', REDIS_URL: '', BOOTSTRAP_ADMIN_TOKEN: '', LOG_LEVEL: 'silent' });
     const { renderOpenApi } = await import('./openapi/render-openapi');

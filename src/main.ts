@@ -9,8 +9,9 @@ import { APP_CONFIG, type AppConfig, ConfigError, loadConfig } from './config/ap
 
 async function bootstrap(): Promise<void> {
   // Fail before anything starts when the environment is wrong, naming each bad variable.
+  let bootConfig: AppConfig;
   try {
-    loadConfig();
+    bootConfig = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -19,7 +20,7 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(bootConfig), {
     ...NEST_APP_OPTIONS,
     bufferLogs: true,
   });

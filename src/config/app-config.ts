@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -7,12 +7,13 @@ import { EnvSchema } from './env.schema';
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export type DatabaseConfig =
-  | { kind: 'sqlite'; path: string; timeoutMs: number }
-  | { kind: 'postgres'; url: string; timeoutMs: number };
+  { kind: 'sqlite'; path: string; timeoutMs: number } | { kind: 'postgres'; url: string; timeoutMs: number };
 
 export interface AppConfig {
   port: number;
   host: string;
+  /** Fastify's trustProxy: false, true, or the proxies' addresses. */
+  trustProxy: boolean | string[];
   appVersion: string;
   timezone: string;
   logLevel: string;
@@ -45,6 +46,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
   return {
     port: schema.PORT,
     host: schema.HOST,
+    trustProxy: parseTrustProxy(schema.TRUST_PROXY),
     appVersion: readAppVersion(),
     timezone: schema.APP_TIMEZONE,
     logLevel: schema.LOG_LEVEL,
@@ -67,6 +69,16 @@ function parseDatabaseUrl(url: string | undefined, timeoutMs: number): DatabaseC
   return { kind: 'postgres', url, timeoutMs };
 }
 
+function parseTrustProxy(value: string): boolean | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0' || v === '') return false;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -80,7 +92,7 @@ function readAppVersion(): string {
   // package.json sits two levels above both src/config and dist/src/config's parent.
   for (const candidate of [resolve(__dirname, '../../package.json'), resolve(__dirname, '../../../package.json')]) {
     if (existsSync(candidate)) {
-      return (require(candidate) as { version: string }).version;
+      return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
     }
   }
   return '0.0.0';

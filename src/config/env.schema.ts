@@ -35,7 +35,15 @@ export class EnvSchema {
   @IsString()
   HOST = '0.0.0.0';
 
-  @Describe('Database: unset for ./data/timetracker.sqlite, sqlite:<path> (sqlite::memory:), or postgres://user:pass@host:5432/db.')
+  @Describe(
+    'Trust X-Forwarded-For from a reverse proxy for the client IP: false, true, or a comma list of proxy IPs/CIDRs.',
+  )
+  @IsString()
+  TRUST_PROXY = 'false';
+
+  @Describe(
+    'Database: unset for ./data/timetracker.sqlite, sqlite:<path> (sqlite::memory:), or postgres://user:pass@host:5432/db.',
+  )
   @IsOptional()
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { message: 'must be sqlite:<path> or postgres://...' })
   DATABASE_URL?: string;

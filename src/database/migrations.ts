@@ -1,4 +1,5 @@
 import { CreateSettings1764400000000 } from '../../migrations/1764400000000-create-settings';
+import { CreateUsersAndApiTokens1764400000001 } from '../../migrations/1764400000001-create-users-and-api-tokens';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
-export const MIGRATIONS = [CreateSettings1764400000000];
+export const MIGRATIONS = [CreateSettings1764400000000, CreateUsersAndApiTokens1764400000001];

@@ -7,7 +7,7 @@ import { buildOpenApiDocument } from './openapi';
 
 /** The OpenAPI document as committed in `openapi/openapi.json` (stable key order, trailing newline). */
 export async function renderOpenApi(): Promise<string> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter({ trustProxy: false }), {
     ...NEST_APP_OPTIONS,
     logger: false,
   });

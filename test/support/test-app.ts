@@ -77,7 +77,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .overrideProvider(APP_LOGGER)
     .useValue(createLogger(config.logLevel, sink))
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
     ...NEST_APP_OPTIONS,
     logger: false,
   });

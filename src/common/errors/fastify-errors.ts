@@ -7,6 +7,7 @@ import { ErrorCode } from './error-code';
  */
 export function fromFastifyError(error: unknown): DomainError | null {
   const code = (error as { code?: string } | undefined)?.code;
+  if (code === undefined) return null;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new DomainError(ErrorCode.PayloadTooLarge, 'The request body exceeds the 1 MiB limit.');

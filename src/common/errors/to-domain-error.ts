@@ -20,7 +20,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (code === '57014' || code === '57P01' || code === '57P03' || code === '08006' || code === '08001') return true;
-  const text = `${error.message} ${String(code ?? '')}`;
+  const text = `${error.message} ${typeof code === 'string' ? code : ''}`;
   return UNAVAILABLE_PATTERNS.some((pattern) => pattern.test(text));
 }
 

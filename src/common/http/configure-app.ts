@@ -1,6 +1,7 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
 import { setupOpenApi } from '../../openapi/openapi';
 import { parseJsonBody } from './json-body.parser';
@@ -12,8 +13,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Nest's own body parsers are off: ours (below) enforce depth and error shapes. */
 export const NEST_APP_OPTIONS = { bodyParser: false } as const;
 
-export function createFastifyAdapter(): FastifyAdapter {
+export function createFastifyAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
+    trustProxy: config.trustProxy,
     logger: false,
     bodyLimit: MAX_BODY_BYTES,
     genReqId: requestIdFor,

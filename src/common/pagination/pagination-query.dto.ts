@@ -19,7 +19,12 @@ export class PaginationQueryDto {
   @Min(1)
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE, description: 'Values above 100 are clamped to 100.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_PER_PAGE,
+    default: DEFAULT_PER_PAGE,
+    description: 'Values above 100 are clamped to 100.',
+  })
   @ToInteger()
   @IsInt()
   @Min(1)

@@ -1,4 +1,5 @@
 import { createTestApp, type TestApp } from '../../support/test-app';
+import { TEST_REDIS_URL } from '../../support/test-databases';
 
 describe('system endpoints', () => {
   let t: TestApp;
@@ -27,5 +28,25 @@ describe('system endpoints', () => {
       endpoints: { projects: '/api/v1/projects', time_entries: '/api/v1/time-entries' },
     });
     expect(res.body.app_version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+const withRedis = TEST_REDIS_URL ? describe : describe.skip;
+
+withRedis('system endpoints with Redis configured', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ redis: true });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('should report redis ok when it answers', async () => {
+    const res = await t.get('/api/v1/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'healthy', database: 'ok', redis: 'ok' });
   });
 });

@@ -1,0 +1,59 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../errors/domain-error';
+import { ErrorCode } from '../errors/error-code';
+import { TokenAuthenticator } from '../../modules/api-tokens/token-authenticator.service';
+import { AuthFailureLimiter } from './auth-failure-limiter';
+import { AUTH_OPTIONS, type AuthOptions } from './authenticated.decorator';
+import { IS_PUBLIC } from './public.decorator';
+import { missingScope } from './scopes';
+
+/**
+ * The one global guard, deny by default: a route is reachable only if it says `@Public()` or
+ * `@Authenticated({ scopes })`. Order: authenticate (401) -> scope (403) -> role (403).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: TokenAuthenticator,
+    private readonly failures: AuthFailureLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const options = this.reflector.getAllAndOverride<AuthOptions | undefined>(AUTH_OPTIONS, targets);
+    if (!options) throw new DomainError(ErrorCode.Forbidden, 'This route declares no access policy.');
+
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    try {
+      request.auth = await this.authenticator.authenticate(request.headers, request.ip);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.Unauthorized) {
+        if (await this.failures.recordFailure(request.ip)) {
+          throw new DomainError(ErrorCode.RateLimited, 'Too many failed authentication attempts from this address.', {
+            headers: { 'Retry-After': '60' },
+          });
+        }
+      }
+      throw error;
+    }
+
+    const auth = request.auth;
+    const missing = missingScope(auth.scopes, options.scopes);
+    if (missing) {
+      throw new DomainError(ErrorCode.Forbidden, `This endpoint requires the '${missing}' scope`, {
+        title: 'Insufficient permissions',
+        extra: { required_scope: missing, available_scopes: [...auth.scopes] },
+      });
+    }
+    if (options.adminRole && !auth.isAdmin) {
+      throw new DomainError(ErrorCode.Forbidden, 'This endpoint requires a user with the admin role.', {
+        title: 'Admin role required',
+      });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,20 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ErrorCode } from './error-code';
+
+/** The error envelope of contract §2, for OpenAPI. */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 'Validation failed' }) error: string;
+  @ApiProperty({ example: 'Validation failed' }) message: string;
+  @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode' }) error_code: ErrorCode;
+  @ApiProperty({ example: '6f1c1f8e-7d1e-4c61-9a53-0d3c2b9f7e21' }) request_id: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { name: ['name must be a string'] },
+  })
+  errors?: Record<string, string[]>;
+
+  @ApiPropertyOptional({ example: 'write:projects' }) required_scope?: string;
+  @ApiPropertyOptional({ type: [String] }) available_scopes?: string[];
+}

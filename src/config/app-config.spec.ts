@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+import { describeEnv } from './env.schema';
+
+const ROOT = join(__dirname, '../..');
+
+describe('configuration', () => {
+  it('should apply the contract defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      timezone: 'UTC',
+      logLevel: 'info',
+      shutdownGraceMs: 10000,
+      trustProxy: false,
+      database: { kind: 'sqlite', path: './data/timetracker.sqlite' },
+      redis: { url: null, timeoutMs: 200 },
+      rateLimit: { perMinute: 100, perHour: 1000, authFailuresPerMinute: 30 },
+      idempotencyTtlHours: 24,
+      bootstrapAdminToken: null,
+    });
+  });
+
+  it('should pick the database from DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toMatchObject({
+      kind: 'sqlite',
+      path: ':memory:',
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/tt' }).database).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/tt',
+    });
+  });
+
+  it('should refuse bad values, naming every bad variable', () => {
+    const attempt = () =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BOOTSTRAP_ADMIN_TOKEN: 'tt_short', LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL[\s\S]*BOOTSTRAP_ADMIN_TOKEN/);
+    expect(() => loadConfig({ APP_TIMEZONE: 'Mars/Base' })).toThrow(/APP_TIMEZONE/);
+  });
+
+  it('should describe every variable and list exactly them in .env.example and the README', () => {
+    const described = [...describeEnv().keys()];
+    expect(described.length).toBeGreaterThan(10);
+    for (const text of describeEnv().values()) expect(text.length).toBeGreaterThan(10);
+    const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+    const listed = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(listed).toEqual(described);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const name of described) expect(readme).toContain(`\`${name}\``);
+  });
+});

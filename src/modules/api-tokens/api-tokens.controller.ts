@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
+import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
+import { ApiTokensService } from './api-tokens.service';
+import { CreateApiTokenDto } from './dto/create-api-token.dto';
+import { ApiTokenEnvelopeDto, ApiTokenResponseDto, ApiTokenSecretEnvelopeDto } from './dto/api-token-response.dto';
+import { ListApiTokensQueryDto } from './dto/list-api-tokens-query.dto';
+import { UpdateApiTokenDto } from './dto/update-api-token.dto';
+
+const ADMIN = { scopes: ['admin:all' as const], adminRole: true };
+
+@ApiTags('Admin: API tokens')
+@Controller('admin/api-tokens')
+@Authenticated(ADMIN)
+export class ApiTokensController {
+  constructor(private readonly service: ApiTokensService) {}
+
+  @Get()
+  @ApiPaginatedResponse('api_tokens', ApiTokenResponseDto)
+  listApiTokens(@Query() query: ListApiTokensQueryDto) {
+    return this.service.listApiTokens(query);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'user_id names no user' })
+  createApiToken(@Body() dto: CreateApiTokenDto) {
+    return this.service.createApiToken(dto);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ApiTokenEnvelopeDto })
+  getApiToken(@Param('id', ParseIdPipe) id: number) {
+    return this.service.getApiToken(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ApiTokenEnvelopeDto })
+  updateApiToken(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateApiTokenDto) {
+    return this.service.updateApiToken(id, dto);
+  }
+
+  @Delete(':id')
+  @ApiOkResponse({ type: ApiTokenEnvelopeDto, description: 'Revoked (kept for audit, never usable again)' })
+  revokeApiToken(@Param('id', ParseIdPipe) id: number) {
+    return this.service.revokeApiToken(id);
+  }
+
+  @Post(':id/rotate')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
+  rotateApiToken(@Param('id', ParseIdPipe) id: number) {
+    return this.service.rotateApiToken(id);
+  }
+}

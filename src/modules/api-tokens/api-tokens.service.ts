@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { generateApiToken, hashApiToken, tokenPrefix } from '../../common/auth/api-token';
+import { AuthCache } from '../../common/auth/auth-cache';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { TransactionService } from '../../database/transaction.service';
+import type { UserEntity } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
+import { ApiTokenEntity } from './api-token.entity';
+import { toApiTokenResponse } from './api-token.mapper';
+import { ApiTokensRepository } from './api-tokens.repository';
+import type { CreateApiTokenDto } from './dto/create-api-token.dto';
+import type { ListApiTokensQueryDto } from './dto/list-api-tokens-query.dto';
+import type { UpdateApiTokenDto } from './dto/update-api-token.dto';
+
+const DAY_MS = 86_400_000;
+
+export interface TokenSpec {
+  name: string;
+  description?: string | null;
+  scopes: string[];
+  expiresInDays?: number | null;
+  ipAllowlist?: string[] | null;
+}
+
+@Injectable()
+export class ApiTokensService {
+  constructor(
+    private readonly tokens: ApiTokensRepository,
+    private readonly users: UsersRepository,
+    private readonly transactions: TransactionService,
+    private readonly authCache: AuthCache,
+  ) {}
+
+  async listApiTokens(query: ListApiTokensQueryDto) {
+    const window = pageWindow(query);
+    const [rows, total] = await this.tokens.list({ userId: query.user_id, isActive: query.is_active }, window);
+    return paginate('api_tokens', rows.map(toApiTokenResponse), total, window);
+  }
+
+  async getApiToken(id: number) {
+    return { api_token: toApiTokenResponse(await this.findOrFail(id)) };
+  }
+
+  async createApiToken(dto: CreateApiTokenDto) {
+    const user = await this.users.findById(dto.user_id);
+    if (!user) throw DomainError.notFound('User');
+    const { entity, token } = await this.transactions.run((manager) =>
+      this.issue(manager, user, {
+        name: dto.name,
+        description: dto.description,
+        scopes: dto.scopes,
+        expiresInDays: dto.expires_in_days,
+        ipAllowlist: dto.ip_allowlist,
+      }),
+    );
+    return { message: 'API token created; it is shown only once', api_token: toApiTokenResponse(entity), token };
+  }
+
+  async updateApiToken(id: number, dto: UpdateApiTokenDto) {
+    const entity = await this.transactions.run(async (manager) => {
+      const token = await this.findOrFail(id, manager);
+      if (dto.name !== undefined) token.name = dto.name;
+      if (dto.description !== undefined) token.description = dto.description;
+      if (dto.scopes !== undefined) token.scopes = unique(dto.scopes);
+      if (dto.ip_allowlist !== undefined) {
+        token.ipAllowlist = dto.ip_allowlist?.length ? unique(dto.ip_allowlist) : null;
+      }
+      if (dto.expires_in_days !== undefined) token.expiresAt = expiryFrom(dto.expires_in_days);
+      if (dto.is_active !== undefined) {
+        token.isActive = dto.is_active;
+        token.revokedAt = dto.is_active ? null : new Date();
+      }
+      return this.tokens.save(token, manager);
+    });
+    this.authCache.clear();
+    return { message: 'API token updated', api_token: toApiTokenResponse(entity) };
+  }
+
+  async revokeApiToken(id: number) {
+    const entity = await this.transactions.run(async (manager) => {
+      const token = await this.findOrFail(id, manager);
+      if (token.isActive) {
+        token.isActive = false;
+        token.revokedAt = new Date();
+        await this.tokens.save(token, manager);
+      }
+      return token;
+    });
+    this.authCache.clear();
+    return { message: 'API token revoked', api_token: toApiTokenResponse(entity) };
+  }
+
+  /** A new secret with the same owner, scopes and limits; the old token stops working at once. */
+  async rotateApiToken(id: number) {
+    const { entity, token } = await this.transactions.run(async (manager) => {
+      const old = await this.findOrFail(id, manager);
+      if (!old.isActive) throw new DomainError(ErrorCode.Conflict, 'A revoked token cannot be rotated.');
+      old.isActive = false;
+      old.revokedAt = new Date();
+      await this.tokens.save(old, manager);
+      const user = old.user as UserEntity;
+      return this.issue(manager, user, {
+        name: old.name,
+        description: old.description,
+        scopes: old.scopes,
+        ipAllowlist: old.ipAllowlist,
+        expiresAt: old.expiresAt,
+      });
+    });
+    this.authCache.clear();
+    return { message: 'API token rotated; the old token is revoked', api_token: toApiTokenResponse(entity), token };
+  }
+
+  /** Creates a token row for `user` and returns the plain token (for the caller to show once). */
+  async issue(
+    manager: EntityManager,
+    user: UserEntity,
+    spec: TokenSpec & { expiresAt?: Date | null },
+    plainToken = generateApiToken(),
+  ): Promise<{ entity: ApiTokenEntity; token: string }> {
+    const entity = new ApiTokenEntity();
+    entity.name = spec.name;
+    entity.description = spec.description ?? null;
+    entity.userId = user.id;
+    entity.scopes = unique(spec.scopes);
+    entity.tokenHash = hashApiToken(plainToken);
+    entity.tokenPrefix = tokenPrefix(plainToken);
+    entity.ipAllowlist = spec.ipAllowlist?.length ? unique(spec.ipAllowlist) : null;
+    entity.isActive = true;
+    entity.usageCount = 0;
+    entity.createdAt = new Date();
+    entity.expiresAt = spec.expiresAt !== undefined ? spec.expiresAt : expiryFrom(spec.expiresInDays ?? null);
+    entity.lastUsedAt = null;
+    entity.revokedAt = null;
+    const saved = await this.tokens.save(entity, manager);
+    saved.user = user;
+    return { entity: saved, token: plainToken };
+  }
+
+  private async findOrFail(id: number, manager?: EntityManager): Promise<ApiTokenEntity> {
+    const token = await this.tokens.findById(id, manager);
+    if (!token) throw DomainError.notFound('API token');
+    return token;
+  }
+}
+
+function expiryFrom(days: number | null | undefined): Date | null {
+  return days ? new Date(Date.now() + days * DAY_MS) : null;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

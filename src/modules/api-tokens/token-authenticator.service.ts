@@ -1,0 +1,56 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { hashApiToken, TOKEN_PATTERN } from '../../common/auth/api-token';
+import { AuthCache } from '../../common/auth/auth-cache';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { isIpAllowed } from '../../common/auth/ip-allowlist';
+import { extractToken } from '../../common/auth/token-extractor';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { ApiTokensRepository } from './api-tokens.repository';
+import { TokenUsageRecorder } from './token-usage.recorder';
+
+const unauthorized = (title: string, message: string) => new DomainError(ErrorCode.Unauthorized, message, { title });
+
+@Injectable()
+export class TokenAuthenticator {
+  constructor(
+    private readonly tokens: ApiTokensRepository,
+    private readonly usage: TokenUsageRecorder,
+    private readonly cache: AuthCache,
+  ) {}
+
+  /** Resolves the caller or throws 401 with the reason (contract §2). */
+  async authenticate(headers: IncomingHttpHeaders, ip: string): Promise<AuthContext> {
+    const extracted = extractToken(headers);
+    if (extracted.kind === 'missing') {
+      throw unauthorized(
+        'Authentication required',
+        "Provide an API token as 'Authorization: Bearer <token>' or 'X-API-Key'.",
+      );
+    }
+    if (extracted.kind === 'malformed' || !TOKEN_PATTERN.test(extracted.token)) {
+      throw unauthorized('Invalid token', 'The API token is malformed; expected tt_ followed by 32 characters.');
+    }
+    const tokenHash = hashApiToken(extracted.token);
+    const token = await this.cache.getOrLoad(tokenHash, () => this.tokens.findByHashWithUser(tokenHash));
+    if (!token?.user) throw unauthorized('Invalid token', 'The provided API token is invalid.');
+    if (!token.isActive) throw unauthorized('Token revoked', 'This API token has been revoked.');
+    if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) {
+      throw unauthorized('Token expired', 'This API token has expired.');
+    }
+    if (token.ipAllowlist?.length && !isIpAllowed(ip, token.ipAllowlist)) {
+      throw unauthorized('IP not allowed', 'This API token may not be used from this IP address.');
+    }
+    if (!token.user.isActive) throw unauthorized('User inactive', 'User account is inactive');
+
+    this.usage.record(token.id, token.userId);
+    return {
+      tokenId: token.id,
+      userId: token.userId,
+      username: token.user.username,
+      isAdmin: token.user.role === 'admin',
+      scopes: token.scopes,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
+import { ErrorResponseDto } from '../../common/errors/error-response.dto';
+import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
+import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserEnvelopeDto, UserResponseDto } from './dto/user-response.dto';
+import { UsersService } from './users.service';
+
+const ADMIN = { scopes: ['admin:all' as const], adminRole: true };
+
+@ApiTags('Users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly service: UsersService) {}
+
+  @Get('me')
+  @Authenticated({ scopes: ['read:users'] })
+  @ApiOkResponse({ type: UserEnvelopeDto })
+  getCurrentUser(@CurrentAuth() auth: AuthContext) {
+    return this.service.getCurrentUser(auth);
+  }
+
+  @Get()
+  @Authenticated(ADMIN)
+  @ApiPaginatedResponse('users', UserResponseDto)
+  listUsers(@Query() query: ListUsersQueryDto) {
+    return this.service.listUsers(query);
+  }
+
+  @Post()
+  @Authenticated(ADMIN)
+  @ApiCreatedResponse({ type: UserEnvelopeDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Username taken' })
+  createUser(@Body() dto: CreateUserDto) {
+    return this.service.createUser(dto);
+  }
+
+  @Get(':id')
+  @Authenticated(ADMIN)
+  @ApiOkResponse({ type: UserEnvelopeDto })
+  getUser(@Param('id', ParseIdPipe) id: number) {
+    return this.service.getUser(id);
+  }
+
+  @Patch(':id')
+  @Authenticated(ADMIN)
+  @ApiOkResponse({ type: UserEnvelopeDto })
+  updateUser(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateUserDto) {
+    return this.service.updateUser(auth, id, dto);
+  }
+}

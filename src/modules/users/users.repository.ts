@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import type { PageWindow } from '../../common/pagination/paginate';
+import { UserEntity, type UserRole } from './user.entity';
+
+export interface UserListFilter {
+  role?: UserRole;
+  isActive?: boolean;
+  q?: string;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  findById(id: number): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByUsername(username: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOneBy({ username: username.toLowerCase() });
+  }
+
+  async count(manager?: EntityManager): Promise<number> {
+    return this.repo(manager).count();
+  }
+
+  async list(filter: UserListFilter, window: PageWindow): Promise<[UserEntity[], number]> {
+    const qb = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC').skip(window.offset).take(window.limit);
+    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
+    if (filter.isActive !== undefined) qb.andWhere('u.is_active = :active', { active: filter.isActive });
+    if (filter.q) {
+      qb.andWhere("(LOWER(u.username) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(u.full_name, '')) LIKE :q ESCAPE '\\')", {
+        q: `%${escapeLike(filter.q.toLowerCase())}%`,
+      });
+    }
+    return qb.getManyAndCount();
+  }
+
+  save(user: UserEntity, manager?: EntityManager): Promise<UserEntity> {
+    return this.repo(manager).save(user);
+  }
+
+  private repo(manager?: EntityManager): Repository<UserEntity> {
+    return manager ? manager.getRepository(UserEntity) : this.users;
+  }
+}
+
+/** `%` and `_` in user input are literal. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuthCache } from '../../common/auth/auth-cache';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { isUniqueViolation } from '../../database/db-errors';
+import { TransactionService } from '../../database/transaction.service';
+import type { CreateUserDto } from './dto/create-user.dto';
+import type { ListUsersQueryDto } from './dto/list-users-query.dto';
+import type { UpdateUserDto } from './dto/update-user.dto';
+import { UserEntity } from './user.entity';
+import { toUserResponse } from './user.mapper';
+import { UsersRepository } from './users.repository';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly transactions: TransactionService,
+    private readonly authCache: AuthCache,
+  ) {}
+
+  async listUsers(query: ListUsersQueryDto) {
+    const window = pageWindow(query);
+    const [rows, total] = await this.users.list({ role: query.role, isActive: query.is_active, q: query.q }, window);
+    return paginate(
+      'users',
+      rows.map((u) => toUserResponse(u)),
+      total,
+      window,
+    );
+  }
+
+  async getUser(id: number) {
+    return { user: toUserResponse(await this.findOrFail(id)) };
+  }
+
+  async getCurrentUser(auth: AuthContext) {
+    return { user: toUserResponse(await this.findOrFail(auth.userId)) };
+  }
+
+  async createUser(dto: CreateUserDto) {
+    const user = await this.transactions.run((manager) => this.insert(manager, dto));
+    return { message: 'User created successfully', user: toUserResponse(user) };
+  }
+
+  /** Inserts a user; a taken username is 409 `conflict`. Shared with the CLI and bootstrap. */
+  async insert(manager: EntityManager, dto: CreateUserDto): Promise<UserEntity> {
+    const user = new UserEntity();
+    user.username = dto.username.toLowerCase();
+    user.email = dto.email ?? null;
+    user.fullName = dto.full_name ?? null;
+    user.role = dto.role ?? 'user';
+    user.isActive = dto.is_active ?? true;
+    user.timezone = dto.timezone ?? 'UTC';
+    user.createdAt = user.updatedAt = new Date();
+    user.lastLoginAt = null;
+    if (await this.users.findByUsername(user.username, manager)) throw usernameTaken(user.username);
+    try {
+      return await this.users.save(user, manager);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw usernameTaken(user.username);
+      throw error;
+    }
+  }
+
+  async updateUser(auth: AuthContext, id: number, dto: UpdateUserDto) {
+    if (id === auth.userId && (dto.is_active === false || dto.role === 'user')) {
+      throw DomainError.validation({
+        [dto.is_active === false ? 'is_active' : 'role']: ['You cannot deactivate or demote your own account.'],
+      });
+    }
+    const user = await this.transactions.run(async (manager) => {
+      const existing = await manager.getRepository(UserEntity).findOneBy({ id });
+      if (!existing) throw DomainError.notFound('User');
+      if (dto.email !== undefined) existing.email = dto.email;
+      if (dto.full_name !== undefined) existing.fullName = dto.full_name;
+      if (dto.role !== undefined) existing.role = dto.role;
+      if (dto.is_active !== undefined) existing.isActive = dto.is_active;
+      if (dto.timezone !== undefined) existing.timezone = dto.timezone;
+      existing.updatedAt = new Date();
+      return this.users.save(existing, manager);
+    });
+    // Role and activation decide what every token of this user may do: apply at once here.
+    this.authCache.clear();
+    return { message: 'User updated successfully', user: toUserResponse(user) };
+  }
+
+  private async findOrFail(id: number): Promise<UserEntity> {
+    const user = await this.users.findById(id);
+    if (!user) throw DomainError.notFound('User');
+    return user;
+  }
+}
+
+function usernameTaken(username: string): DomainError {
+  return new DomainError(ErrorCode.Conflict, `Username '${username}' is already taken.`, {
+    errors: { username: ['Username is already taken.'] },
+  });
+}

@@ -1,0 +1,99 @@
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+
+const ENVELOPE_KEYS = ['error', 'error_code', 'message', 'request_id'];
+
+describe('error envelope and request limits', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  const post = (body: string, contentType = 'application/json') =>
+    ctx.t.request('POST', '/api/v1/users', {
+      token: ADMIN_TOKEN,
+      rawBody: body,
+      headers: { 'content-type': contentType },
+    });
+
+  it('should answer an unknown route with 404 not_found and a request id', async () => {
+    const res = await ctx.t.get('/api/v1/no-such-thing');
+    expect(res.status).toBe(404);
+    expect(Object.keys(res.body).sort()).toEqual(ENVELOPE_KEYS);
+    expect(res.body.error_code).toBe('not_found');
+    expect(res.headers.get('x-request-id')).toBe(res.body.request_id);
+  });
+
+  it('should echo a sane X-Request-ID and replace an insane one', async () => {
+    const echoed = await ctx.t.get('/api/v1/info', { headers: { 'x-request-id': 'client-req.42' } });
+    expect(echoed.headers.get('x-request-id')).toBe('client-req.42');
+    const replaced = await ctx.t.get('/api/v1/nowhere', { headers: { 'x-request-id': 'bad id <script>' } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(replaced.body.request_id).toBe(replaced.headers.get('x-request-id'));
+  });
+
+  it('should answer malformed JSON with 400 bad_request', async () => {
+    const res = await post('{"username": "x",');
+    expect(res.status).toBe(400);
+    expect(res.body.error_code).toBe('bad_request');
+    expect(Object.keys(res.body).sort()).toEqual(ENVELOPE_KEYS);
+  });
+
+  it('should refuse a JSON array or scalar body as a validation error', async () => {
+    for (const body of ['[1,2]', '"text"', '42']) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error_code).toBe('validation_error');
+      expect(res.body.errors.body).toBeDefined();
+    }
+  });
+
+  it('should refuse a body over 1 MiB with 413', async () => {
+    const res = await post(JSON.stringify({ username: 'big', full_name: 'x'.repeat(1024 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.body.error_code).toBe('payload_too_large');
+  });
+
+  it('should refuse JSON nested deeper than 32 with 400 and accept depth 32', async () => {
+    const nest = (depth: number) => `{"username":"deep","x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+    const tooDeep = await post(nest(33));
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.error_code).toBe('bad_request');
+    expect(tooDeep.body.message).toMatch(/deeper than 32/);
+    const atLimit = await post(nest(32));
+    expect(atLimit.status).toBe(400);
+    expect(atLimit.body.error_code).toBe('validation_error');
+    expect(atLimit.body.errors.x).toEqual(['Unknown field.']);
+    const hostile = await post('['.repeat(100_000));
+    expect(hostile.status).toBe(400);
+  });
+
+  it('should answer a content type it cannot read with 415', async () => {
+    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) {
+      const res = await post('username=x', type);
+      expect(res.status).toBe(415);
+      expect(res.body.error_code).toBe('unsupported_media_type');
+    }
+  });
+
+  it('should never expose stack traces or SQL', async () => {
+    const res = await post('{"username": 12}');
+    expect(res.status).toBe(400);
+    expect(res.text).not.toMatch(/at .*\.(ts|js):\d+|SELECT|INSERT/);
+  });
+
+  it('should serve the OpenAPI document and Swagger UI', async () => {
+    const json = await ctx.t.get('/api/docs-json');
+    expect(json.status).toBe(200);
+    expect(json.body.openapi).toMatch(/^3\./);
+    expect(json.body.paths['/api/v1/users/me'].get.operationId).toBe('getCurrentUser');
+    expect(json.body.paths['/api/v1/users/me'].get['x-required-scopes']).toEqual(['read:users']);
+    const ui = await ctx.t.get('/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+  });
+});
