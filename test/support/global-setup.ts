@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 
-/** Migrates one template database per run; every e2e file copies it (fast, isolated). */
+/**
+ * Migrates one template database per run; every e2e file copies it (fast, isolated). Also
+ * compiles dist/ once, for the tests that start real server or CLI processes.
+ */
 export default async function globalSetup(): Promise<void> {
+  (await import('./server-process')).buildDist();
   process.env.TZ = 'UTC';
   const isPostgres = process.env.TEST_DB === 'postgres';
   process.env.DATABASE_URL = isPostgres ? 'postgres://placeholder/kind-only' : 'sqlite::memory:';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 
-/** Compiles the app once (incremental) so tests can start real server processes from dist/. */
+/** Compiles the app (incremental); global-setup runs it once per jest run. */
 export function buildDist(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: ROOT,

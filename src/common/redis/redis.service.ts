@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -9,7 +9,7 @@ import { APP_LOGGER } from '../logging/logger';
  * Redis is away (no offline queue), so callers can fall back to process-local state.
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnModuleInit, OnModuleDestroy {
   readonly client: Redis | null;
   private healthy = true;
 
@@ -48,6 +48,19 @@ export class RedisService implements OnModuleDestroy {
       this.markDown(error as Error);
       return fallback;
     }
+  }
+
+  /** Starts serving with Redis connected when it answers within the connect timeout; else degraded. */
+  async onModuleInit(): Promise<void> {
+    const client = this.client;
+    if (!client || client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(this.config.redis.timeoutMs, 1000));
+      client.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   async ping(): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
-import { buildDist, type ServerProcess, startServerProcess } from '../../support/server-process';
+import { type ServerProcess, startServerProcess } from '../../support/server-process';
 import { TEST_REDIS_URL } from '../../support/test-databases';
 
 jest.setTimeout(120_000);
@@ -10,7 +10,6 @@ describe('token changes across two server processes', () => {
   let other: ServerProcess;
 
   beforeAll(async () => {
-    buildDist();
     ctx = await createTestContext({ redis: true });
     other = await startServerProcess({
       DATABASE_URL: ctx.t.databaseUrl,
