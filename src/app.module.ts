@@ -5,6 +5,8 @@ import { AuthModule } from './common/auth/auth.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { AppValidationPipe } from './common/errors/validation.pipe';
 import { LoggingModule } from './common/logging/logging.module';
+import { TokenRateLimitGuard } from './common/rate-limit/token-rate-limit.guard';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -19,6 +21,7 @@ import { UsersModule } from './modules/users/users.module';
     DatabaseModule,
     RedisModule,
     AuthModule,
+    RateLimitModule,
     SystemModule,
     UsersModule,
     ApiTokensModule,
@@ -26,7 +29,9 @@ import { UsersModule } from './modules/users/users.module';
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    // Guards run in this order: authenticate and check scopes (401/403), then rate-limit (429).
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: TokenRateLimitGuard },
   ],
 })
 export class AppModule {}

@@ -16,8 +16,14 @@ describe('configuration', () => {
       shutdownGraceMs: 10000,
       trustProxy: false,
       database: { kind: 'sqlite', path: './data/timetracker.sqlite' },
-      redis: { url: null, timeoutMs: 200 },
-      rateLimit: { perMinute: 100, perHour: 1000, authFailuresPerMinute: 30 },
+      redis: { url: null, keyPrefix: 'tt:', timeoutMs: 200 },
+      rateLimit: {
+        perMinute: 100,
+        perHour: 1000,
+        minuteWindowMs: 60_000,
+        hourWindowMs: 3_600_000,
+        authFailuresPerMinute: 30,
+      },
       idempotencyTtlHours: 24,
       bootstrapAdminToken: null,
     });

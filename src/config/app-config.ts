@@ -19,8 +19,15 @@ export interface AppConfig {
   logLevel: string;
   shutdownGraceMs: number;
   database: DatabaseConfig;
-  redis: { url: string | null; timeoutMs: number };
-  rateLimit: { perMinute: number; perHour: number; authFailuresPerMinute: number };
+  redis: { url: string | null; keyPrefix: string; timeoutMs: number };
+  /** Window lengths are fixed (60 s, 3600 s); tests shrink them through the config object. */
+  rateLimit: {
+    perMinute: number;
+    perHour: number;
+    minuteWindowMs: number;
+    hourWindowMs: number;
+    authFailuresPerMinute: number;
+  };
   idempotencyTtlHours: number;
   bootstrapAdminToken: string | null;
 }
@@ -52,10 +59,12 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     logLevel: schema.LOG_LEVEL,
     shutdownGraceMs: schema.SHUTDOWN_GRACE_MS,
     database: parseDatabaseUrl(schema.DATABASE_URL, schema.DB_TIMEOUT_MS),
-    redis: { url: schema.REDIS_URL ?? null, timeoutMs: schema.REDIS_TIMEOUT_MS },
+    redis: { url: schema.REDIS_URL ?? null, keyPrefix: schema.REDIS_KEY_PREFIX, timeoutMs: schema.REDIS_TIMEOUT_MS },
     rateLimit: {
       perMinute: schema.API_TOKEN_RATE_LIMIT_PER_MINUTE,
       perHour: schema.API_TOKEN_RATE_LIMIT_PER_HOUR,
+      minuteWindowMs: 60_000,
+      hourWindowMs: 3_600_000,
       authFailuresPerMinute: schema.AUTH_FAILURE_LIMIT_PER_MINUTE,
     },
     idempotencyTtlHours: schema.IDEMPOTENCY_TTL_HOURS,

@@ -59,6 +59,10 @@ export class EnvSchema {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  @Describe('Prefix of every Redis key, so several deployments can share one Redis.')
+  @Matches(/^[A-Za-z0-9:_.{}-]{1,64}$/, { message: 'must be 1-64 of [A-Za-z0-9:_.{}-]' })
+  REDIS_KEY_PREFIX = 'tt:';
+
   @Describe('Milliseconds a Redis call may take before the process falls back to local state.')
   @toInt()
   @IsInt()

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -50,6 +51,13 @@ export interface TestAppOptions {
   redis?: boolean;
   /** Reuse an existing database instead of a fresh copy of the template. */
   databaseUrl?: string;
+  /** Adjust the validated config (e.g. shorter rate-limit windows) before the app starts. */
+  adjustConfig?: (config: AppConfig) => void;
+}
+
+/** Redis keys of one test database: apps on other databases share the test Redis without clashing. */
+export function redisPrefixFor(databaseUrl: string): string {
+  return `tt:test:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}:`;
 }
 
 /** Boots the real AppModule on its own fresh database and listens on a random loopback port. */
@@ -59,10 +67,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...process.env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: options.redis && TEST_REDIS_URL ? TEST_REDIS_URL : undefined,
+    REDIS_KEY_PREFIX: redisPrefixFor(databaseUrl),
     LOG_LEVEL: 'info',
     ...options.env,
   };
   const config = loadConfig(env);
+  options.adjustConfig?.(config);
   const rawLogs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

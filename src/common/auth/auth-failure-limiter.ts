@@ -23,7 +23,7 @@ export class AuthFailureLimiter {
     const limit = this.config.rateLimit.authFailuresPerMinute;
     const now = Date.now();
     const shared = await this.redis.call(async (client) => {
-      const key = `tt:auth-failures:${ip}`;
+      const key = this.redis.key(`auth-failures:${ip}`);
       const member = `${now}:${Math.random().toString(36).slice(2)}`;
       const result = await client
         .multi()

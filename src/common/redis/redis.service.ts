@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
 
+const PROBE_INTERVAL_MS = 1000;
+
 /**
  * The optional shared Redis. Every call is bounded by REDIS_TIMEOUT_MS and fails fast while
  * Redis is away (no offline queue), so callers can fall back to process-local state.
@@ -12,6 +14,8 @@ import { APP_LOGGER } from '../logging/logger';
 export class RedisService implements OnModuleInit, OnModuleDestroy {
   readonly client: Redis | null;
   private healthy = true;
+  /** While Redis is down, calls skip it (no timeout paid) until this time, then one probes it. */
+  private skipUntil = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,6 +37,11 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     this.client?.on('ready', () => this.markUp());
   }
 
+  /** Namespaced key (REDIS_KEY_PREFIX), so several deployments can share one Redis. */
+  key(name: string): string {
+    return `${this.config.redis.keyPrefix}${name}`;
+  }
+
   get enabled(): boolean {
     return this.client !== null;
   }
@@ -40,6 +49,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   /** Runs a Redis call; on failure (down, paused, timed out) logs once per outage and returns `fallback`. */
   async call<T>(work: (client: Redis) => Promise<T>, fallback: T): Promise<T> {
     if (!this.client) return fallback;
+    if (!this.healthy && Date.now() < this.skipUntil) return fallback;
     try {
       const result = await work(this.client);
       this.markUp();
@@ -63,8 +73,17 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /** Always asks Redis (health must not report a cached verdict). */
   async ping(): Promise<boolean> {
-    return this.call(async (client) => (await client.ping()) === 'PONG', false);
+    if (!this.client) return false;
+    try {
+      const ok = (await this.client.ping()) === 'PONG';
+      if (ok) this.markUp();
+      return ok;
+    } catch (error) {
+      this.markDown(error as Error);
+      return false;
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -77,6 +96,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   }
 
   private markDown(error: Error): void {
+    this.skipUntil = Date.now() + PROBE_INTERVAL_MS;
     if (!this.healthy) return;
     this.healthy = false;
     this.logger.warn({ reason: error.message }, 'redis unavailable; using process-local state until it returns');

@@ -1,5 +1,6 @@
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 import { type ServerProcess, startServerProcess } from '../../support/server-process';
+import { redisPrefixFor } from '../../support/test-app';
 import { TEST_REDIS_URL } from '../../support/test-databases';
 
 jest.setTimeout(120_000);
@@ -13,6 +14,7 @@ describe('token changes across two server processes', () => {
     ctx = await createTestContext({ redis: true });
     other = await startServerProcess({
       DATABASE_URL: ctx.t.databaseUrl,
+      REDIS_KEY_PREFIX: redisPrefixFor(ctx.t.databaseUrl),
       ...(TEST_REDIS_URL ? { REDIS_URL: TEST_REDIS_URL } : {}),
     });
   });

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { RedisService } from '../redis/redis.service';
+import {
+  MemorySlidingWindowStore,
+  type RateLimitDecision,
+  SLIDING_WINDOW_LUA,
+  type WindowSpec,
+} from './sliding-window';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+type SlidingWindowRedis = Redis & {
+  ttSlidingWindow(...args: Array<string | number>): Promise<number[]>;
+};
+
+/**
+ * Per-token sliding windows (minute and hour) checked and recorded together: one Lua call on
+ * Redis when configured and answering, else the in-process store with the same semantics.
+ */
+@Injectable()
+export class SlidingWindowStorage implements ThrottlerStorage {
+  private readonly memory = new MemorySlidingWindowStore();
+  readonly specs: readonly WindowSpec[];
+  private scriptDefined = false;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly redis: RedisService,
+  ) {
+    const { perMinute, perHour, minuteWindowMs, hourWindowMs } = config.rateLimit;
+    this.specs = [
+      { name: 'minute', limit: perMinute, windowMs: minuteWindowMs },
+      { name: 'hour', limit: perHour, windowMs: hourWindowMs },
+    ];
+  }
+
+  async consume(key: string): Promise<RateLimitDecision> {
+    const shared = await this.redis.call((client) => this.consumeInRedis(client, key), null);
+    return shared ?? this.memory.consume(key, this.specs);
+  }
+
+  /** The ThrottlerStorage contract, answered from the tighter of the two windows. */
+  async increment(key: string): Promise<ThrottlerStorageRecord> {
+    const decision = await this.consume(key);
+    const tight = tightestWindow(decision);
+    return {
+      totalHits: tight.used,
+      timeToExpire: Math.ceil(tight.resetMs / 1000),
+      isBlocked: !decision.allowed,
+      timeToBlockExpire: decision.allowed ? 0 : retryAfterSeconds(decision),
+    };
+  }
+
+  private async consumeInRedis(client: Redis, key: string): Promise<RateLimitDecision> {
+    if (!this.scriptDefined) {
+      client.defineCommand('ttSlidingWindow', { numberOfKeys: this.specs.length, lua: SLIDING_WINDOW_LUA });
+      this.scriptDefined = true;
+    }
+    // One hash tag, so both keys live on one slot in Redis Cluster.
+    const keys = this.specs.map((s) => this.redis.key(`rl:{${key}}:${s.name}`));
+    const args = this.specs.flatMap((s) => [s.limit, s.windowMs]);
+    const out = await (client as SlidingWindowRedis).ttSlidingWindow(...keys, ...args, randomBytes(6).toString('hex'));
+    return {
+      allowed: out[0] === 1,
+      now: out[1],
+      windows: this.specs.map((spec, i) => ({ spec, used: out[2 + 2 * i], resetMs: out[3 + 2 * i] })),
+    };
+  }
+}
+
+/** The window with the least room left (ties: the longer one, which resets later). */
+export function tightestWindow(decision: RateLimitDecision) {
+  return decision.windows.reduce((a, b) => {
+    const ra = a.spec.limit - a.used;
+    const rb = b.spec.limit - b.used;
+    return rb < ra || (rb === ra && b.resetMs > a.resetMs) ? b : a;
+  });
+}
+
+/** Seconds until every full window has room again (at least 1). */
+export function retryAfterSeconds(decision: RateLimitDecision): number {
+  const waits = decision.windows.filter((w) => w.used >= w.spec.limit).map((w) => w.resetMs);
+  return Math.max(1, Math.ceil(Math.max(0, ...waits) / 1000));
+}

@@ -1,0 +1,134 @@
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { PrivateRedis } from '../../support/redis-server';
+import { redisPrefixFor } from '../../support/test-app';
+import { type ServerProcess, startServerProcess } from '../../support/server-process';
+
+jest.setTimeout(120_000);
+
+const REDIS_TIMEOUT_MS = 200;
+
+/** Redis stops answering mid-traffic: limits fall back to the process, never a 500 or a hang. */
+describe('rate limits when Redis fails', () => {
+  const redis = new PrivateRedis();
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    await redis.start();
+    ctx = await createTestContext({ env: { REDIS_URL: redis.url, REDIS_TIMEOUT_MS: String(REDIS_TIMEOUT_MS) } });
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+    await redis.stop();
+  });
+
+  const burst = async (token: string, n: number) => {
+    const results: Array<{ status: number; ms: number }> = [];
+    for (let i = 0; i < n; i++) {
+      const started = Date.now();
+      const res = await ctx.t.get('/api/v1/users/me', { token });
+      results.push({ status: res.status, ms: Date.now() - started });
+    }
+    return results;
+  };
+
+  const expectBounded = (results: Array<{ status: number; ms: number }>) => {
+    for (const r of results) {
+      expect([200, 429]).toContain(r.status);
+      // One Redis timeout at most, plus scheduling slack: never a hang.
+      expect(r.ms).toBeLessThan(REDIS_TIMEOUT_MS + 1500);
+    }
+  };
+
+  it('should keep serving on the process-local store while Redis is frozen, then recover', async () => {
+    const { token } = await ctx.newToken({ scopes: ['read:users'] });
+    expect((await burst(token, 3)).map((r) => r.status)).toEqual([200, 200, 200]);
+
+    redis.freeze();
+    const during = await burst(token, 20);
+    expectBounded(during);
+    expect(during.every((r) => r.status === 200)).toBe(true);
+    const warnings = ctx.t.logs.filter(
+      (l) => l.msg === 'redis unavailable; using process-local state until it returns',
+    );
+    expect(warnings).toHaveLength(1);
+
+    redis.thaw();
+    let recovered = false;
+    for (let i = 0; i < 50 && !recovered; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const healthy = (await ctx.t.get('/api/v1/health')).status === 200;
+      recovered = healthy && ctx.t.logs.some((l) => l.msg === 'redis available again');
+    }
+    expect(recovered).toBe(true);
+    // Shared counting resumes: the 3 requests recorded in Redis before the outage still count.
+    const after = await ctx.t.get('/api/v1/users/me', { token });
+    expect(after.status).toBe(200);
+    expect(Number(after.headers.get('x-ratelimit-remaining'))).toBeLessThanOrEqual(96);
+  });
+
+  it('should stay bounded under CLIENT PAUSE', async () => {
+    const { token } = await ctx.newToken({ scopes: ['read:users'] });
+    await redis.clientPause(2000);
+    expectBounded(await burst(token, 10));
+    await new Promise((r) => setTimeout(r, 2200));
+    expect((await ctx.t.get('/api/v1/users/me', { token })).status).toBe(200);
+  });
+
+  it('should report redis error on health while Redis is down, and never 500 when it is killed', async () => {
+    const { token } = await ctx.newToken({ scopes: ['read:users'] });
+    await redis.stop('SIGKILL');
+    const results = await burst(token, 10);
+    expectBounded(results);
+    const health = await ctx.t.get('/api/v1/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ database: 'ok', redis: 'error', error_code: 'service_unavailable' });
+    // The fallback applies the same limits in this process.
+    const fallback = await Promise.all(Array.from({ length: 100 }, () => ctx.t.get('/api/v1/users/me', { token })));
+    expect(fallback.filter((r) => r.status === 200)).toHaveLength(90);
+    await redis.start();
+    let healthy = false;
+    for (let i = 0; i < 50 && !healthy; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      healthy = (await ctx.t.get('/api/v1/health')).status === 200;
+    }
+    expect(healthy).toBe(true);
+    expect((await ctx.t.get('/api/v1/users/me', { token: ADMIN_TOKEN })).status).toBe(200);
+  });
+});
+
+/** Two server processes sharing one Redis admit the limit in total, not per process. */
+describe('rate limits across two processes sharing Redis', () => {
+  const redis = new PrivateRedis();
+  let ctx: TestContext;
+  let other: ServerProcess;
+
+  beforeAll(async () => {
+    await redis.start();
+    ctx = await createTestContext({ env: { REDIS_URL: redis.url } });
+    other = await startServerProcess({
+      DATABASE_URL: ctx.t.databaseUrl,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: redisPrefixFor(ctx.t.databaseUrl),
+    });
+  });
+
+  afterAll(async () => {
+    await other?.stop();
+    await ctx?.close();
+    await redis.stop();
+  });
+
+  it('should admit 100 in total across both processes', async () => {
+    const { token } = await ctx.newToken({ scopes: ['read:users'] });
+    const headers = { authorization: `Bearer ${token}` };
+    const requests = Array.from({ length: 160 }, (_, i) =>
+      i % 2 === 0
+        ? ctx.t.get('/api/v1/users/me', { token }).then((r) => r.status)
+        : fetch(`${other.baseUrl}/api/v1/users/me`, { headers }).then((r) => r.status),
+    );
+    const statuses = await Promise.all(requests);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(60);
+  });
+});
