@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from './common/auth/auth.guard';
 import { AuthModule } from './common/auth/auth.module';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { AppValidationPipe } from './common/errors/validation.pipe';
 import { LoggingModule } from './common/logging/logging.module';
@@ -22,6 +24,7 @@ import { UsersModule } from './modules/users/users.module';
     RedisModule,
     AuthModule,
     RateLimitModule,
+    IdempotencyModule,
     SystemModule,
     UsersModule,
     ApiTokensModule,
@@ -32,6 +35,7 @@ import { UsersModule } from './modules/users/users.module';
     // Guards run in this order: authenticate and check scopes (401/403), then rate-limit (429).
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: TokenRateLimitGuard },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
+import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity';
 import { SettingEntity } from '../modules/settings/setting.entity';
 import { UserEntity } from '../modules/users/user.entity';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
-export const ENTITIES = [SettingEntity, UserEntity, ApiTokenEntity];
+export const ENTITIES = [SettingEntity, UserEntity, ApiTokenEntity, IdempotencyKeyEntity];

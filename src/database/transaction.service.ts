@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { idempotencyContext } from '../common/idempotency/idempotency-context';
+import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 
 /**
  * Runs a unit of work in one transaction.
@@ -9,6 +11,20 @@ import { DataSource, type EntityManager } from 'typeorm';
  * transactions would interleave on it. On SQLite every write transaction is therefore
  * serialised through a process-wide queue (the embedded mode is single-process).
  */
+/**
+ * Inside a request with an Idempotency-Key, the business transaction also marks the key's record
+ * `committed`: the change and that mark commit (or roll back) together.
+ */
+function withIdempotencyMark<T>(work: (manager: EntityManager) => Promise<T>) {
+  const context = idempotencyContext.getStore();
+  if (!context) return work;
+  return async (manager: EntityManager): Promise<T> => {
+    const result = await work(manager);
+    await manager.update(IdempotencyKeyEntity, { id: context.recordId, state: 'running' }, { state: 'committed' });
+    return result;
+  };
+}
+
 @Injectable()
 export class TransactionService {
   private tail: Promise<unknown> = Promise.resolve();
@@ -20,8 +36,9 @@ export class TransactionService {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.isPostgres) return this.dataSource.transaction(work);
-    const result = this.tail.then(() => this.dataSource.transaction(work));
+    const unit = withIdempotencyMark(work);
+    if (this.isPostgres) return this.dataSource.transaction(unit);
+    const result = this.tail.then(() => this.dataSource.transaction(unit));
     // The queue continues whether this unit succeeded or not.
     this.tail = result.catch(() => undefined);
     return result;

@@ -1,5 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  ReferenceObject,
+  ResponseObject,
+  ResponsesObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 export const DOCS_PATH = 'api/docs';
@@ -19,7 +25,60 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     // Controller method names are unique verb-noun pairs and become the operationIds.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
-  return sortKeys(document);
+  return sortKeys(addCrossCuttingDocs(document));
+}
+
+const errorRef = { $ref: '#/components/schemas/ErrorResponseDto' };
+const rateLimitHeaders = {
+  'X-RateLimit-Limit': { description: 'Limit of the tighter window', schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': { description: 'Requests left in the tighter window', schema: { type: 'integer' } },
+  'X-RateLimit-Reset': { description: 'Unix time (seconds) when the tighter window has room again', schema: { type: 'integer' } },
+  'RateLimit-Policy': { description: 'IETF: "minute";q=100;w=60, "hour";q=1000;w=3600', schema: { type: 'string' } },
+  RateLimit: { description: 'IETF: "<window>";r=<remaining>;t=<seconds>', schema: { type: 'string' } },
+};
+
+/**
+ * What the guard and the idempotency interceptor add to every authenticated route, documented
+ * once here rather than on each handler.
+ */
+function addCrossCuttingDocs(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation: OperationObject | undefined = item[method];
+      if (!operation?.security) continue;
+      const responses: ResponsesObject = operation.responses;
+      responses['429'] ??= {
+        description: 'Per-token rate limit exceeded (Retry-After set)',
+        content: { 'application/json': { schema: errorRef } },
+        headers: { 'Retry-After': { schema: { type: 'integer' } } },
+      };
+      for (const response of Object.values(responses) as Array<ResponseObject | ReferenceObject>) {
+        if (!('$ref' in response)) response.headers = { ...rateLimitHeaders, ...response.headers };
+      }
+      if (method !== 'post') continue;
+      operation.parameters = [
+        ...(operation.parameters ?? []),
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            '1-128 visible ASCII characters. Retries with the same key and request replay the stored response ' +
+            '(Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409.',
+          schema: { type: 'string', maxLength: 128 },
+        },
+      ];
+      responses['422'] ??= {
+        description: 'Idempotency-Key reused with a different request',
+        content: { 'application/json': { schema: errorRef } },
+      };
+      responses['409'] ??= {
+        description: 'Conflict, or Idempotency-Key still in use (Retry-After: 1)',
+        content: { 'application/json': { schema: errorRef } },
+      };
+    }
+  }
+  return document;
 }
 
 export function setupOpenApi(app: INestApplication): void {

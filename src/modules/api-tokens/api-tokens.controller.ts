@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { RedactOnReplay } from '../../common/idempotency/redact-on-replay.decorator';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
@@ -25,6 +26,7 @@ export class ApiTokensController {
   }
 
   @Post()
+  @RedactOnReplay('token')
   @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'user_id names no user' })
   createApiToken(@Body() dto: CreateApiTokenDto) {
@@ -51,6 +53,7 @@ export class ApiTokensController {
 
   @Post(':id/rotate')
   @HttpCode(201)
+  @RedactOnReplay('token')
   @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
   rotateApiToken(@Param('id', ParseIdPipe) id: number) {
     return this.service.rotateApiToken(id);

@@ -92,6 +92,12 @@ describe('error envelope and request limits', () => {
     expect(json.body.openapi).toMatch(/^3\./);
     expect(json.body.paths['/api/v1/users/me'].get.operationId).toBe('getCurrentUser');
     expect(json.body.paths['/api/v1/users/me'].get['x-required-scopes']).toEqual(['read:users']);
+    const createUser = json.body.paths['/api/v1/users'].post;
+    expect(createUser.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
+    expect(Object.keys(createUser.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '409', '422', '429']),
+    );
+    expect(json.body.paths['/api/v1/health'].get.responses['429']).toBeUndefined();
     const ui = await ctx.t.get('/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

@@ -74,8 +74,9 @@ describe.each(stores)('per-token rate limits ($name)', ({ redis }) => {
       expect(other.headers.get('x-ratelimit-remaining')).toBe('99');
       // 403 (scope) happens before the limiter: it does not consume quota either.
       const scoped = await ctx.newToken({ scopes: ['read:projects'] });
-      for (let i = 0; i < 3; i++)
-        {expect((await ctx.t.get('/api/v1/users/me', { token: scoped.token })).status).toBe(403);}
+      for (let i = 0; i < 3; i++) {
+        expect((await ctx.t.get('/api/v1/users/me', { token: scoped.token })).status).toBe(403);
+      }
       const admin = await ctx.t.get('/api/v1/users/me', { token: ADMIN_TOKEN });
       expect(admin.status).toBe(200);
     });

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+
+/** JSON with object keys sorted at every level, so key order and whitespace do not matter. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Method + path + canonical JSON body (or the body bytes, for CSV and other raw bodies). */
+export function requestFingerprint(method: string, path: string, body: unknown): string {
+  const hash = createHash('sha256').update(`${method.toUpperCase()} ${path}\n`);
+  if (typeof body === 'string' || Buffer.isBuffer(body)) hash.update(body);
+  else hash.update(canonicalJson(body ?? null));
+  return hash.digest('hex');
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/** 1-128 visible ASCII characters (contract §5); two headers arrive joined by ", " and fail. */
+export function isValidIdempotencyKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
+}

@@ -1,0 +1,111 @@
+import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
+import { idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
+import { TransactionService } from '../../../src/database/transaction.service';
+import { SettingEntity } from '../../../src/modules/settings/setting.entity';
+import { UserEntity } from '../../../src/modules/users/user.entity';
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { type ServerProcess, startServerProcess } from '../../support/server-process';
+import { redisPrefixFor } from '../../support/test-app';
+
+jest.setTimeout(120_000);
+
+describe('Idempotency-Key recovery and transactions', () => {
+  let ctx: TestContext;
+  let other: ServerProcess;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    other = await startServerProcess({
+      DATABASE_URL: ctx.t.databaseUrl,
+      REDIS_KEY_PREFIX: redisPrefixFor(ctx.t.databaseUrl),
+    });
+  });
+
+  afterAll(async () => {
+    await other?.stop();
+    await ctx?.close();
+  });
+
+  const records = () => ctx.t.dataSource.getRepository(IdempotencyKeyEntity);
+  const post = (username: string, key: string) =>
+    ctx.t.post('/api/v1/users', { username }, { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } });
+
+  it('should let a retry take over a key whose first request died before committing', async () => {
+    expect((await post('rec-a', 'rec-key-a')).status).toBe(201);
+    // Simulate a crash mid-request: the record is back to running, its lock long gone, no user.
+    await ctx.t.dataSource.getRepository(UserEntity).delete({ username: 'rec-a' });
+    await records().update(
+      { key: 'rec-key-a' },
+      { state: 'running', responseBody: null, responseStatus: null, lockedUntil: new Date(Date.now() - 1000) },
+    );
+    const retry = await post('rec-a', 'rec-key-a');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-a' })).toBe(1);
+  });
+
+  it('should not run again when the change committed but the response was lost', async () => {
+    expect((await post('rec-b', 'rec-key-b')).status).toBe(201);
+    await records().update(
+      { key: 'rec-key-b' },
+      { state: 'committed', responseBody: null, responseStatus: null, lockedUntil: new Date(Date.now() - 1000) },
+    );
+    const retry = await post('rec-b', 'rec-key-b');
+    expect(retry.status).toBe(409);
+    expect(retry.body.error_code).toBe('conflict');
+    expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-b' })).toBe(1);
+  });
+
+  it('should mark the record committed in the same transaction as the change', async () => {
+    const transactions = ctx.t.app.get(TransactionService);
+    const record = await records().save(
+      records().create({
+        tokenId: 1,
+        key: 'rec-key-tx',
+        fingerprint: 'f'.repeat(64),
+        state: 'running',
+        responseStatus: null,
+        responseBody: null,
+        lockedUntil: new Date(Date.now() + 60_000),
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      }),
+    );
+    const write = (key: string) => (m: import('typeorm').EntityManager) =>
+      m.save(SettingEntity, { key, value: '1', updatedAt: new Date() });
+
+    await expect(
+      idempotencyContext.run({ recordId: record.id }, () =>
+        transactions.run(async (m) => {
+          await write('rec-rolled-back')(m);
+          throw new Error('business failure');
+        }),
+      ),
+    ).rejects.toThrow('business failure');
+    expect((await records().findOneByOrFail({ id: record.id })).state).toBe('running');
+    expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-rolled-back' })).toBe(0);
+
+    await idempotencyContext.run({ recordId: record.id }, () => transactions.run(write('rec-committed')));
+    expect((await records().findOneByOrFail({ id: record.id })).state).toBe('committed');
+    expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-committed' })).toBe(1);
+  });
+
+  it('should run exactly once when two server processes get the same key at once', async () => {
+    const headers = {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      'content-type': 'application/json',
+      'idempotency-key': 'rec-key-mp',
+    };
+    const body = JSON.stringify({ username: 'rec-multi' });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0
+          ? post('rec-multi', 'rec-key-mp').then((r) => r.status)
+          : fetch(`${other.baseUrl}/api/v1/users`, { method: 'POST', headers, body }).then((r) => r.status),
+      ),
+    );
+    expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-multi' })).toBe(1);
+    for (const status of responses) expect([201, 409]).toContain(status);
+    expect(responses).toContain(201);
+  });
+});

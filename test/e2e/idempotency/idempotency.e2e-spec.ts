@@ -1,0 +1,194 @@
+import { of, throwError, lastValueFrom } from 'rxjs';
+import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
+import { IdempotencyInterceptor } from '../../../src/common/idempotency/idempotency.interceptor';
+import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
+import { UserEntity } from '../../../src/modules/users/user.entity';
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+
+let seq = 0;
+const uniqueKey = () => `key-${process.pid}-${Date.now()}-${++seq}`;
+
+describe('Idempotency-Key', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  const createUser = (username: string, key: string, token = ADMIN_TOKEN, extra: Record<string, unknown> = {}) =>
+    ctx.t.post('/api/v1/users', { username, ...extra }, { token, headers: { 'idempotency-key': key } });
+  const countUsers = (username: string) => ctx.t.dataSource.getRepository(UserEntity).countBy({ username });
+
+  it('should replay the stored response byte for byte without running again', async () => {
+    const key = uniqueKey();
+    const first = await createUser('idem-one', key);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const again = await createUser('idem-one', key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await countUsers('idem-one')).toBe(1);
+  });
+
+  it('should treat reordered JSON as the same request', async () => {
+    const key = uniqueKey();
+    const headers = { 'idempotency-key': key, 'content-type': 'application/json' };
+    const a = await ctx.t.request('POST', '/api/v1/users', {
+      token: ADMIN_TOKEN,
+      headers,
+      rawBody: '{"username":"idem-order","full_name":"A B"}',
+    });
+    const b = await ctx.t.request('POST', '/api/v1/users', {
+      token: ADMIN_TOKEN,
+      headers,
+      rawBody: '{ "full_name": "A B",\n "username": "idem-order" }',
+    });
+    expect(a.status).toBe(201);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    expect(b.text).toBe(a.text);
+  });
+
+  it('should answer 422 when the key is reused with a different request', async () => {
+    const key = uniqueKey();
+    expect((await createUser('idem-two', key)).status).toBe(201);
+    const other = await createUser('idem-three', key);
+    expect(other.status).toBe(422);
+    expect(other.body.error_code).toBe('idempotency_key_mismatch');
+    expect(await countUsers('idem-three')).toBe(0);
+    const otherPath = await ctx.t.post(
+      '/api/v1/admin/api-tokens',
+      { name: 'x', user_id: 1, scopes: ['read:users'] },
+      { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } },
+    );
+    expect(otherPath.status).toBe(422);
+  });
+
+  it('should run exactly one of 10 concurrent first requests', async () => {
+    const key = uniqueKey();
+    const responses = await Promise.all(Array.from({ length: 10 }, () => createUser('idem-race', key)));
+    expect(await countUsers('idem-race')).toBe(1);
+    const originals = responses.filter((r) => r.status === 201 && !r.headers.get('idempotent-replayed'));
+    expect(originals).toHaveLength(1);
+    for (const r of responses) {
+      if (r.status === 201) expect(r.text).toBe(originals[0].text);
+      else {
+        expect(r.status).toBe(409);
+        expect(r.body.error_code).toBe('idempotency_key_in_use');
+        expect(r.headers.get('retry-after')).toBe('1');
+      }
+    }
+  });
+
+  it('should scope keys per token', async () => {
+    const admin2 = await ctx.newUser({ role: 'admin' });
+    const other = await ctx.newToken({ scopes: ['admin:all'], user: admin2 });
+    const key = uniqueKey();
+    expect((await createUser('idem-tok-a', key)).status).toBe(201);
+    const b = await createUser('idem-tok-b', key, other.token);
+    expect(b.status).toBe(201);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('should not store a validation failure: a corrected retry runs', async () => {
+    const key = uniqueKey();
+    const bad = await createUser('x y', key);
+    expect(bad.status).toBe(400);
+    const good = await createUser('idem-fixed', key);
+    expect(good.status).toBe(201);
+    expect(good.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('should store and replay a business-rule 4xx', async () => {
+    await ctx.newUser({ username: 'idem-taken' });
+    const key = uniqueKey();
+    const conflict = await createUser('idem-taken', key);
+    expect(conflict.status).toBe(409);
+    const replay = await createUser('idem-taken', key);
+    expect(replay.status).toBe(409);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.text).toBe(conflict.text);
+  });
+
+  it('should refuse a malformed key with 400 bad_request', async () => {
+    for (const key of ['k'.repeat(129), 'has space', 'naïve']) {
+      const res = await ctx.t.post(
+        '/api/v1/users',
+        { username: 'idem-bad-key' },
+        {
+          token: ADMIN_TOKEN,
+          headers: { 'idempotency-key': key },
+        },
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error_code).toBe('bad_request');
+    }
+    expect(await countUsers('idem-bad-key')).toBe(0);
+  });
+
+  it('should run anew once the record has expired, and purge expired records', async () => {
+    const key = uniqueKey();
+    expect((await createUser('idem-expiry', key)).status).toBe(201);
+    const records = ctx.t.dataSource.getRepository(IdempotencyKeyEntity);
+    await records.update({ key }, { expiresAt: new Date(Date.now() - 1000) });
+    const again = await createUser('idem-expiry', key);
+    // It ran again (the user now exists, so this run is a 409), instead of replaying the 201.
+    expect(again.status).toBe(409);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    await records.update({ key }, { expiresAt: new Date(Date.now() - 1000) });
+    expect(await ctx.t.app.get(IdempotencyStore).purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await records.countBy({ key })).toBe(0);
+  });
+
+  it('should never store a plain API token, and replay it as null', async () => {
+    const key = uniqueKey();
+    const body = { name: 'idem-token', user_id: 1, scopes: ['read:users'] };
+    const first = await ctx.t.post('/api/v1/admin/api-tokens', body, {
+      token: ADMIN_TOKEN,
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.body.token).toMatch(/^tt_/);
+    const [record] = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findBy({ key });
+    expect(record.responseBody).not.toContain(first.body.token);
+    const replay = await ctx.t.post('/api/v1/admin/api-tokens', body, {
+      token: ADMIN_TOKEN,
+      headers: { 'idempotency-key': key },
+    });
+    expect(replay.status).toBe(201);
+    expect(replay.body.token).toBeNull();
+    expect(replay.body.api_token.id).toBe(first.body.api_token.id);
+    const tokens = await ctx.t.get('/api/v1/admin/api-tokens', { token: ADMIN_TOKEN, query: { per_page: 100 } });
+    expect(tokens.body.api_tokens.filter((t: { name: string }) => t.name === 'idem-token')).toHaveLength(1);
+  });
+
+  it('should release the key when the handler fails with a 5xx', async () => {
+    const interceptor = new IdempotencyInterceptor(ctx.t.app.get(IdempotencyStore));
+    const key = uniqueKey();
+    const request = {
+      method: 'POST',
+      url: '/api/v1/users',
+      body: { username: 'x' },
+      headers: { 'idempotency-key': key },
+      auth: { tokenId: 1 },
+      id: 'r1',
+    };
+    const reply = { status: () => reply, header: () => reply, type: () => reply };
+    const context = {
+      switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
+      getHandler: () => () => undefined,
+    } as never;
+    await expect(
+      lastValueFrom(interceptor.intercept(context, { handle: () => throwError(() => new Error('boom')) })),
+    ).rejects.toThrow('boom');
+    const records = ctx.t.dataSource.getRepository(IdempotencyKeyEntity);
+    expect(await records.countBy({ key })).toBe(0);
+    const retried = await lastValueFrom(interceptor.intercept(context, { handle: () => of({ ok: true }) }));
+    expect(retried).toBe('{"ok":true}');
+    expect((await records.findOneByOrFail({ key })).state).toBe('completed');
+  });
+});
