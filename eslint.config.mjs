@@ -69,7 +69,7 @@ export default defineConfig(
 
   {
     name: 'scripts (plain CommonJS)',
-    files: ['scripts/**/*.js'],
+    files: ['scripts/**/*.js', 'bench/**/*.js'],
     languageOptions: {
       ecmaVersion: 'latest',
       sourceType: 'commonjs',

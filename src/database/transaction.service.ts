@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { idempotencyContext } from '../common/idempotency/idempotency-context';
-import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 
 /**
  * Runs a unit of work in one transaction.
@@ -20,7 +19,8 @@ function withIdempotencyMark<T>(work: (manager: EntityManager) => Promise<T>) {
   if (!context) return work;
   return async (manager: EntityManager): Promise<T> => {
     const result = await work(manager);
-    await manager.update(IdempotencyKeyEntity, { id: context.recordId, state: 'running' }, { state: 'committed' });
+    const sql = `UPDATE idempotency_keys SET state = 'committed' WHERE id = ${manager.connection.options.type === 'postgres' ? '$1' : '?'} AND state = 'running'`;
+    await manager.query(sql, [context.recordId]);
     return result;
   };
 }
@@ -33,6 +33,18 @@ export class TransactionService {
 
   get isPostgres(): boolean {
     return this.dataSource.options.type === 'postgres';
+  }
+
+  /**
+   * One write statement outside any business transaction: a single round trip on PostgreSQL
+   * (autocommit); on SQLite queued behind open transactions like `run`, so it never lands
+   * inside another request's transaction on the shared connection.
+   */
+  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isPostgres) return work(this.dataSource.manager);
+    const result = this.tail.then(() => work(this.dataSource.manager));
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

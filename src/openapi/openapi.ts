@@ -52,6 +52,16 @@ function addCrossCuttingDocs(document: OpenAPIObject): OpenAPIObject {
         content: { 'application/json': { schema: errorRef } },
         headers: { 'Retry-After': { schema: { type: 'integer' } } },
       };
+      const params = (operation.parameters ?? []) as Array<{ in?: string }>;
+      if (operation.requestBody || params.some((p) => p.in === 'query')) {
+        responses['400'] ??= {
+          description: 'validation_error (errors names each field) or bad_request (malformed JSON)',
+          content: { 'application/json': { schema: errorRef } },
+        };
+      }
+      if (params.some((p) => p.in === 'path')) {
+        responses['404'] ??= { description: 'No such resource', content: { 'application/json': { schema: errorRef } } };
+      }
       for (const response of Object.values(responses) as Array<ResponseObject | ReferenceObject>) {
         if (!('$ref' in response)) response.headers = { ...rateLimitHeaders, ...response.headers };
       }

@@ -2,7 +2,9 @@ import { canonicalJson, isValidIdempotencyKey, requestFingerprint } from './fing
 
 describe('idempotency fingerprint', () => {
   it('should not depend on key order or whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
     expect(requestFingerprint('POST', '/a', { x: 1, y: 2 })).toBe(requestFingerprint('post', '/a', { y: 2, x: 1 }));
   });
 

@@ -62,9 +62,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
               'This Idempotency-Key was already used with a different request.',
             );
           case 'in_progress':
-            throw new DomainError(ErrorCode.IdempotencyKeyInUse, 'A request with this Idempotency-Key is still being processed.', {
-              headers: { 'Retry-After': '1' },
-            });
+            throw new DomainError(
+              ErrorCode.IdempotencyKeyInUse,
+              'A request with this Idempotency-Key is still being processed.',
+              {
+                headers: { 'Retry-After': '1' },
+              },
+            );
           case 'lost_response':
             throw new DomainError(
               ErrorCode.Conflict,

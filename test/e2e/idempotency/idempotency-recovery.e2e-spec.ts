@@ -1,5 +1,6 @@
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
 import { idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
+import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
 import { TransactionService } from '../../../src/database/transaction.service';
 import { SettingEntity } from '../../../src/modules/settings/setting.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
@@ -30,8 +31,11 @@ describe('Idempotency-Key recovery and transactions', () => {
   const post = (username: string, key: string) =>
     ctx.t.post('/api/v1/users', { username }, { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } });
 
+  const flush = () => ctx.t.app.get(IdempotencyStore).flushCompletions();
+
   it('should let a retry take over a key whose first request died before committing', async () => {
     expect((await post('rec-a', 'rec-key-a')).status).toBe(201);
+    await flush();
     // Simulate a crash mid-request: the record is back to running, its lock long gone, no user.
     await ctx.t.dataSource.getRepository(UserEntity).delete({ username: 'rec-a' });
     await records().update(
@@ -46,6 +50,7 @@ describe('Idempotency-Key recovery and transactions', () => {
 
   it('should not run again when the change committed but the response was lost', async () => {
     expect((await post('rec-b', 'rec-key-b')).status).toBe(201);
+    await flush();
     await records().update(
       { key: 'rec-key-b' },
       { state: 'committed', responseBody: null, responseStatus: null, lockedUntil: new Date(Date.now() - 1000) },

@@ -153,6 +153,7 @@ describe('Idempotency-Key', () => {
       headers: { 'idempotency-key': key },
     });
     expect(first.body.token).toMatch(/^tt_/);
+    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const [record] = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findBy({ key });
     expect(record.responseBody).not.toContain(first.body.token);
     const replay = await ctx.t.post('/api/v1/admin/api-tokens', body, {
@@ -189,6 +190,7 @@ describe('Idempotency-Key', () => {
     expect(await records.countBy({ key })).toBe(0);
     const retried = await lastValueFrom(interceptor.intercept(context, { handle: () => of({ ok: true }) }));
     expect(retried).toBe('{"ok":true}');
+    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     expect((await records.findOneByOrFail({ key })).state).toBe('completed');
   });
 });

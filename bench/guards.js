@@ -1,0 +1,107 @@
+'use strict';
+/**
+ * bench/guards: overhead of the per-token rate limiter and of the Idempotency-Key layer, each as a
+ * ratio against the same route with that layer disabled, measured alternately in one process.
+ * Target: < 10 % each. Not a test: it prints numbers.
+ */
+const { dist, freshDatabase, startApp, throughput, compare } = require('./support');
+
+const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const noWindows = [
+  { spec: { name: 'minute', limit: 1e8, windowMs: 60_000 }, used: 1, resetMs: 60_000 },
+  { spec: { name: 'hour', limit: 1e8, windowMs: 3_600_000 }, used: 1, resetMs: 3_600_000 },
+];
+
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 2000);
+
+/** Tokens of the admin user, created through the service (the API itself would rate-limit this). */
+async function issueTokens(app, count) {
+  const { TransactionService } = dist('database/transaction.service');
+  const { ApiTokensService } = dist('modules/api-tokens/api-tokens.service');
+  const { UsersRepository } = dist('modules/users/users.repository');
+  const admin = await app.get(UsersRepository).findByUsername('admin');
+  const tokens = [];
+  await app.get(TransactionService).run(async (m) => {
+    for (let i = 0; i < count; i++) {
+      const { token } = await app.get(ApiTokensService).issue(m, admin, { name: `bench ${i}`, scopes: ['admin:all'] });
+      tokens.push(token);
+    }
+  });
+  return tokens;
+}
+
+async function main() {
+  const db = await freshDatabase();
+  // Entity column types follow the database kind at import time.
+  process.env.DATABASE_URL = db.url;
+  const redisUrl = process.env.BENCH_REDIS_URL ?? (db.kind === 'postgres' ? 'redis://127.0.0.1:6379/0' : undefined);
+  const env = {
+    DATABASE_URL: db.url,
+    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+    REDIS_KEY_PREFIX: `tt:bench:${process.pid}:`,
+    // The default limits; load is spread over many tokens so none is refused.
+    API_TOKEN_RATE_LIMIT_PER_MINUTE: '100',
+    API_TOKEN_RATE_LIMIT_PER_HOUR: '1000',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
+  const { SlidingWindowStorage } = dist('common/rate-limit/sliding-window.storage');
+  const limited = await startApp(env);
+  const unlimited = await startApp(env, [
+    [SlidingWindowStorage, { consume: async () => ({ allowed: true, now: Date.now(), windows: noWindows }) }],
+  ]);
+  const tokens = await issueTokens(limited.app, TOKENS);
+  let t = 0;
+  const rotating = [{ setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) }];
+  console.log(
+    `# bench/guards on ${db.kind}${redisUrl ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of 4 s, 16 connections, ` +
+      `${TOKENS} tokens at the default limits (100/min, 1000/h)`,
+  );
+
+  const rl = await compare(
+    ROUNDS,
+    () => throughput({ url: `${unlimited.url}/api/v1/users/me`, requests: rotating }),
+    () => throughput({ url: `${limited.url}/api/v1/users/me`, requests: rotating }),
+  );
+
+  let n = 0;
+  const post = (withKey) => () =>
+    throughput({
+      url: `${limited.url}/api/v1/users`,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            n++;
+            return {
+              ...req,
+              headers: {
+                authorization: `Bearer ${tokens[t++ % tokens.length]}`,
+                'content-type': 'application/json',
+                ...(withKey ? { 'idempotency-key': `bench-${process.pid}-${n}` } : {}),
+              },
+              body: JSON.stringify({ username: `bench_${process.pid}_${n}` }),
+            };
+          },
+        },
+      ],
+    });
+  const idem = await compare(ROUNDS, post(false), post(true));
+
+  const row = (name, route, r) =>
+    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${(r.overhead * 100).toFixed(1)} % |`;
+  console.log('| layer | route | req/s without | req/s with | overhead |');
+  console.log('|---|---|---|---|---|');
+  console.log(row('rate limiter', 'GET /api/v1/users/me', rl));
+  console.log(row('idempotency', 'POST /api/v1/users', idem));
+
+  await limited.app.close();
+  await unlimited.app.close();
+  await db.drop();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+'use strict';
+/**
+ * Shared pieces of the benchmarks: boot the compiled AppModule in this process (optionally with
+ * a provider replaced), drive it with autocannon on loopback, and compare runs as ratios.
+ */
+require('reflect-metadata');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const autocannon = require('autocannon');
+const { Client } = require('pg');
+
+const dist = (p) => require(join(__dirname, '..', 'dist', 'src', p));
+
+async function postgresAvailable(url) {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A fresh database: PostgreSQL when reachable (the production setup), else a temporary SQLite file. */
+async function freshDatabase() {
+  const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (await postgresAvailable(adminUrl)) {
+    const name = `tt_bench_${process.pid}_${Date.now()}`;
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name}"`);
+    await client.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const drop = async () => {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    };
+    return { url: url.toString(), kind: 'postgres', drop };
+  }
+  return { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'bench.sqlite')}`, kind: 'sqlite', drop: async () => {} };
+}
+
+/** Boots the real AppModule; `overrides` is a list of [token, value] provider replacements. */
+async function startApp(env, overrides = []) {
+  const { Test } = require('@nestjs/testing');
+  const { AppModule } = dist('app.module');
+  const { configureApp, createFastifyAdapter, NEST_APP_OPTIONS } = dist('common/http/configure-app');
+  const { APP_CONFIG, loadConfig } = dist('config/app-config');
+  const { APP_LOGGER, createLogger } = dist('common/logging/logger');
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config)
+    .overrideProvider(APP_LOGGER)
+    .useValue(createLogger('silent'));
+  for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication(createFastifyAdapter(config), { ...NEST_APP_OPTIONS, logger: false });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address();
+  return { app, url: `http://127.0.0.1:${port}` };
+}
+
+/** Requests per second of one autocannon run. */
+async function throughput(options) {
+  const result = await autocannon({ connections: 16, duration: 4, ...options });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`benchmark run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  }
+  return result.requests.average;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Runs `baseline` and `subject` alternately `rounds` times (noise hits both alike) and returns
+ * the median throughputs and the overhead: baseline/subject - 1.
+ */
+async function compare(rounds, baseline, subject) {
+  const b = [];
+  const s = [];
+  for (let i = 0; i < rounds; i++) {
+    b.push(await baseline());
+    s.push(await subject());
+  }
+  const mb = median(b);
+  const ms = median(s);
+  return { baseline: mb, subject: ms, overhead: mb / ms - 1 };
+}
+
+module.exports = { dist, freshDatabase, startApp, throughput, compare };
