@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /** Trims strings; other values pass through for the type validators to judge. */
 export const Trim = () =>
@@ -34,3 +34,9 @@ export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
       },
     });
 }
+
+/** May be absent; `null` is validated like any value (so non-nullable fields refuse it). */
+export const Optional = () => ValidateIf((_object, value) => value !== undefined);
+
+/** May be absent or `null` (clears the field); other values are validated. */
+export const OptionalNullable = () => ValidateIf((_object, value) => value !== undefined && value !== null);

@@ -135,6 +135,13 @@ describe('admin API token management', () => {
     const off = await ctx.t.patch(`/api/v1/admin/api-tokens/${t.id}`, { is_active: false }, { token: ADMIN_TOKEN });
     expect(off.body.api_token.is_active).toBe(false);
     expect((await ctx.t.get('/api/v1/users/me', { token: t.token })).status).toBe(401);
+    const nulls = await ctx.t.patch(
+      `/api/v1/admin/api-tokens/${t.id}`,
+      { name: null, scopes: null, is_active: null },
+      { token: ADMIN_TOKEN },
+    );
+    expect(nulls.status).toBe(400);
+    expect(Object.keys(nulls.body.errors).sort()).toEqual(['is_active', 'name', 'scopes']);
     const bad = await ctx.t.patch(`/api/v1/admin/api-tokens/${t.id}`, { user_id: 1 }, { token: ADMIN_TOKEN });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.user_id).toEqual(['Unknown field.']);

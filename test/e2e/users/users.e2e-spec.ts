@@ -79,6 +79,20 @@ describe('users', () => {
     expect(rename.status).toBe(400);
   });
 
+  it('should refuse null for fields that cannot be empty, and clear nullable ones', async () => {
+    const user = await ctx.newUser({ email: 'n@example.com' });
+    const res = await ctx.t.patch(
+      `/api/v1/users/${user.id}`,
+      { role: null, is_active: null, timezone: null },
+      { token: ADMIN_TOKEN },
+    );
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.errors).sort()).toEqual(['is_active', 'role', 'timezone']);
+    const cleared = await ctx.t.patch(`/api/v1/users/${user.id}`, { email: null }, { token: ADMIN_TOKEN });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.user.email).toBeNull();
+  });
+
   it('should refuse to let an admin deactivate themselves', async () => {
     const res = await ctx.t.patch('/api/v1/users/1', { is_active: false }, { token: ADMIN_TOKEN });
     expect(res.status).toBe(400);

@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { GRANTABLE_SCOPES } from '../../../common/auth/scopes';
-import { Trim } from '../../../common/validation/validators';
+import { OptionalNullable, Trim } from '../../../common/validation/validators';
 import { IsGrantableScopeList, IsIpAllowlist } from './scope-validators';
 
 export class CreateApiTokenDto {
@@ -23,7 +13,7 @@ export class CreateApiTokenDto {
   name: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNullable()
   @IsString()
   @MaxLength(2000)
   description?: string;
@@ -40,14 +30,14 @@ export class CreateApiTokenDto {
   scopes: string[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 3650 })
-  @IsOptional()
+  @OptionalNullable()
   @IsInt()
   @Min(1)
   @Max(3650)
   expires_in_days?: number;
 
   @ApiPropertyOptional({ type: [String], example: ['203.0.113.7', '10.0.0.0/8'] })
-  @IsOptional()
+  @OptionalNullable()
   @ArrayMaxSize(100)
   @IsIpAllowlist()
   ip_allowlist?: string[];

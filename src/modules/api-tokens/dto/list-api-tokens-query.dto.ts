@@ -1,18 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, Min } from 'class-validator';
+import { IsBoolean, IsInt, Min } from 'class-validator';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
-import { ToBoolean } from '../../../common/validation/validators';
+import { Optional, ToBoolean } from '../../../common/validation/validators';
 
 export class ListApiTokensQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @ToInteger()
   @IsInt()
   @Min(1)
   user_id?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @ToBoolean()
   @IsBoolean({ message: 'is_active must be true or false' })
   is_active?: boolean;

@@ -4,22 +4,20 @@ import {
   ArrayMinSize,
   IsBoolean,
   IsInt,
-  IsOptional,
   IsString,
   Max,
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 import { GRANTABLE_SCOPES } from '../../../common/auth/scopes';
-import { Trim } from '../../../common/validation/validators';
+import { Optional, OptionalNullable, Trim } from '../../../common/validation/validators';
 import { IsGrantableScopeList, IsIpAllowlist } from './scope-validators';
 
 /** Partial update; the owner, hash and prefix never change (rotate for a new secret). */
 export class UpdateApiTokenDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MinLength(1)
@@ -27,35 +25,32 @@ export class UpdateApiTokenDto {
   name?: string;
 
   @ApiPropertyOptional({ type: 'string', nullable: true })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @OptionalNullable()
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
   @ApiPropertyOptional({ type: [String], enum: GRANTABLE_SCOPES })
-  @IsOptional()
+  @Optional()
   @ArrayMinSize(1)
   @ArrayMaxSize(GRANTABLE_SCOPES.length)
   @IsGrantableScopeList()
   scopes?: string[];
 
   @ApiPropertyOptional({ description: 'false revokes the token' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   is_active?: boolean;
 
   @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Days from now; null removes the expiry' })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @OptionalNullable()
   @IsInt()
   @Min(1)
   @Max(3650)
   expires_in_days?: number | null;
 
   @ApiPropertyOptional({ type: [String], nullable: true })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @OptionalNullable()
   @ArrayMaxSize(100)
   @IsIpAllowlist()
   ip_allowlist?: string[] | null;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsTimeZone, Trim } from '../../../common/validation/validators';
+import { IsBoolean, IsEmail, IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { IsTimeZone, Optional, OptionalNullable, Trim } from '../../../common/validation/validators';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', description: 'Stored lower-cased; 2-80 of [a-z0-9_.-]' })
@@ -10,31 +10,31 @@ export class CreateUserDto {
   username: string;
 
   @ApiPropertyOptional({ example: 'alice@example.com' })
-  @IsOptional()
+  @OptionalNullable()
   @Trim()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(255)
   email?: string;
 
   @ApiPropertyOptional({ example: 'Alice Example' })
-  @IsOptional()
+  @OptionalNullable()
   @Trim()
   @IsString()
   @MaxLength(200)
   full_name?: string;
 
   @ApiPropertyOptional({ enum: ['admin', 'user'], default: 'user' })
-  @IsOptional()
+  @Optional()
   @IsIn(['admin', 'user'])
   role?: 'admin' | 'user';
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   is_active?: boolean;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC' })
-  @IsOptional()
+  @Optional()
   @IsTimeZone()
   timezone?: string;
 }
