@@ -13,7 +13,10 @@ import { RedisModule } from './common/redis/redis.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
+import { ClientsModule } from './modules/clients/clients.module';
+import { ProjectsModule } from './modules/projects/projects.module';
 import { SystemModule } from './modules/system/system.module';
+import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({
@@ -28,6 +31,9 @@ import { UsersModule } from './modules/users/users.module';
     SystemModule,
     UsersModule,
     ApiTokensModule,
+    ClientsModule,
+    ProjectsModule,
+    TasksModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

@@ -1,7 +1,18 @@
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity';
+import { ClientEntity } from '../modules/clients/client.entity';
+import { ProjectEntity } from '../modules/projects/project.entity';
 import { SettingEntity } from '../modules/settings/setting.entity';
+import { TaskEntity } from '../modules/tasks/task.entity';
 import { UserEntity } from '../modules/users/user.entity';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
-export const ENTITIES = [SettingEntity, UserEntity, ApiTokenEntity, IdempotencyKeyEntity];
+export const ENTITIES = [
+  SettingEntity,
+  UserEntity,
+  ApiTokenEntity,
+  IdempotencyKeyEntity,
+  ClientEntity,
+  ProjectEntity,
+  TaskEntity,
+];

@@ -1,10 +1,12 @@
 import { CreateSettings1764400000000 } from '../../migrations/1764400000000-create-settings';
 import { CreateUsersAndApiTokens1764400000001 } from '../../migrations/1764400000001-create-users-and-api-tokens';
 import { CreateIdempotencyKeys1764400000002 } from '../../migrations/1764400000002-create-idempotency-keys';
+import { CreateClientsProjectsTasks1764400000003 } from '../../migrations/1764400000003-create-clients-projects-tasks';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
   CreateSettings1764400000000,
   CreateUsersAndApiTokens1764400000001,
   CreateIdempotencyKeys1764400000002,
+  CreateClientsProjectsTasks1764400000003,
 ];

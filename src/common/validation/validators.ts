@@ -1,5 +1,17 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import {
+  IsInt,
+  IsNumber,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  registerDecorator,
+  ValidateIf,
+  type ValidationOptions,
+} from 'class-validator';
 
 /** Trims strings; other values pass through for the type validators to judge. */
 export const Trim = () =>
@@ -40,3 +52,35 @@ export const Optional = () => ValidateIf((_object, value) => value !== undefined
 
 /** May be absent or `null` (clears the field); other values are validated. */
 export const OptionalNullable = () => ValidateIf((_object, value) => value !== undefined && value !== null);
+
+/** Money and hours: a finite number >= 0 with at most 2 decimals. */
+export const IsAmount = (max = 1e10) =>
+  applyDecorators(
+    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: '$property must be a number with at most 2 decimals' }),
+    Min(0),
+    Max(max),
+  );
+
+/** A non-empty trimmed string up to `max` characters. */
+export const IsText = (max: number) => applyDecorators(Trim(), IsString(), MinLength(1), MaxLength(max));
+
+/** A positive integer id. */
+export const IsId = () => applyDecorators(IsInt({ message: '$property must be an integer id' }), Min(1), Max(2 ** 31 - 1));
+
+/** A real calendar date written `YYYY-MM-DD` (2024-02-30 is refused). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be a date as YYYY-MM-DD`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+          const date = new Date(`${value}T00:00:00Z`);
+          return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+        },
+      },
+    });
+}

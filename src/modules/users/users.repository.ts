@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { PageWindow } from '../../common/pagination/paginate';
+import { containsPattern } from '../../database/like';
 import { UserEntity, type UserRole } from './user.entity';
 
 export interface UserListFilter {
@@ -32,7 +33,7 @@ export class UsersRepository {
     if (filter.isActive !== undefined) qb.andWhere('u.is_active = :active', { active: filter.isActive });
     if (filter.q) {
       qb.andWhere("(LOWER(u.username) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(u.full_name, '')) LIKE :q ESCAPE '\\')", {
-        q: `%${escapeLike(filter.q.toLowerCase())}%`,
+        q: containsPattern(filter.q),
       });
     }
     return qb.getManyAndCount();
@@ -45,9 +46,4 @@ export class UsersRepository {
   private repo(manager?: EntityManager): Repository<UserEntity> {
     return manager ? manager.getRepository(UserEntity) : this.users;
   }
-}
-
-/** `%` and `_` in user input are literal. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
+import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
+import { ClientsService } from './clients.service';
+import { ClientEnvelopeDto, ClientResponseDto } from './dto/client-response.dto';
+import { CreateClientDto } from './dto/create-client.dto';
+import { ListClientsQueryDto } from './dto/list-clients-query.dto';
+import { UpdateClientDto } from './dto/update-client.dto';
+
+@ApiTags('Clients')
+@Controller('clients')
+export class ClientsController {
+  constructor(private readonly service: ClientsService) {}
+
+  @Get()
+  @Authenticated({ scopes: ['read:clients'] })
+  @ApiPaginatedResponse('clients', ClientResponseDto)
+  listClients(@Query() query: ListClientsQueryDto) {
+    return this.service.listClients(query);
+  }
+
+  @Get(':id')
+  @Authenticated({ scopes: ['read:clients'] })
+  @ApiOkResponse({ type: ClientEnvelopeDto })
+  getClient(@Param('id', ParseIdPipe) id: number) {
+    return this.service.getClient(id);
+  }
+
+  @Post()
+  @Authenticated({ scopes: ['write:clients'] })
+  @ApiCreatedResponse({ type: ClientEnvelopeDto })
+  createClient(@Body() dto: CreateClientDto) {
+    return this.service.createClient(dto);
+  }
+
+  @Put(':id')
+  @Authenticated({ scopes: ['write:clients'] })
+  @ApiOkResponse({ type: ClientEnvelopeDto })
+  replaceClient(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
+    return this.service.updateClient(id, dto);
+  }
+
+  @Patch(':id')
+  @Authenticated({ scopes: ['write:clients'] })
+  @ApiOkResponse({ type: ClientEnvelopeDto })
+  updateClient(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
+    return this.service.updateClient(id, dto);
+  }
+
+  @Delete(':id')
+  @Authenticated({ scopes: ['write:clients'] })
+  @ApiOkResponse({ type: ClientEnvelopeDto, description: 'Deactivated (status inactive)' })
+  deactivateClient(@Param('id', ParseIdPipe) id: number) {
+    return this.service.deactivateClient(id);
+  }
+}

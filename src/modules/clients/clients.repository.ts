@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import type { PageWindow } from '../../common/pagination/paginate';
+import { containsPattern } from '../../database/like';
+import { ProjectEntity } from '../projects/project.entity';
+import { ClientEntity, type ClientStatus } from './client.entity';
+import type { ProjectCounts } from './client.mapper';
+
+export interface ClientListFilter {
+  status?: ClientStatus;
+  q?: string;
+}
+
+@Injectable()
+export class ClientsRepository {
+  constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
+
+  findById(id: number, manager?: EntityManager): Promise<ClientEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
+  findByName(name: string, manager?: EntityManager): Promise<ClientEntity | null> {
+    return this.repo(manager).findOneBy({ name });
+  }
+
+  /** Ordered by name, then id. */
+  list(filter: ClientListFilter, window: PageWindow): Promise<[ClientEntity[], number]> {
+    const qb = this.clients.createQueryBuilder('c').orderBy('c.name', 'ASC').addOrderBy('c.id', 'ASC');
+    if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
+    if (filter.q) {
+      qb.andWhere(
+        "(LOWER(c.name) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(c.company, '')) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(c.email, '')) LIKE :q ESCAPE '\\')",
+        { q: containsPattern(filter.q) },
+      );
+    }
+    return qb.skip(window.offset).take(window.limit).getManyAndCount();
+  }
+
+  /** Project counts for a whole page of clients in one GROUP BY query. */
+  async projectCounts(clientIds: number[], manager?: EntityManager): Promise<Map<number, ProjectCounts>> {
+    const counts = new Map<number, ProjectCounts>();
+    if (clientIds.length === 0) return counts;
+    const rows = await (manager ?? this.clients.manager)
+      .createQueryBuilder(ProjectEntity, 'p')
+      .select('p.client_id', 'client_id')
+      .addSelect('COUNT(*)', 'total')
+      .addSelect("SUM(CASE WHEN p.status = 'active' THEN 1 ELSE 0 END)", 'active')
+      .where('p.client_id IN (:...clientIds)', { clientIds })
+      .groupBy('p.client_id')
+      .getRawMany<{ client_id: number; total: string | number; active: string | number }>();
+    for (const row of rows) counts.set(Number(row.client_id), { total: Number(row.total), active: Number(row.active) });
+    return counts;
+  }
+
+  save(client: ClientEntity, manager?: EntityManager): Promise<ClientEntity> {
+    return this.repo(manager).save(client);
+  }
+
+  private repo(manager?: EntityManager): Repository<ClientEntity> {
+    return manager ? manager.getRepository(ClientEntity) : this.clients;
+  }
+}

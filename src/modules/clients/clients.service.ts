@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { isUniqueViolation } from '../../database/db-errors';
+import { TransactionService } from '../../database/transaction.service';
+import { ClientEntity } from './client.entity';
+import { toClientResponse } from './client.mapper';
+import { ClientsRepository } from './clients.repository';
+import type { CreateClientDto } from './dto/create-client.dto';
+import type { ListClientsQueryDto } from './dto/list-clients-query.dto';
+import type { UpdateClientDto } from './dto/update-client.dto';
+
+@Injectable()
+export class ClientsService {
+  constructor(
+    private readonly clients: ClientsRepository,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async listClients(query: ListClientsQueryDto) {
+    const window = pageWindow(query);
+    const status = query.status === 'all' ? undefined : query.status;
+    const [rows, total] = await this.clients.list({ status, q: query.q }, window);
+    const counts = await this.clients.projectCounts(rows.map((c) => c.id));
+    return paginate('clients', rows.map((c) => toClientResponse(c, counts.get(c.id))), total, window);
+  }
+
+  async getClient(id: number) {
+    const client = await this.findOrFail(id);
+    return { client: await this.respond(client) };
+  }
+
+  async createClient(dto: CreateClientDto) {
+    const client = await this.transactions.run(async (manager) => {
+      await this.assertNameFree(dto.name, null, manager);
+      const entity = Object.assign(new ClientEntity(), {
+        email: null,
+        company: null,
+        phone: null,
+        address: null,
+        contactPerson: null,
+        description: null,
+        defaultHourlyRate: null,
+        status: 'active',
+        createdAt: new Date(),
+      });
+      assign(entity, dto);
+      return this.save(entity, manager);
+    });
+    return { message: 'Client created successfully', client: await this.respond(client) };
+  }
+
+  async updateClient(id: number, dto: UpdateClientDto) {
+    const client = await this.transactions.run(async (manager) => {
+      const entity = await this.findOrFail(id, manager);
+      if (dto.name !== undefined) await this.assertNameFree(dto.name, id, manager);
+      assign(entity, dto);
+      return this.save(entity, manager);
+    });
+    return { message: 'Client updated successfully', client: await this.respond(client) };
+  }
+
+  /** DELETE never removes a client (projects and history refer to it): it becomes inactive. */
+  async deactivateClient(id: number) {
+    const client = await this.transactions.run(async (manager) => {
+      const entity = await this.findOrFail(id, manager);
+      entity.status = 'inactive';
+      return this.save(entity, manager);
+    });
+    return { message: 'Client deactivated successfully', client: await this.respond(client) };
+  }
+
+  private async respond(client: ClientEntity) {
+    const counts = await this.clients.projectCounts([client.id]);
+    return toClientResponse(client, counts.get(client.id));
+  }
+
+  private async findOrFail(id: number, manager?: EntityManager): Promise<ClientEntity> {
+    const client = await this.clients.findById(id, manager);
+    if (!client) throw DomainError.notFound(`Client ${id}`);
+    return client;
+  }
+
+  private async assertNameFree(name: string, exceptId: number | null, manager: EntityManager): Promise<void> {
+    const existing = await this.clients.findByName(name, manager);
+    if (existing && existing.id !== exceptId) throw nameTaken(name);
+  }
+
+  private async save(entity: ClientEntity, manager: EntityManager): Promise<ClientEntity> {
+    entity.updatedAt = new Date();
+    try {
+      return await this.clients.save(entity, manager);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTaken(entity.name);
+      throw error;
+    }
+  }
+}
+
+function nameTaken(name: string): DomainError {
+  return new DomainError(ErrorCode.Conflict, `A client named '${name}' already exists.`);
+}
+
+function assign(entity: ClientEntity, dto: CreateClientDto | UpdateClientDto): void {
+  if (dto.name !== undefined) entity.name = dto.name;
+  if (dto.email !== undefined) entity.email = dto.email;
+  if (dto.company !== undefined) entity.company = dto.company;
+  if (dto.phone !== undefined) entity.phone = dto.phone;
+  if (dto.address !== undefined) entity.address = dto.address;
+  if (dto.contact_person !== undefined) entity.contactPerson = dto.contact_person;
+  if (dto.description !== undefined) entity.description = dto.description;
+  if (dto.default_hourly_rate !== undefined) entity.defaultHourlyRate = dto.default_hourly_rate;
+  if (dto.status !== undefined) entity.status = dto.status;
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { isUniqueViolation } from '../../database/db-errors';
+import { TransactionService } from '../../database/transaction.service';
+import { ClientsRepository } from '../clients/clients.repository';
+import type { CreateProjectDto } from './dto/create-project.dto';
+import type { ListProjectsQueryDto } from './dto/list-projects-query.dto';
+import type { UpdateProjectDto } from './dto/update-project.dto';
+import { ProjectHoursReader } from './project-hours.reader';
+import { ProjectEntity } from './project.entity';
+import { toProjectResponse } from './project.mapper';
+import { ProjectsRepository } from './projects.repository';
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly projects: ProjectsRepository,
+    private readonly clients: ClientsRepository,
+    private readonly hours: ProjectHoursReader,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async listProjects(query: ListProjectsQueryDto) {
+    const window = pageWindow(query);
+    const [rows, total] = await this.projects.list({ status: query.status, clientId: query.client_id, q: query.q }, window);
+    const hours = await this.hours.forProjects(rows.map((p) => p.id));
+    return paginate('projects', rows.map((p) => toProjectResponse(p, hours.get(p.id))), total, window);
+  }
+
+  async getProject(id: number) {
+    return { project: await this.respond(await this.findOrFail(id)) };
+  }
+
+  async createProject(dto: CreateProjectDto) {
+    const project = await this.transactions.run(async (manager) => {
+      const entity = Object.assign(new ProjectEntity(), {
+        description: null,
+        clientId: null,
+        code: null,
+        billable: true,
+        hourlyRate: null,
+        estimatedHours: null,
+        budgetAmount: null,
+        color: null,
+        status: 'active',
+        archivedAt: null,
+        createdAt: new Date(),
+      });
+      await this.apply(entity, dto, manager);
+      return this.save(entity, manager);
+    });
+    return { message: 'Project created successfully', project: await this.respond(project) };
+  }
+
+  async updateProject(id: number, dto: UpdateProjectDto) {
+    const project = await this.transactions.run(async (manager) => {
+      const entity = await this.findOrFail(id, manager);
+      await this.apply(entity, dto, manager);
+      return this.save(entity, manager);
+    });
+    return { message: 'Project updated successfully', project: await this.respond(project) };
+  }
+
+  /** DELETE archives (repeatable): the project and its history stay. */
+  async archiveProject(id: number) {
+    const project = await this.transactions.run(async (manager) => {
+      const entity = await this.findOrFail(id, manager);
+      entity.status = 'archived';
+      entity.archivedAt = new Date();
+      return this.save(entity, manager);
+    });
+    return { message: 'Project archived successfully', project: await this.respond(project) };
+  }
+
+  private async apply(entity: ProjectEntity, dto: CreateProjectDto | UpdateProjectDto, manager: EntityManager) {
+    if (dto.client_id !== undefined && dto.client_id !== null) {
+      const client = await this.clients.findById(dto.client_id, manager);
+      if (!client) throw DomainError.notFound(`Client ${dto.client_id}`);
+      entity.client = client;
+    } else if (dto.client_id === null) {
+      entity.client = null;
+    }
+    if (dto.client_id !== undefined) entity.clientId = dto.client_id;
+    if (dto.code !== undefined && dto.code !== null && dto.code !== entity.code) {
+      const holder = await this.projects.findByCode(dto.code, manager);
+      if (holder && holder.id !== entity.id) throw codeTaken(dto.code);
+    }
+    if (dto.name !== undefined) entity.name = dto.name;
+    if (dto.description !== undefined) entity.description = dto.description;
+    if (dto.code !== undefined) entity.code = dto.code;
+    if (dto.billable !== undefined) entity.billable = dto.billable;
+    if (dto.hourly_rate !== undefined) entity.hourlyRate = dto.hourly_rate;
+    if (dto.estimated_hours !== undefined) entity.estimatedHours = dto.estimated_hours;
+    if (dto.budget_amount !== undefined) entity.budgetAmount = dto.budget_amount;
+    if (dto.color !== undefined) entity.color = dto.color;
+    if (dto.status !== undefined && dto.status !== entity.status) {
+      entity.status = dto.status;
+      entity.archivedAt = dto.status === 'archived' ? new Date() : null;
+    }
+  }
+
+  private async save(entity: ProjectEntity, manager: EntityManager): Promise<ProjectEntity> {
+    entity.updatedAt = new Date();
+    try {
+      return await this.projects.save(entity, manager);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw codeTaken(entity.code ?? '');
+      throw error;
+    }
+  }
+
+  private async respond(project: ProjectEntity) {
+    const hours = await this.hours.forProjects([project.id]);
+    return toProjectResponse(project, hours.get(project.id));
+  }
+
+  private async findOrFail(id: number, manager?: EntityManager): Promise<ProjectEntity> {
+    const project = await this.projects.findById(id, manager);
+    if (!project) throw DomainError.notFound(`Project ${id}`);
+    return project;
+  }
+}
+
+function codeTaken(code: string): DomainError {
+  return new DomainError(ErrorCode.Conflict, `Project code '${code}' is already in use.`);
+}

@@ -1,0 +1,31 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
+import { IsId, Optional, Trim } from '../../../common/validation/validators';
+import { TASK_STATUSES, type TaskStatus } from '../task.entity';
+
+export class ListTasksQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ type: 'integer' })
+  @Optional()
+  @ToInteger()
+  @IsId()
+  project_id?: number;
+
+  @ApiPropertyOptional({ enum: TASK_STATUSES })
+  @Optional()
+  @IsIn(TASK_STATUSES)
+  status?: TaskStatus;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'User id' })
+  @Optional()
+  @ToInteger()
+  @IsId()
+  assigned_to?: number;
+
+  @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
+  @Optional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}

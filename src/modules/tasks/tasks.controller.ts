@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
+import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
+import { MessageResponseDto } from '../../common/http/message-response.dto';
+import { CreateTaskDto } from './dto/create-task.dto';
+import { ListTasksQueryDto } from './dto/list-tasks-query.dto';
+import { TaskEnvelopeDto, TaskResponseDto } from './dto/task-response.dto';
+import { UpdateTaskDto } from './dto/update-task.dto';
+import { TasksService } from './tasks.service';
+
+@ApiTags('Tasks')
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly service: TasksService) {}
+
+  @Get()
+  @Authenticated({ scopes: ['read:tasks'] })
+  @ApiPaginatedResponse('tasks', TaskResponseDto)
+  listTasks(@Query() query: ListTasksQueryDto) {
+    return this.service.listTasks(query);
+  }
+
+  @Get(':id')
+  @Authenticated({ scopes: ['read:tasks'] })
+  @ApiOkResponse({ type: TaskEnvelopeDto })
+  getTask(@Param('id', ParseIdPipe) id: number) {
+    return this.service.getTask(id);
+  }
+
+  @Post()
+  @Authenticated({ scopes: ['write:tasks'] })
+  @ApiCreatedResponse({ type: TaskEnvelopeDto })
+  createTask(@Body() dto: CreateTaskDto) {
+    return this.service.createTask(dto);
+  }
+
+  @Put(':id')
+  @Authenticated({ scopes: ['write:tasks'] })
+  @ApiOkResponse({ type: TaskEnvelopeDto })
+  replaceTask(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
+    return this.service.updateTask(id, dto);
+  }
+
+  @Patch(':id')
+  @Authenticated({ scopes: ['write:tasks'] })
+  @ApiOkResponse({ type: TaskEnvelopeDto })
+  updateTask(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
+    return this.service.updateTask(id, dto);
+  }
+
+  @Delete(':id')
+  @Authenticated({ scopes: ['write:tasks'] })
+  @ApiOkResponse({ type: MessageResponseDto })
+  deleteTask(@Param('id', ParseIdPipe) id: number) {
+    return this.service.deleteTask(id);
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { TransactionService } from '../../database/transaction.service';
+import { ProjectsRepository } from '../projects/projects.repository';
+import { UsersRepository } from '../users/users.repository';
+import type { CreateTaskDto } from './dto/create-task.dto';
+import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
+import type { UpdateTaskDto } from './dto/update-task.dto';
+import { TaskEntity } from './task.entity';
+import { priorityRank, toTaskResponse } from './task.mapper';
+import { TasksRepository } from './tasks.repository';
+
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly tasks: TasksRepository,
+    private readonly projects: ProjectsRepository,
+    private readonly users: UsersRepository,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async listTasks(query: ListTasksQueryDto) {
+    const window = pageWindow(query);
+    const [rows, total] = await this.tasks.list(
+      { projectId: query.project_id, status: query.status, assignedTo: query.assigned_to, q: query.q },
+      window,
+    );
+    return paginate('tasks', rows.map((t) => toTaskResponse(t)), total, window);
+  }
+
+  async getTask(id: number) {
+    return { task: toTaskResponse(await this.findOrFail(id)) };
+  }
+
+  async createTask(dto: CreateTaskDto) {
+    const task = await this.transactions.run(async (manager) => {
+      const now = new Date();
+      const entity = Object.assign(new TaskEntity(), {
+        description: null,
+        status: 'todo',
+        priority: priorityRank('medium'),
+        assignedTo: null,
+        dueDate: null,
+        estimatedHours: null,
+        completedAt: null,
+        createdAt: now,
+      });
+      await this.apply(entity, dto, manager);
+      return this.save(entity, manager);
+    });
+    return { message: 'Task created successfully', task: toTaskResponse(task) };
+  }
+
+  async updateTask(id: number, dto: UpdateTaskDto) {
+    const task = await this.transactions.run(async (manager) => {
+      const entity = await this.findOrFail(id, manager);
+      await this.apply(entity, dto, manager);
+      return this.save(entity, manager);
+    });
+    return { message: 'Task updated successfully', task: toTaskResponse(task) };
+  }
+
+  async deleteTask(id: number) {
+    await this.transactions.run(async (manager) => {
+      await this.findOrFail(id, manager);
+      await this.tasks.delete(id, manager);
+    });
+    return { message: 'Task deleted successfully' };
+  }
+
+  private async apply(entity: TaskEntity, dto: CreateTaskDto | UpdateTaskDto, manager: EntityManager): Promise<void> {
+    if (dto.project_id !== undefined) {
+      const project = await this.projects.findById(dto.project_id, manager);
+      if (!project) throw DomainError.notFound(`Project ${dto.project_id}`);
+      entity.projectId = project.id;
+      entity.project = project;
+    }
+    if (dto.assigned_to !== undefined && dto.assigned_to !== null) {
+      if (!(await this.users.findById(dto.assigned_to))) throw DomainError.notFound(`User ${dto.assigned_to}`);
+    }
+    if (dto.assigned_to !== undefined) entity.assignedTo = dto.assigned_to;
+    if (dto.name !== undefined) entity.name = dto.name;
+    if (dto.description !== undefined) entity.description = dto.description;
+    if (dto.priority !== undefined) entity.priority = priorityRank(dto.priority);
+    if (dto.due_date !== undefined) entity.dueDate = dto.due_date;
+    if (dto.estimated_hours !== undefined) entity.estimatedHours = dto.estimated_hours;
+    if (dto.status !== undefined && dto.status !== entity.status) {
+      // Entering done stamps the completion; leaving done clears it.
+      entity.completedAt = dto.status === 'done' ? new Date() : null;
+      entity.status = dto.status;
+    }
+  }
+
+  private save(entity: TaskEntity, manager: EntityManager): Promise<TaskEntity> {
+    entity.updatedAt = new Date();
+    return this.tasks.save(entity, manager);
+  }
+
+  private async findOrFail(id: number, manager?: EntityManager): Promise<TaskEntity> {
+    const task = await this.tasks.findById(id, manager);
+    if (!task) throw DomainError.notFound(`Task ${id}`);
+    return task;
+  }
+}
