@@ -17,6 +17,8 @@ import { ClientsModule } from './modules/clients/clients.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { SystemModule } from './modules/system/system.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { TimeEntriesModule } from './modules/time-entries/time-entries.module';
+import { TimerModule } from './modules/timer/timer.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({
@@ -34,6 +36,8 @@ import { UsersModule } from './modules/users/users.module';
     ClientsModule,
     ProjectsModule,
     TasksModule,
+    TimeEntriesModule,
+    TimerModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

@@ -4,6 +4,7 @@ import { ClientEntity } from '../modules/clients/client.entity';
 import { ProjectEntity } from '../modules/projects/project.entity';
 import { SettingEntity } from '../modules/settings/setting.entity';
 import { TaskEntity } from '../modules/tasks/task.entity';
+import { TimeEntryEntity } from '../modules/time-entries/time-entry.entity';
 import { UserEntity } from '../modules/users/user.entity';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
@@ -15,4 +16,5 @@ export const ENTITIES = [
   ClientEntity,
   ProjectEntity,
   TaskEntity,
+  TimeEntryEntity,
 ];

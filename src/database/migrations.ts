@@ -2,6 +2,7 @@ import { CreateSettings1764400000000 } from '../../migrations/1764400000000-crea
 import { CreateUsersAndApiTokens1764400000001 } from '../../migrations/1764400000001-create-users-and-api-tokens';
 import { CreateIdempotencyKeys1764400000002 } from '../../migrations/1764400000002-create-idempotency-keys';
 import { CreateClientsProjectsTasks1764400000003 } from '../../migrations/1764400000003-create-clients-projects-tasks';
+import { CreateTimeEntries1764400000004 } from '../../migrations/1764400000004-create-time-entries';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateUsersAndApiTokens1764400000001,
   CreateIdempotencyKeys1764400000002,
   CreateClientsProjectsTasks1764400000003,
+  CreateTimeEntries1764400000004,
 ];

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { parseInstant } from '../time/parse-instant';
 import { Transform } from 'class-transformer';
 import {
   IsInt,
@@ -56,7 +57,10 @@ export const OptionalNullable = () => ValidateIf((_object, value) => value !== u
 /** Money and hours: a finite number >= 0 with at most 2 decimals. */
 export const IsAmount = (max = 1e10) =>
   applyDecorators(
-    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: '$property must be a number with at most 2 decimals' }),
+    IsNumber(
+      { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
+      { message: '$property must be a number with at most 2 decimals' },
+    ),
     Min(0),
     Max(max),
   );
@@ -65,7 +69,8 @@ export const IsAmount = (max = 1e10) =>
 export const IsText = (max: number) => applyDecorators(Trim(), IsString(), MinLength(1), MaxLength(max));
 
 /** A positive integer id. */
-export const IsId = () => applyDecorators(IsInt({ message: '$property must be an integer id' }), Min(1), Max(2 ** 31 - 1));
+export const IsId = () =>
+  applyDecorators(IsInt({ message: '$property must be an integer id' }), Min(1), Max(2 ** 31 - 1));
 
 /** A real calendar date written `YYYY-MM-DD` (2024-02-30 is refused). */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
@@ -80,6 +85,27 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
           if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
           const date = new Date(`${value}T00:00:00Z`);
           return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+        },
+      },
+    });
+}
+
+/** An ISO 8601 date-time (`Z`, offset or naive); date-only is refused unless `allowDateOnly`. */
+export function IsDateTimeInput(allowDateOnly = false, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isDateTimeInput',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: `${String(propertyName)} must be an ISO 8601 ${allowDateOnly ? 'date or date-time' : 'date-time'} (e.g. 2024-01-15T09:00:00Z)`,
+        ...options,
+      },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          const parsed = parseInstant(value, 'UTC');
+          return parsed !== null && (allowDateOnly || !parsed.dateOnly);
         },
       },
     });

@@ -24,7 +24,12 @@ export class ClientsService {
     const status = query.status === 'all' ? undefined : query.status;
     const [rows, total] = await this.clients.list({ status, q: query.q }, window);
     const counts = await this.clients.projectCounts(rows.map((c) => c.id));
-    return paginate('clients', rows.map((c) => toClientResponse(c, counts.get(c.id))), total, window);
+    return paginate(
+      'clients',
+      rows.map((c) => toClientResponse(c, counts.get(c.id))),
+      total,
+      window,
+    );
   }
 
   async getClient(id: number) {

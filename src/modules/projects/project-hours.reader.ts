@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { hoursBy, type HoursTotals } from '../time-entries/time-totals';
 
-export interface ProjectHours {
-  total: number;
-  billable: number;
-}
+export type ProjectHours = HoursTotals;
 
 export const NO_HOURS: ProjectHours = { total: 0, billable: 0 };
 
-/**
- * Hours of completed time entries per project, for a whole page in one aggregate query.
- * Time entries do not exist yet (their module comes next), so every project has none.
- */
+/** Hours of completed time entries per project, for a whole page in one aggregate query. */
 @Injectable()
 export class ProjectHoursReader {
-  forProjects(_projectIds: number[]): Promise<Map<number, ProjectHours>> {
-    return Promise.resolve(new Map<number, ProjectHours>());
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  forProjects(projectIds: number[]): Promise<Map<number, ProjectHours>> {
+    return hoursBy(this.dataSource.manager, 'project_id', projectIds);
   }
 }

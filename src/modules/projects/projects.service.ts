@@ -25,9 +25,17 @@ export class ProjectsService {
 
   async listProjects(query: ListProjectsQueryDto) {
     const window = pageWindow(query);
-    const [rows, total] = await this.projects.list({ status: query.status, clientId: query.client_id, q: query.q }, window);
+    const [rows, total] = await this.projects.list(
+      { status: query.status, clientId: query.client_id, q: query.q },
+      window,
+    );
     const hours = await this.hours.forProjects(rows.map((p) => p.id));
-    return paginate('projects', rows.map((p) => toProjectResponse(p, hours.get(p.id))), total, window);
+    return paginate(
+      'projects',
+      rows.map((p) => toProjectResponse(p, hours.get(p.id))),
+      total,
+      window,
+    );
   }
 
   async getProject(id: number) {

@@ -10,7 +10,7 @@ export function priorityRank(priority: TaskPriority): number {
   return TASK_PRIORITIES.indexOf(priority) + 1;
 }
 
-/** `total_hours` counts completed time entries; they do not exist yet, so it is 0. */
+/** `total_hours`: hours of the task's completed time entries (from one aggregate query). */
 export function toTaskResponse(task: TaskEntity, totalHours = 0): TaskResponseDto {
   return {
     id: task.id,

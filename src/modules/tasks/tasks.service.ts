@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { paginate, pageWindow } from '../../common/pagination/paginate';
 import { TransactionService } from '../../database/transaction.service';
 import { ProjectsRepository } from '../projects/projects.repository';
+import { hoursBy } from '../time-entries/time-totals';
 import { UsersRepository } from '../users/users.repository';
 import type { CreateTaskDto } from './dto/create-task.dto';
 import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
@@ -19,6 +21,7 @@ export class TasksService {
     private readonly projects: ProjectsRepository,
     private readonly users: UsersRepository,
     private readonly transactions: TransactionService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async listTasks(query: ListTasksQueryDto) {
@@ -27,11 +30,17 @@ export class TasksService {
       { projectId: query.project_id, status: query.status, assignedTo: query.assigned_to, q: query.q },
       window,
     );
-    return paginate('tasks', rows.map((t) => toTaskResponse(t)), total, window);
+    const hours = await this.hours(rows.map((t) => t.id));
+    return paginate(
+      'tasks',
+      rows.map((t) => toTaskResponse(t, hours.get(t.id)?.total)),
+      total,
+      window,
+    );
   }
 
   async getTask(id: number) {
-    return { task: toTaskResponse(await this.findOrFail(id)) };
+    return { task: await this.respond(await this.findOrFail(id)) };
   }
 
   async createTask(dto: CreateTaskDto) {
@@ -50,7 +59,7 @@ export class TasksService {
       await this.apply(entity, dto, manager);
       return this.save(entity, manager);
     });
-    return { message: 'Task created successfully', task: toTaskResponse(task) };
+    return { message: 'Task created successfully', task: await this.respond(task) };
   }
 
   async updateTask(id: number, dto: UpdateTaskDto) {
@@ -59,7 +68,7 @@ export class TasksService {
       await this.apply(entity, dto, manager);
       return this.save(entity, manager);
     });
-    return { message: 'Task updated successfully', task: toTaskResponse(task) };
+    return { message: 'Task updated successfully', task: await this.respond(task) };
   }
 
   async deleteTask(id: number) {
@@ -91,6 +100,14 @@ export class TasksService {
       entity.completedAt = dto.status === 'done' ? new Date() : null;
       entity.status = dto.status;
     }
+  }
+
+  private async respond(task: TaskEntity) {
+    return toTaskResponse(task, (await this.hours([task.id])).get(task.id)?.total);
+  }
+
+  private hours(taskIds: number[]) {
+    return hoursBy(this.dataSource.manager, 'task_id', taskIds);
   }
 
   private save(entity: TaskEntity, manager: EntityManager): Promise<TaskEntity> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuthCache } from '../../common/auth/auth-cache';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -7,6 +8,7 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { paginate, pageWindow } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
+import { hoursBy } from '../time-entries/time-totals';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
@@ -20,6 +22,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly transactions: TransactionService,
     private readonly authCache: AuthCache,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async listUsers(query: ListUsersQueryDto) {
@@ -34,11 +37,11 @@ export class UsersService {
   }
 
   async getUser(id: number) {
-    return { user: toUserResponse(await this.findOrFail(id)) };
+    return { user: await this.respond(await this.findOrFail(id)) };
   }
 
   async getCurrentUser(auth: AuthContext) {
-    return { user: toUserResponse(await this.findOrFail(auth.userId)) };
+    return { user: await this.respond(await this.findOrFail(auth.userId)) };
   }
 
   async createUser(dto: CreateUserDto) {
@@ -85,7 +88,12 @@ export class UsersService {
     });
     // Role and activation decide what every token of this user may do: apply at once here.
     this.authCache.clear();
-    return { message: 'User updated successfully', user: toUserResponse(user) };
+    return { message: 'User updated successfully', user: await this.respond(user) };
+  }
+
+  private async respond(user: UserEntity) {
+    const hours = await hoursBy(this.dataSource.manager, 'user_id', [user.id]);
+    return toUserResponse(user, hours.get(user.id)?.total);
   }
 
   private async findOrFail(id: number): Promise<UserEntity> {

@@ -50,7 +50,10 @@ export class UpdateProjectDto {
   @ProjectFields.color()
   color?: string | null;
 
-  @ApiPropertyOptional({ enum: PROJECT_STATUSES, description: '"archived" sets archived_at; leaving it clears archived_at' })
+  @ApiPropertyOptional({
+    enum: PROJECT_STATUSES,
+    description: '"archived" sets archived_at; leaving it clears archived_at',
+  })
   @Optional()
   @ProjectFields.status()
   status?: ProjectStatus;

@@ -23,7 +23,10 @@ export class CreateTaskDto {
   status?: TaskStatus;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'string', enum: [...TASK_PRIORITIES] }, { type: 'integer', minimum: 1, maximum: 4 }],
+    oneOf: [
+      { type: 'string', enum: [...TASK_PRIORITIES] },
+      { type: 'integer', minimum: 1, maximum: 4 },
+    ],
     default: 'medium',
     description: '1 low, 2 medium, 3 high, 4 urgent',
   })

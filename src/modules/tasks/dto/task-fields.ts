@@ -7,7 +7,9 @@ import { TASK_PRIORITIES, TASK_STATUSES } from '../task.entity';
 /** Integers 1-4 are accepted as aliases of low, medium, high, urgent. */
 const PriorityAlias = () =>
   Transform(({ value }: { value: unknown }) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 4 ? TASK_PRIORITIES[value - 1] : value,
+    typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 4
+      ? TASK_PRIORITIES[value - 1]
+      : value,
   );
 
 /** Each task field's validation, shared by create and update. */

@@ -26,7 +26,10 @@ export class UpdateTaskDto {
   status?: TaskStatus;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'string', enum: [...TASK_PRIORITIES] }, { type: 'integer', minimum: 1, maximum: 4 }],
+    oneOf: [
+      { type: 'string', enum: [...TASK_PRIORITIES] },
+      { type: 'integer', minimum: 1, maximum: 4 },
+    ],
   })
   @Optional()
   @TaskFields.priority()

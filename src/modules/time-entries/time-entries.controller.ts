@@ -1,0 +1,103 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
+import { MessageResponseDto } from '../../common/http/message-response.dto';
+import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
+import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
+import { BulkResultDto, BulkTimeEntriesDto } from './dto/bulk-time-entries.dto';
+import { CreateTimeEntryDto } from './dto/create-time-entry.dto';
+import { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
+import { TimeEntryEnvelopeDto, TimeEntryResponseDto } from './dto/time-entry-response.dto';
+import { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
+import { TimeEntriesBulkService } from './time-entries-bulk.service';
+import { TimeEntriesService } from './time-entries.service';
+
+const READ = { scopes: ['read:time_entries' as const] };
+const WRITE = { scopes: ['write:time_entries' as const] };
+const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag from GET; 409 when the entry changed since' };
+
+/** Sends the entry's version as ETag, the body as usual. */
+function withEtag<T>(reply: FastifyReply, result: { etag: string; body: T }): T {
+  void reply.header('ETag', result.etag);
+  return result.body;
+}
+
+@ApiTags('Time entries')
+@Controller('time-entries')
+export class TimeEntriesController {
+  constructor(
+    private readonly service: TimeEntriesService,
+    private readonly bulk: TimeEntriesBulkService,
+  ) {}
+
+  @Get()
+  @Authenticated(READ)
+  @ApiPaginatedResponse('time_entries', TimeEntryResponseDto)
+  listTimeEntries(@CurrentAuth() auth: AuthContext, @Query() query: ListTimeEntriesQueryDto) {
+    return this.service.listTimeEntries(auth, query);
+  }
+
+  @Get(':id')
+  @Authenticated(READ)
+  @ApiOkResponse({ type: TimeEntryEnvelopeDto, headers: { ETag: { schema: { type: 'string' } } } })
+  async getTimeEntry(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withEtag(reply, await this.service.getTimeEntry(auth, id));
+  }
+
+  @Post()
+  @Authenticated(WRITE)
+  @ApiCreatedResponse({ type: TimeEntryEnvelopeDto })
+  createTimeEntry(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTimeEntryDto) {
+    return this.service.createTimeEntry(auth, dto);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @Authenticated(WRITE)
+  @ApiOkResponse({ type: BulkResultDto })
+  bulkUpdateTimeEntries(@CurrentAuth() auth: AuthContext, @Body() dto: BulkTimeEntriesDto) {
+    return this.bulk.bulkUpdateTimeEntries(auth, dto);
+  }
+
+  @Put(':id')
+  @Authenticated(WRITE)
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: TimeEntryEnvelopeDto })
+  async replaceTimeEntry(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateTimeEntryDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withEtag(reply, await this.service.updateTimeEntry(auth, id, dto, ifMatch));
+  }
+
+  @Patch(':id')
+  @Authenticated(WRITE)
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: TimeEntryEnvelopeDto })
+  async updateTimeEntry(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateTimeEntryDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withEtag(reply, await this.service.updateTimeEntry(auth, id, dto, ifMatch));
+  }
+
+  @Delete(':id')
+  @Authenticated(WRITE)
+  @ApiOkResponse({ type: MessageResponseDto })
+  deleteTimeEntry(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.deleteTimeEntry(auth, id);
+  }
+}

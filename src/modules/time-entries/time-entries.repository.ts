@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, In, IsNull, Repository, type SelectQueryBuilder } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
+import type { PageWindow } from '../../common/pagination/paginate';
+import { TimeEntryEntity } from './time-entry.entity';
+
+export interface TimeEntryListFilter {
+  /** Only this user's entries (always set for non-admins). */
+  userId?: number;
+  projectId?: number;
+  from?: Date;
+  /** Exclusive upper bound on start_time. */
+  toExclusive?: Date;
+  billable?: boolean;
+  includeActive: boolean;
+}
+
+const RELATIONS = { user: true, project: true, client: true, task: true } as const;
+
+@Injectable()
+export class TimeEntriesRepository {
+  constructor(@InjectRepository(TimeEntryEntity) private readonly entries: Repository<TimeEntryEntity>) {}
+
+  /** An entry the caller may see: admins see all, others only their own (others' ids read as missing). */
+  findVisibleById(auth: AuthContext, id: number, manager?: EntityManager): Promise<TimeEntryEntity | null> {
+    return this.repo(manager).findOne({
+      where: auth.isAdmin ? { id } : { id, userId: auth.userId },
+      relations: RELATIONS,
+    });
+  }
+
+  /** The visible entries among `ids`, locked for update on PostgreSQL (deterministic order: by id). */
+  async findVisibleForUpdate(auth: AuthContext, ids: number[], manager: EntityManager): Promise<TimeEntryEntity[]> {
+    const qb = manager
+      .getRepository(TimeEntryEntity)
+      .createQueryBuilder('e')
+      .where('e.id IN (:...ids)', { ids })
+      .orderBy('e.id', 'ASC');
+    if (!auth.isAdmin) qb.andWhere('e.user_id = :userId', { userId: auth.userId });
+    if (manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getMany();
+  }
+
+  findRunning(userId: number, manager?: EntityManager): Promise<TimeEntryEntity | null> {
+    return this.repo(manager).findOne({ where: { userId, endTime: IsNull() }, relations: RELATIONS });
+  }
+
+  /** Newest first. */
+  list(filter: TimeEntryListFilter, window: PageWindow): Promise<[TimeEntryEntity[], number]> {
+    const qb = this.withRelations(this.entries.createQueryBuilder('e'))
+      .orderBy('e.start_time', 'DESC')
+      .addOrderBy('e.id', 'DESC');
+    if (filter.userId !== undefined) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
+    if (filter.projectId !== undefined) qb.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
+    if (filter.from) qb.andWhere('e.start_time >= :from', { from: filter.from });
+    if (filter.toExclusive) qb.andWhere('e.start_time < :to', { to: filter.toExclusive });
+    if (filter.billable !== undefined) qb.andWhere('e.billable = :billable', { billable: filter.billable });
+    if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
+    return qb.skip(window.offset).take(window.limit).getManyAndCount();
+  }
+
+  /** Whether another completed entry of the user overlaps [start, end). */
+  async overlaps(manager: EntityManager, userId: number, start: Date, end: Date, exceptId?: number): Promise<boolean> {
+    const qb = manager
+      .getRepository(TimeEntryEntity)
+      .createQueryBuilder('e')
+      .select('e.id')
+      .where('e.user_id = :userId', { userId })
+      .andWhere('e.end_time IS NOT NULL')
+      .andWhere('e.start_time < :end', { end })
+      .andWhere('e.end_time > :start', { start });
+    if (exceptId !== undefined) qb.andWhere('e.id <> :exceptId', { exceptId });
+    return (await qb.limit(1).getRawOne()) !== undefined;
+  }
+
+  /**
+   * Serialises a user's writes on PostgreSQL (transaction-scoped advisory lock), so two concurrent
+   * requests cannot both pass the overlap check. SQLite writes are serialised already.
+   */
+  async lockUser(manager: EntityManager, userId: number): Promise<void> {
+    if (manager.connection.options.type !== 'postgres') return;
+    await manager.query('SELECT pg_advisory_xact_lock(7243, $1)', [userId]);
+  }
+
+  reload(id: number, manager?: EntityManager): Promise<TimeEntryEntity | null> {
+    return this.repo(manager).findOne({ where: { id }, relations: RELATIONS });
+  }
+
+  save(entry: TimeEntryEntity, manager: EntityManager): Promise<TimeEntryEntity> {
+    return manager.getRepository(TimeEntryEntity).save(entry);
+  }
+
+  async delete(ids: number[], manager: EntityManager): Promise<void> {
+    if (ids.length) await manager.delete(TimeEntryEntity, { id: In(ids) });
+  }
+
+  private withRelations(qb: SelectQueryBuilder<TimeEntryEntity>): SelectQueryBuilder<TimeEntryEntity> {
+    return qb
+      .leftJoinAndSelect('e.user', 'u')
+      .leftJoinAndSelect('e.project', 'p')
+      .leftJoinAndSelect('e.client', 'c')
+      .leftJoinAndSelect('e.task', 't');
+  }
+
+  private repo(manager?: EntityManager): Repository<TimeEntryEntity> {
+    return manager ? manager.getRepository(TimeEntryEntity) : this.entries;
+  }
+}

@@ -1,0 +1,236 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { isUniqueViolation } from '../../database/db-errors';
+import { TransactionService } from '../../database/transaction.service';
+import type { CreateTimeEntryDto } from './dto/create-time-entry.dto';
+import type { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
+import type { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
+import { TimeEntriesRepository } from './time-entries.repository';
+import { type EntryRefs, TimeEntryRules } from './time-entry-rules';
+import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
+import { durationBetween, normaliseTags, timeEntryEtag, toTimeEntryResponse } from './time-entry.mapper';
+
+const DAY_MS = 86_400_000;
+
+export interface NewEntry extends Partial<EntryRefs> {
+  userId?: number;
+  start: Date;
+  end: Date | null;
+  notes?: string | null;
+  tags?: string | null;
+  billable?: boolean;
+  paid?: boolean;
+  invoiceNumber?: string | null;
+  source: TimeEntrySource;
+}
+
+@Injectable()
+export class TimeEntriesService {
+  constructor(
+    private readonly entries: TimeEntriesRepository,
+    private readonly rules: TimeEntryRules,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async listTimeEntries(auth: AuthContext, query: ListTimeEntriesQueryDto) {
+    if (query.user_id !== undefined && query.user_id !== auth.userId && !auth.isAdmin) {
+      throw new DomainError(ErrorCode.Forbidden, "Only admins can list other users' time entries.");
+    }
+    const window = pageWindow(query);
+    const [rows, total] = await this.entries.list(
+      {
+        userId: auth.isAdmin ? query.user_id : auth.userId,
+        projectId: query.project_id,
+        from: query.start_date ? this.rules.instant(query.start_date, 'start_date') : undefined,
+        toExclusive: query.end_date ? this.endBound(query.end_date) : undefined,
+        billable: query.billable,
+        includeActive: query.include_active ?? false,
+      },
+      window,
+    );
+    const now = new Date();
+    return paginate(
+      'time_entries',
+      rows.map((e) => toTimeEntryResponse(e, now)),
+      total,
+      window,
+    );
+  }
+
+  async getTimeEntry(auth: AuthContext, id: number) {
+    const entry = await this.findVisible(auth, id);
+    return { etag: timeEntryEtag(entry), body: { time_entry: toTimeEntryResponse(entry) } };
+  }
+
+  async createTimeEntry(auth: AuthContext, dto: CreateTimeEntryDto) {
+    const start = this.rules.instant(dto.start_time, 'start_time');
+    const end = dto.end_time ? this.rules.instant(dto.end_time, 'end_time') : null;
+    const entry = await this.create(auth, {
+      userId: dto.user_id,
+      projectId: dto.project_id ?? null,
+      clientId: dto.client_id ?? null,
+      taskId: dto.task_id ?? null,
+      start,
+      end,
+      notes: dto.notes,
+      tags: dto.tags,
+      billable: dto.billable,
+      paid: dto.paid,
+      invoiceNumber: dto.invoice_number,
+      source: end ? 'manual' : 'timer',
+    });
+    return { message: 'Time entry created successfully', time_entry: toTimeEntryResponse(entry) };
+  }
+
+  /** Creates one entry under every rule; a running entry when `end` is null. Returns it reloaded. */
+  async create(auth: AuthContext, input: NewEntry): Promise<TimeEntryEntity> {
+    this.rules.assertOrder(input.start, input.end);
+    let id: number;
+    try {
+      id = await this.transactions.run(async (manager) => {
+        const owner = await this.rules.owner(manager, auth, input.userId);
+        const refs = await this.rules.resolveRefs(manager, {
+          projectId: input.projectId ?? null,
+          clientId: input.clientId ?? null,
+          taskId: input.taskId ?? null,
+        });
+        await this.entries.lockUser(manager, owner.id);
+        if (input.end === null) {
+          if (await this.entries.findRunning(owner.id, manager)) throw this.rules.timerRunning();
+        } else if (!auth.isAdmin && (await this.entries.overlaps(manager, owner.id, input.start, input.end))) {
+          throw this.rules.overlap();
+        }
+        const now = new Date();
+        const entry = Object.assign(new TimeEntryEntity(), {
+          userId: owner.id,
+          projectId: refs.project?.id ?? null,
+          clientId: refs.client?.id ?? null,
+          taskId: refs.task?.id ?? null,
+          startTime: input.start,
+          endTime: input.end,
+          durationSeconds: input.end ? durationBetween(input.start, input.end) : null,
+          notes: emptyToNull(input.notes),
+          tags: normaliseTags(input.tags),
+          source: input.source,
+          billable: input.billable ?? true,
+          paid: input.paid ?? false,
+          invoiceNumber: emptyToNull(input.invoiceNumber),
+          createdAt: now,
+          updatedAt: now,
+        });
+        return (await this.entries.save(entry, manager)).id;
+      });
+    } catch (error) {
+      // The partial unique index: another request started a running entry first.
+      if (isUniqueViolation(error)) throw this.rules.timerRunning();
+      throw error;
+    }
+    return (await this.entries.reload(id)) as TimeEntryEntity;
+  }
+
+  async updateTimeEntry(auth: AuthContext, id: number, dto: UpdateTimeEntryDto, ifMatch?: string) {
+    const entry = await this.transactions.run(async (manager) => {
+      const current = await this.findVisible(auth, id, manager);
+      await this.entries.lockUser(manager, current.userId);
+      const entry = await this.findVisible(auth, id, manager);
+      this.assertFresh(entry, ifMatch, dto.if_updated_at);
+      await this.applyRefs(manager, entry, dto);
+      const start = dto.start_time ? this.rules.instant(dto.start_time, 'start_time') : entry.startTime;
+      const end = dto.end_time ? this.rules.instant(dto.end_time, 'end_time') : entry.endTime;
+      this.rules.assertOrder(start, end);
+      const timesChanged = start.getTime() !== entry.startTime.getTime() || end?.getTime() !== entry.endTime?.getTime();
+      if (
+        end &&
+        timesChanged &&
+        !auth.isAdmin &&
+        (await this.entries.overlaps(manager, entry.userId, start, end, entry.id))
+      ) {
+        throw this.rules.overlap();
+      }
+      entry.startTime = start;
+      entry.endTime = end;
+      entry.durationSeconds = end ? durationBetween(start, end) : null;
+      if (dto.notes !== undefined) entry.notes = emptyToNull(dto.notes);
+      if (dto.tags !== undefined) entry.tags = normaliseTags(dto.tags);
+      if (dto.billable !== undefined) entry.billable = dto.billable;
+      if (dto.paid !== undefined) entry.paid = dto.paid;
+      if (dto.invoice_number !== undefined) entry.invoiceNumber = emptyToNull(dto.invoice_number);
+      entry.updatedAt = new Date();
+      await this.entries.save(entry, manager);
+      return entry.id;
+    });
+    const saved = (await this.entries.reload(entry)) as TimeEntryEntity;
+    return {
+      etag: timeEntryEtag(saved),
+      body: { message: 'Time entry updated successfully', time_entry: toTimeEntryResponse(saved) },
+    };
+  }
+
+  async deleteTimeEntry(auth: AuthContext, id: number) {
+    await this.transactions.run(async (manager) => {
+      const entry = await this.findVisible(auth, id, manager);
+      if (entry.endTime === null) {
+        throw new DomainError(ErrorCode.Conflict, 'This entry is running; stop the timer before deleting it.');
+      }
+      await this.entries.delete([entry.id], manager);
+    });
+    return { message: 'Time entry deleted successfully' };
+  }
+
+  /** project/client/task after the update, checked like on create. */
+  private async applyRefs(manager: EntityManager, entry: TimeEntryEntity, dto: UpdateTimeEntryDto): Promise<void> {
+    if (dto.project_id === undefined && dto.client_id === undefined && dto.task_id === undefined) return;
+    const projectChanged = dto.project_id !== undefined && dto.project_id !== entry.projectId;
+    const refs = await this.rules.resolveRefs(manager, {
+      projectId: dto.project_id !== undefined ? dto.project_id : entry.projectId,
+      // A new project brings its own client unless one is given.
+      clientId: dto.client_id !== undefined ? dto.client_id : projectChanged ? null : entry.clientId,
+      // A new project drops a task of the old one unless a task is given.
+      taskId: dto.task_id !== undefined ? dto.task_id : projectChanged ? null : entry.taskId,
+    });
+    // Relation objects and ids together: TypeORM's save prefers a loaded relation over its column.
+    entry.project = refs.project;
+    entry.projectId = refs.project?.id ?? null;
+    entry.client = refs.client;
+    entry.clientId = refs.client?.id ?? null;
+    entry.task = refs.task;
+    entry.taskId = refs.task?.id ?? null;
+  }
+
+  private assertFresh(entry: TimeEntryEntity, ifMatch: string | undefined, ifUpdatedAt: string | undefined): void {
+    if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+      const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+      if (!tags.includes(timeEntryEtag(entry))) throw stale();
+    }
+    if (ifUpdatedAt !== undefined) {
+      // updated_at is serialised to the second, so a read value matches within that second.
+      const seen = this.rules.instant(ifUpdatedAt, 'if_updated_at');
+      if (Math.abs(entry.updatedAt.getTime() - seen.getTime()) >= 1000) throw stale();
+    }
+  }
+
+  /** A date-only end covers that whole day. */
+  private endBound(text: string): Date {
+    const end = this.rules.instant(text, 'end_date');
+    return /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? new Date(end.getTime() + DAY_MS) : new Date(end.getTime() + 1);
+  }
+
+  private async findVisible(auth: AuthContext, id: number, manager?: EntityManager): Promise<TimeEntryEntity> {
+    const entry = await this.entries.findVisibleById(auth, id, manager);
+    if (!entry) throw DomainError.notFound(`Time entry ${id}`);
+    return entry;
+  }
+}
+
+function stale(): DomainError {
+  return new DomainError(ErrorCode.Conflict, 'The time entry changed since you read it; fetch it again and retry.');
+}
+
+function emptyToNull(value: string | null | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}

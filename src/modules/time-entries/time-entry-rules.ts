@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { parseInstant } from '../../common/time/parse-instant';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { ClientEntity } from '../clients/client.entity';
+import { ProjectEntity } from '../projects/project.entity';
+import { TaskEntity } from '../tasks/task.entity';
+import { UserEntity } from '../users/user.entity';
+
+export interface EntryRefs {
+  projectId: number | null;
+  clientId: number | null;
+  taskId: number | null;
+}
+
+export interface ResolvedRefs {
+  project: ProjectEntity | null;
+  client: ClientEntity | null;
+  task: TaskEntity | null;
+}
+
+/** The rules every path that writes time entries shares (API, timer, bulk, CSV import). */
+@Injectable()
+export class TimeEntryRules {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** A timestamp from input: offsets honoured, naive values in APP_TIMEZONE. */
+  instant(text: string, field: string): Date {
+    const parsed = parseInstant(text, this.config.timezone);
+    if (!parsed) throw DomainError.validation({ [field]: [`${field} must be an ISO 8601 date-time`] });
+    return parsed.date;
+  }
+
+  /** Whose entry this is: the caller, or (admins only) another existing, active user. */
+  async owner(manager: EntityManager, auth: AuthContext, userId: number | undefined): Promise<UserEntity> {
+    const id = userId ?? auth.userId;
+    if (id !== auth.userId && !auth.isAdmin) {
+      throw new DomainError(ErrorCode.Forbidden, 'Only admins can create time entries for other users.');
+    }
+    const user = await manager.findOneBy(UserEntity, { id });
+    if (!user || !user.isActive) throw DomainError.notFound(`User ${id}`);
+    return user;
+  }
+
+  /** project_id or client_id is required; the task must belong to the project; ids must exist. */
+  async resolveRefs(manager: EntityManager, refs: EntryRefs): Promise<ResolvedRefs> {
+    if (refs.projectId === null && refs.clientId === null) {
+      throw DomainError.validation({
+        project_id: ['project_id or client_id is required'],
+        client_id: ['project_id or client_id is required'],
+      });
+    }
+    if (refs.taskId !== null && refs.projectId === null) {
+      throw DomainError.validation({ task_id: ['task_id requires project_id'] });
+    }
+    const project = refs.projectId === null ? null : await manager.findOneBy(ProjectEntity, { id: refs.projectId });
+    if (refs.projectId !== null && !project) throw DomainError.notFound(`Project ${refs.projectId}`);
+    const task = refs.taskId === null ? null : await manager.findOneBy(TaskEntity, { id: refs.taskId });
+    if (refs.taskId !== null && !task) throw DomainError.notFound(`Task ${refs.taskId}`);
+    if (task && project && task.projectId !== project.id) {
+      throw DomainError.validation({ task_id: [`Task ${task.id} does not belong to project ${project.id}`] });
+    }
+    const clientId = refs.clientId ?? project?.clientId ?? null;
+    const client = clientId === null ? null : await manager.findOneBy(ClientEntity, { id: clientId });
+    if (clientId !== null && !client) throw DomainError.notFound(`Client ${clientId}`);
+    return { project, client, task };
+  }
+
+  assertOrder(start: Date, end: Date | null): void {
+    if (end && end.getTime() <= start.getTime()) {
+      throw DomainError.validation({ end_time: ['end_time must be after start_time'] });
+    }
+  }
+
+  overlap(): DomainError {
+    return new DomainError(
+      ErrorCode.TimeOverlap,
+      'This time overlaps one of your existing entries; choose another range or edit that entry.',
+    );
+  }
+
+  timerRunning(): DomainError {
+    return new DomainError(
+      ErrorCode.TimerAlreadyRunning,
+      'A timer is already running; stop it before starting another.',
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { toIsoUtc, toIsoUtcOrNull } from '../../common/time/iso';
+import type { TimeEntryResponseDto } from './dto/time-entry-response.dto';
+import type { TimeEntryEntity } from './time-entry.entity';
+
+export function tagList(tags: string | null): string[] {
+  return tags
+    ? tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : [];
+}
+
+/** Trimmed, de-duplicated, comma-joined; null when empty. */
+export function normaliseTags(tags: string | string[] | null | undefined): string | null {
+  const list = [...new Set((Array.isArray(tags) ? tags : tagList(tags ?? null)).map((t) => t.trim()).filter(Boolean))];
+  return list.length ? list.join(',') : null;
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return [h, m, s].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+export const roundHours = (seconds: number) => Math.round((seconds / 3600) * 100) / 100;
+
+/** Whole seconds between start and end (never negative). */
+export function durationBetween(start: Date, end: Date): number {
+  return Math.max(0, Math.floor((end.getTime() - start.getTime()) / 1000));
+}
+
+/** The entry's version for ETag / If-Match. */
+export function timeEntryEtag(entry: TimeEntryEntity): string {
+  return `"${entry.id}-${entry.updatedAt.getTime()}"`;
+}
+
+export function toTimeEntryResponse(entry: TimeEntryEntity, now = new Date()): TimeEntryResponseDto {
+  const seconds = entry.endTime
+    ? (entry.durationSeconds ?? durationBetween(entry.startTime, entry.endTime))
+    : durationBetween(entry.startTime, now);
+  return {
+    id: entry.id,
+    user_id: entry.userId,
+    user: entry.user?.username ?? '',
+    project_id: entry.projectId,
+    project: entry.project?.name ?? null,
+    client_id: entry.clientId,
+    client: entry.client?.name ?? null,
+    task_id: entry.taskId,
+    task: entry.task?.name ?? null,
+    start_time: toIsoUtc(entry.startTime),
+    end_time: toIsoUtcOrNull(entry.endTime),
+    duration_seconds: seconds,
+    duration_hours: roundHours(seconds),
+    duration_formatted: formatDuration(seconds),
+    notes: entry.notes,
+    tags: entry.tags,
+    tag_list: tagList(entry.tags),
+    source: entry.source,
+    billable: entry.billable,
+    paid: entry.paid,
+    invoice_number: entry.invoiceNumber,
+    is_active: entry.endTime === null,
+    created_at: toIsoUtc(entry.createdAt),
+    updated_at: toIsoUtc(entry.updatedAt),
+  };
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
+import { TimeEntryEnvelopeDto } from '../time-entries/dto/time-entry-response.dto';
+import { StartTimerDto } from './dto/start-timer.dto';
+import { TimerEnvelopeDto, TimerStatusDto } from './dto/timer-response.dto';
+import { TimerService } from './timer.service';
+
+@ApiTags('Timer')
+@Controller('timer')
+export class TimerController {
+  constructor(private readonly service: TimerService) {}
+
+  @Get('status')
+  @Authenticated({ scopes: ['read:time_entries'] })
+  @ApiOkResponse({ type: TimerStatusDto })
+  getTimerStatus(@CurrentAuth() auth: AuthContext) {
+    return this.service.getTimerStatus(auth);
+  }
+
+  @Post('start')
+  @Authenticated({ scopes: ['write:time_entries'] })
+  @ApiCreatedResponse({ type: TimerEnvelopeDto })
+  startTimer(@CurrentAuth() auth: AuthContext, @Body() dto: StartTimerDto) {
+    return this.service.startTimer(auth, dto);
+  }
+
+  @Post('stop')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['write:time_entries'] })
+  @ApiOkResponse({ type: TimeEntryEnvelopeDto })
+  stopTimer(@CurrentAuth() auth: AuthContext) {
+    return this.service.stopTimer(auth);
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { TransactionService } from '../../database/transaction.service';
+import { ProjectsRepository } from '../projects/projects.repository';
+import { TimeEntriesRepository } from '../time-entries/time-entries.repository';
+import { TimeEntriesService } from '../time-entries/time-entries.service';
+import { TimeEntryRules } from '../time-entries/time-entry-rules';
+import { durationBetween, toTimeEntryResponse } from '../time-entries/time-entry.mapper';
+import type { StartTimerDto } from './dto/start-timer.dto';
+
+/** The caller's running entry: at most one per user (a partial unique index guarantees it). */
+@Injectable()
+export class TimerService {
+  constructor(
+    private readonly entries: TimeEntriesRepository,
+    private readonly timeEntries: TimeEntriesService,
+    private readonly projects: ProjectsRepository,
+    private readonly rules: TimeEntryRules,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async getTimerStatus(auth: AuthContext) {
+    const running = await this.entries.findRunning(auth.userId);
+    return { active: running !== null, timer: running ? toTimeEntryResponse(running) : null };
+  }
+
+  async startTimer(auth: AuthContext, dto: StartTimerDto) {
+    const project = await this.projects.findById(dto.project_id);
+    if (project && project.status === 'archived') {
+      throw DomainError.validation({ project_id: [`Project ${project.id} is archived`] });
+    }
+    const entry = await this.timeEntries.create(auth, {
+      projectId: dto.project_id,
+      taskId: dto.task_id ?? null,
+      start: new Date(),
+      end: null,
+      notes: dto.notes,
+      tags: dto.tags,
+      billable: dto.billable,
+      source: 'timer',
+    });
+    return { message: 'Timer started successfully', timer: toTimeEntryResponse(entry) };
+  }
+
+  async stopTimer(auth: AuthContext) {
+    const id = await this.transactions.run(async (manager) => {
+      await this.entries.lockUser(manager, auth.userId);
+      const running = await this.entries.findRunning(auth.userId, manager);
+      if (!running) throw new DomainError(ErrorCode.NoActiveTimer, 'No timer is running.');
+      const end = new Date(Math.max(Date.now(), running.startTime.getTime() + 1000));
+      if (!auth.isAdmin && (await this.entries.overlaps(manager, auth.userId, running.startTime, end, running.id))) {
+        throw this.rules.overlap();
+      }
+      running.endTime = end;
+      running.durationSeconds = durationBetween(running.startTime, end);
+      running.updatedAt = new Date();
+      await this.entries.save(running, manager);
+      return running.id;
+    });
+    const entry = await this.entries.reload(id);
+    return { message: 'Timer stopped successfully', time_entry: toTimeEntryResponse(entry!) };
+  }
+}

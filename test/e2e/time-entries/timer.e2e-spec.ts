@@ -1,0 +1,108 @@
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+
+const SCOPES = ['read:time_entries', 'write:time_entries'];
+
+describe('timer and running entries', () => {
+  let ctx: TestContext;
+  const admin = { token: ADMIN_TOKEN };
+  let projectId: number;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    projectId = (await ctx.t.post('/api/v1/projects', { name: 'Timed' }, admin)).body.project.id as number;
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('should start, report, refuse a second, refuse deletion, stop, and refuse a second stop', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    expect((await ctx.t.get('/api/v1/timer/status', { token })).body).toEqual({ active: false, timer: null });
+    const start = await ctx.t.post(
+      '/api/v1/timer/start',
+      { project_id: projectId, notes: 'focus', tags: 'deep' },
+      { token },
+    );
+    expect(start.status).toBe(201);
+    expect(start.body.message).toBe('Timer started successfully');
+    expect(start.body.timer).toMatchObject({
+      project_id: projectId,
+      end_time: null,
+      is_active: true,
+      source: 'timer',
+      notes: 'focus',
+      billable: true,
+    });
+    const status = await ctx.t.get('/api/v1/timer/status', { token });
+    expect(status.body.active).toBe(true);
+    expect(status.body.timer.id).toBe(start.body.timer.id);
+
+    const again = await ctx.t.post('/api/v1/timer/start', { project_id: projectId }, { token });
+    expect(again.status).toBe(409);
+    expect(again.body.error_code).toBe('timer_already_running');
+    const viaEntries = await ctx.t.post(
+      '/api/v1/time-entries',
+      { project_id: projectId, start_time: '2025-01-01T08:00:00Z' },
+      { token },
+    );
+    expect(viaEntries.status).toBe(409);
+    expect(viaEntries.body.error_code).toBe('timer_already_running');
+    const del = await ctx.t.delete(`/api/v1/time-entries/${start.body.timer.id}`, { token });
+    expect(del.status).toBe(409);
+    expect(del.body.error_code).toBe('conflict');
+
+    const stop = await ctx.t.post('/api/v1/timer/stop', undefined, { token });
+    expect(stop.status).toBe(200);
+    expect(stop.body.message).toBe('Timer stopped successfully');
+    expect(stop.body.time_entry).toMatchObject({ id: start.body.timer.id, is_active: false });
+    expect(stop.body.time_entry.end_time).toMatch(/Z$/);
+    expect(stop.body.time_entry.duration_seconds).toBeGreaterThanOrEqual(1);
+    const stopAgain = await ctx.t.post('/api/v1/timer/stop', undefined, { token });
+    expect(stopAgain.status).toBe(409);
+    expect(stopAgain.body.error_code).toBe('no_active_timer');
+    expect((await ctx.t.get('/api/v1/timer/status', { token })).body.active).toBe(false);
+  });
+
+  it('should let exactly one of 20 concurrent starts win', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        ctx.t
+          .post('/api/v1/timer/start', { project_id: projectId }, { token })
+          .then((r) => [r.status, r.body.error_code]),
+      ),
+    );
+    expect(statuses.filter(([s]) => s === 201)).toHaveLength(1);
+    expect(statuses.filter(([s, code]) => s === 409 && code === 'timer_already_running')).toHaveLength(19);
+    const running = await ctx.t.get('/api/v1/time-entries', { token, query: { include_active: true } });
+    expect(running.body.time_entries).toHaveLength(1);
+  });
+
+  it('should keep one running entry per user, not per instance', async () => {
+    const a = await ctx.newToken({ scopes: SCOPES });
+    const b = await ctx.newToken({ scopes: SCOPES });
+    expect((await ctx.t.post('/api/v1/timer/start', { project_id: projectId }, { token: a.token })).status).toBe(201);
+    expect((await ctx.t.post('/api/v1/timer/start', { project_id: projectId }, { token: b.token })).status).toBe(201);
+    expect((await ctx.t.post('/api/v1/timer/stop', undefined, { token: b.token })).status).toBe(200);
+    expect((await ctx.t.get('/api/v1/timer/status', { token: a.token })).body.active).toBe(true);
+  });
+
+  it('should validate the start body', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const missing = await ctx.t.post('/api/v1/timer/start', {}, { token });
+    expect(missing.status).toBe(400);
+    expect(Object.keys(missing.body.errors)).toEqual(['project_id']);
+    expect((await ctx.t.post('/api/v1/timer/start', { project_id: 99999 }, { token })).status).toBe(404);
+    const other = (await ctx.t.post('/api/v1/projects', { name: 'Timed other' }, admin)).body.project.id as number;
+    const task = (await ctx.t.post('/api/v1/tasks', { name: 'x', project_id: other }, admin)).body.task.id as number;
+    const foreign = await ctx.t.post('/api/v1/timer/start', { project_id: projectId, task_id: task }, { token });
+    expect(foreign.status).toBe(400);
+    expect(Object.keys(foreign.body.errors)).toEqual(['task_id']);
+    await ctx.t.delete(`/api/v1/projects/${other}`, admin);
+    const archived = await ctx.t.post('/api/v1/timer/start', { project_id: other }, { token });
+    expect(archived.status).toBe(400);
+    expect(archived.body.errors.project_id[0]).toMatch(/archived/);
+    expect((await ctx.t.get('/api/v1/timer/status', { token })).body.active).toBe(false);
+  });
+});
