@@ -25,6 +25,7 @@ describe('configuration', () => {
         authFailuresPerMinute: 30,
       },
       idempotencyTtlHours: 24,
+      csvImport: { maxBytes: 10 * 1024 * 1024, maxRows: 50_000 },
       bootstrapAdminToken: null,
     });
   });

@@ -29,6 +29,7 @@ export interface AppConfig {
     authFailuresPerMinute: number;
   };
   idempotencyTtlHours: number;
+  csvImport: { maxBytes: number; maxRows: number };
   bootstrapAdminToken: string | null;
 }
 
@@ -68,6 +69,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
       authFailuresPerMinute: schema.AUTH_FAILURE_LIMIT_PER_MINUTE,
     },
     idempotencyTtlHours: schema.IDEMPOTENCY_TTL_HOURS,
+    csvImport: { maxBytes: schema.CSV_IMPORT_MAX_BYTES, maxRows: schema.CSV_IMPORT_MAX_ROWS },
     bootstrapAdminToken: schema.BOOTSTRAP_ADMIN_TOKEN ?? null,
   };
 }

@@ -107,6 +107,18 @@ export class EnvSchema {
   @Min(1)
   IDEMPOTENCY_TTL_HOURS = 24;
 
+  @Describe('Largest CSV import accepted, in bytes (multipart file or text/csv body); larger gets 413.')
+  @toInt()
+  @IsInt()
+  @Min(1024)
+  CSV_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
+
+  @Describe('Most data rows one CSV import may hold; more gets 413.')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  CSV_IMPORT_MAX_ROWS = 50_000;
+
   @Describe('Optional tt_ token: on first start with no users, creates user "admin" owning it with admin:all.')
   @IsOptional()
   @Matches(/^tt_[A-Za-z0-9_-]{32}$/, { message: 'must be tt_ followed by 32 characters of [A-Za-z0-9_-]' })

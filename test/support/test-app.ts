@@ -23,6 +23,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as-is (no JSON encoding). */
   rawBody?: string | Buffer;
+  /** A multipart/form-data body. */
+  form?: FormData;
   query?: Record<string, string | number | boolean>;
 }
 
@@ -101,8 +103,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | Buffer | undefined;
-    if (opts.rawBody !== undefined) body = opts.rawBody;
+    let body: string | Buffer | FormData | undefined;
+    if (opts.form !== undefined) body = opts.form;
+    else if (opts.rawBody !== undefined) body = opts.rawBody;
     else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';

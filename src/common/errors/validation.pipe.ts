@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldErrors } from './domain-error';
+import { ErrorCode } from './error-code';
 
 const UNKNOWN_FIELD = 'Unknown field.';
 
@@ -48,11 +49,20 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && this.toValidate(metadata)) {
       // A missing body validates as an empty object, so required fields are named.
       const body = value ?? {};
+      if (isUpload(body)) {
+        throw new DomainError(ErrorCode.UnsupportedMediaType, 'This endpoint reads JSON bodies only.');
+      }
       if (!isPlainBody(body)) throw DomainError.validation({ body: ['Body must be a JSON object.'] });
       return super.transform(body, metadata);
     }
     return super.transform(value, metadata);
   }
+}
+
+/** A text/csv body (bytes) or a multipart upload (an object holding bytes). */
+function isUpload(value: unknown): boolean {
+  if (Buffer.isBuffer(value)) return true;
+  return typeof value === 'object' && value !== null && Object.values(value).some((v) => Buffer.isBuffer(v));
 }
 
 function isPlainBody(value: unknown): boolean {

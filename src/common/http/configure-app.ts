@@ -1,7 +1,8 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../../config/app-config';
+import fastifyMultipart from '@fastify/multipart';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
 import { setupOpenApi } from '../../openapi/openapi';
 import { parseJsonBody } from './json-body.parser';
@@ -44,6 +45,18 @@ export function configureApp(app: NestFastifyApplication): void {
     }
   };
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
+  // CSV imports: raw text/csv and multipart uploads up to their own limit, kept as bytes (the
+  // importer streams them through the CSV parser; the idempotency fingerprint hashes them).
+  const { maxBytes } = app.get<AppConfig>(APP_CONFIG).csvImport;
+  fastify.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'buffer', bodyLimit: maxBytes },
+    (_req, body, done) => done(null, body),
+  );
+  void fastify.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024 },
+  });
   fastify.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'string' }, jsonParser);
 
   fastify.addHook('onRequest', (request, reply, done) => {

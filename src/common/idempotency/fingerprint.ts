@@ -16,7 +16,14 @@ export function canonicalJson(value: unknown): string {
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   const hash = createHash('sha256').update(`${method.toUpperCase()} ${path}\n`);
   if (typeof body === 'string' || Buffer.isBuffer(body)) hash.update(body);
-  else hash.update(canonicalJson(body ?? null));
+  else if (body && typeof body === 'object' && Object.values(body).some((v) => Buffer.isBuffer(v))) {
+    // A multipart upload: each field name and its bytes, in name order.
+    for (const [name, value] of Object.entries(body as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      hash.update(`${name}\0`);
+      hash.update(Buffer.isBuffer(value) ? value : String(value));
+      hash.update('\0');
+    }
+  } else hash.update(canonicalJson(body ?? null));
   return hash.digest('hex');
 }
 

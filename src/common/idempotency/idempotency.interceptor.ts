@@ -1,5 +1,4 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, Observable, of, switchMap } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
@@ -47,7 +46,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const path = request.url.split('?')[0];
     const fingerprint = requestFingerprint(request.method, path, request.body);
-    const status = successStatus(context);
     const redact = (Reflect.getMetadata(REDACT_ON_REPLAY, context.getHandler()) as string[] | undefined) ?? [];
 
     return from(this.store.begin(request.auth.tokenId, key, fingerprint)).pipe(
@@ -75,13 +73,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
               'A request with this Idempotency-Key completed, but its response could not be stored; check the resource before retrying with a new key.',
             );
           case 'run':
-            return this.run(outcome.recordId, next, { request, reply, status, redact });
+            return this.run(outcome.recordId, next, { request, reply, redact });
         }
       }),
     );
   }
 
-  private run(recordId: number, next: CallHandler, { request, reply, status, redact }: RunOptions) {
+  private run(recordId: number, next: CallHandler, { request, reply, redact }: RunOptions) {
     return new Observable<unknown>((subscriber) =>
       // The handler runs inside the context, so its transaction marks the record as committed.
       idempotencyContext.run({ recordId }, () => {
@@ -89,7 +87,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
           next: (result) => {
             // Sent as the exact string stored, so the replay is byte-identical.
             const body = JSON.stringify(result ?? null);
-            this.store.complete(recordId, status, redacted(result, body, redact)).then(
+            // Nest sets the route's status before the handler runs; a handler may have changed it.
+            this.store.complete(recordId, reply.statusCode, redacted(result, body, redact)).then(
               () => {
                 void reply.type(JSON_TYPE);
                 subscriber.next(body);
@@ -119,7 +118,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
 interface RunOptions {
   request: FastifyRequest;
   reply: FastifyReply;
-  status: number;
   redact: string[];
 }
 
@@ -128,8 +126,4 @@ function redacted(result: unknown, body: string, fields: string[]): string {
   const copy: Record<string, unknown> = { ...(result as Record<string, unknown>) };
   for (const field of fields) if (field in copy) copy[field] = null;
   return JSON.stringify(copy);
-}
-
-function successStatus(context: ExecutionContext): number {
-  return (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201;
 }

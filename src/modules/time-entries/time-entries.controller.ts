@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
@@ -9,10 +18,12 @@ import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-resp
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { BulkResultDto, BulkTimeEntriesDto } from './dto/bulk-time-entries.dto';
 import { CreateTimeEntryDto } from './dto/create-time-entry.dto';
+import { ImportCsvQueryDto, ImportCsvResultDto } from './dto/import-csv.dto';
 import { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
 import { TimeEntryEnvelopeDto, TimeEntryResponseDto } from './dto/time-entry-response.dto';
 import { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { TimeEntriesBulkService } from './time-entries-bulk.service';
+import { TimeEntriesImportService } from './time-entries-import.service';
 import { TimeEntriesService } from './time-entries.service';
 
 const READ = { scopes: ['read:time_entries' as const] };
@@ -31,6 +42,7 @@ export class TimeEntriesController {
   constructor(
     private readonly service: TimeEntriesService,
     private readonly bulk: TimeEntriesBulkService,
+    private readonly importer: TimeEntriesImportService,
   ) {}
 
   @Get()
@@ -64,6 +76,37 @@ export class TimeEntriesController {
   @ApiOkResponse({ type: BulkResultDto })
   bulkUpdateTimeEntries(@CurrentAuth() auth: AuthContext, @Body() dto: BulkTimeEntriesDto) {
     return this.bulk.bulkUpdateTimeEntries(auth, dto);
+  }
+
+  @Post('import-csv')
+  @Authenticated(WRITE)
+  @ApiConsumes('multipart/form-data', 'text/csv', 'application/json')
+  @ApiBody({
+    description:
+      'multipart field `file`, a text/csv body, or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are ' +
+      'case-insensitive): project_id|project, task_id|task, client_id|client, start_time|start, end_time|end or ' +
+      'duration (hours or HH:MM), notes|description, tags, billable. `;` or `,` delimited; a UTF-8 BOM is ignored.',
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, csv: { type: 'string' } } },
+  })
+  @ApiCreatedResponse({ type: ImportCsvResultDto, description: 'Rows written' })
+  @ApiOkResponse({ type: ImportCsvResultDto, description: 'Dry run, or nothing valid to write (atomic=false)' })
+  @ApiUnprocessableEntityResponse({
+    type: ImportCsvResultDto,
+    description: 'Atomic import with invalid rows: nothing written',
+  })
+  @ApiPayloadTooLargeResponse({ description: 'Over CSV_IMPORT_MAX_BYTES or CSV_IMPORT_MAX_ROWS' })
+  async importTimeEntries(
+    @CurrentAuth() auth: AuthContext,
+    @Query() query: ImportCsvQueryDto,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.importer.importTimeEntries(auth, body, {
+      atomic: query.atomic ?? true,
+      dryRun: query.dry_run ?? false,
+    });
+    void reply.status(result.status);
+    return result.body;
   }
 
   @Put(':id')

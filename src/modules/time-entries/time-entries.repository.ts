@@ -74,6 +74,25 @@ export class TimeEntriesRepository {
     return (await qb.limit(1).getRawOne()) !== undefined;
   }
 
+  /** [start, end) in ms of the user's completed entries touching [from, to]. */
+  async completedRanges(
+    manager: EntityManager,
+    userId: number,
+    from: Date,
+    to: Date,
+  ): Promise<Array<[number, number]>> {
+    const rows = await manager
+      .getRepository(TimeEntryEntity)
+      .createQueryBuilder('e')
+      .select(['e.startTime', 'e.endTime'])
+      .where('e.user_id = :userId', { userId })
+      .andWhere('e.end_time IS NOT NULL')
+      .andWhere('e.start_time < :to', { to })
+      .andWhere('e.end_time > :from', { from })
+      .getMany();
+    return rows.map((r) => [r.startTime.getTime(), (r.endTime as Date).getTime()]);
+  }
+
   /**
    * Serialises a user's writes on PostgreSQL (transaction-scoped advisory lock), so two concurrent
    * requests cannot both pass the overlap check. SQLite writes are serialised already.

@@ -1,0 +1,35 @@
+import { csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv-input';
+
+describe('CSV input', () => {
+  it('should read the three input forms', () => {
+    expect(csvBytes(Buffer.from('a')).toString()).toBe('a');
+    expect(csvBytes({ file: Buffer.from('b') }).toString()).toBe('b');
+    expect(csvBytes({ csv: 'c' }).toString()).toBe('c');
+    expect(csvBytes({ data: 'd' }).toString()).toBe('d');
+    expect(() => csvBytes({ csv: '  ' })).toThrow();
+    expect(() => csvBytes({})).toThrow();
+  });
+
+  it('should detect the delimiter from the header line, ignoring quoted text', () => {
+    expect(detectDelimiter(Buffer.from('project;start;end\n1,2;a;b'))).toBe(';');
+    expect(detectDelimiter(Buffer.from('\uFEFFproject,"a;b;c",end\n'))).toBe(',');
+  });
+
+  it('should map header aliases case-insensitively', () => {
+    expect(normaliseHeader(['Project ID', 'START', 'End Time', 'Description', 'Mood'])).toEqual([
+      'project_id',
+      'start_time',
+      'end_time',
+      'notes',
+      'ignored:mood',
+    ]);
+  });
+
+  it('should read durations and flags', () => {
+    expect(durationSeconds('1.5')).toBe(5400);
+    expect(durationSeconds('1:30')).toBe(5400);
+    expect(durationSeconds('01:30:15')).toBe(5415);
+    expect(durationSeconds('1h')).toBeNull();
+    expect([parseFlag('Yes'), parseFlag('0'), parseFlag(''), parseFlag('maybe')]).toEqual([true, false, true, null]);
+  });
+});

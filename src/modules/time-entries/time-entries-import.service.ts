@@ -1,0 +1,309 @@
+import { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { parse } from 'csv-parse';
+import type { EntityManager } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { parseInstant } from '../../common/time/parse-instant';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { TransactionService } from '../../database/transaction.service';
+import { ClientEntity } from '../clients/client.entity';
+import { ProjectEntity } from '../projects/project.entity';
+import { TaskEntity } from '../tasks/task.entity';
+import { csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv/csv-input';
+import type { ImportCsvResultDto, ImportRowErrorDto } from './dto/import-csv.dto';
+import { TimeEntryEntity } from './time-entry.entity';
+import { normaliseTags } from './time-entry.mapper';
+import { TimeEntriesRepository } from './time-entries.repository';
+
+const BATCH_SIZE = 500;
+const MAX_REPORTED_ERRORS = 1000;
+const CHUNK_BYTES = 64 * 1024;
+
+type Row = Record<string, string | undefined>;
+interface Candidate {
+  row: number;
+  entry: Partial<TimeEntryEntity>;
+}
+
+/** Thrown inside the transaction to roll it back while keeping the report. */
+class Rollback extends Error {
+  constructor(readonly result: ImportCsvResultDto) {
+    super('rollback');
+  }
+}
+
+/**
+ * CSV import: the bytes are streamed through the parser and rows are validated and inserted in
+ * batches inside one transaction, so the rows are never all in memory as objects. Atomic mode
+ * rolls everything back when any row fails; a dry run always rolls back.
+ */
+@Injectable()
+export class TimeEntriesImportService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly entries: TimeEntriesRepository,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async importTimeEntries(
+    auth: AuthContext,
+    body: unknown,
+    options: { atomic: boolean; dryRun: boolean },
+  ): Promise<{ status: number; body: ImportCsvResultDto }> {
+    const bytes = csvBytes(body);
+    if (bytes.length > this.config.csvImport.maxBytes) {
+      throw new DomainError(ErrorCode.PayloadTooLarge, `The CSV exceeds ${this.config.csvImport.maxBytes} bytes.`);
+    }
+    let result: ImportCsvResultDto;
+    try {
+      result = await this.transactions.run(async (manager) => {
+        const report = await this.process(manager, auth, bytes, options);
+        if (options.dryRun || (options.atomic && report.failed > 0)) throw new Rollback(report);
+        return report;
+      });
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+      result = error.result;
+    }
+    if (options.dryRun) return { status: 200, body: result };
+    if (options.atomic && result.failed > 0) return { status: 422, body: { ...result, created: 0 } };
+    return { status: result.created > 0 ? 201 : 200, body: result };
+  }
+
+  private async process(
+    manager: EntityManager,
+    auth: AuthContext,
+    bytes: Buffer,
+    options: { dryRun: boolean },
+  ): Promise<ImportCsvResultDto> {
+    // Serialises this user's writes (overlap checks) on PostgreSQL.
+    await this.entries.lockUser(manager, auth.userId);
+    const lookups = new Lookups(manager);
+    const errors: ImportRowErrorDto[] = [];
+    let failed = 0;
+    let created = 0;
+    let rows = 0;
+    let batch: Candidate[] = [];
+    const fail = (row: number, field: string, error: string) => {
+      failed++;
+      if (errors.length < MAX_REPORTED_ERRORS) errors.push({ row, field, error });
+    };
+    const flush = async () => {
+      created += await this.insertBatch(manager, auth, batch, fail);
+      batch = [];
+    };
+
+    const parser = Readable.from(chunks(bytes)).pipe(
+      parse({
+        bom: true,
+        delimiter: detectDelimiter(bytes),
+        columns: normaliseHeader,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        trim: true,
+        max_record_size: 64 * 1024,
+        info: true,
+      }),
+    );
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: Row; info: { lines: number } }>) {
+        if (++rows > this.config.csvImport.maxRows) {
+          throw new DomainError(
+            ErrorCode.PayloadTooLarge,
+            `The CSV has more than ${this.config.csvImport.maxRows} rows.`,
+          );
+        }
+        if (rows === 1) assertColumns(record);
+        const candidate = await this.validateRow(lookups, auth, record, info.lines, fail);
+        if (candidate) batch.push(candidate);
+        if (batch.length >= BATCH_SIZE) await flush();
+      }
+    } catch (error) {
+      parser.destroy();
+      if (error instanceof DomainError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw DomainError.validation({ file: [`The CSV could not be read: ${message}`] });
+    }
+    await flush();
+    if (rows === 0) throw DomainError.validation({ file: ['The CSV has a header but no data rows'] });
+    return { created, failed, errors, dry_run: options.dryRun };
+  }
+
+  private async validateRow(
+    lookups: Lookups,
+    auth: AuthContext,
+    record: Row,
+    row: number,
+    fail: (row: number, field: string, error: string) => void,
+  ): Promise<Candidate | null> {
+    const value = (key: string) => (record[key] ?? '').trim();
+    const problems: Array<[string, string]> = [];
+
+    const project = await lookups.project(value('project_id'), value('project'));
+    if (project === 'missing') problems.push(['project', 'No such project']);
+    const client = await lookups.client(value('client_id'), value('client'));
+    if (client === 'missing') problems.push(['client', 'No such client']);
+    const projectEntity = project === 'missing' ? null : project;
+    const clientEntity = client === 'missing' ? null : client;
+    if (project === null && client === null)
+      {problems.push(['project', 'project_id, project, client_id or client is required']);}
+    const task = await lookups.task(value('task_id'), value('task'), projectEntity);
+    if (task === 'missing')
+      {problems.push(['task', projectEntity ? 'No such task in this project' : 'A task needs a project']);}
+
+    const start = parseInstant(value('start_time'), this.config.timezone);
+    if (!start || start.dateOnly) problems.push(['start_time', 'start_time must be an ISO 8601 date-time']);
+    let end: Date | null = null;
+    if (value('end_time')) {
+      const parsed = parseInstant(value('end_time'), this.config.timezone);
+      if (!parsed || parsed.dateOnly) problems.push(['end_time', 'end_time must be an ISO 8601 date-time']);
+      else end = parsed.date;
+    } else if (value('duration')) {
+      const seconds = durationSeconds(value('duration'));
+      if (seconds === null || seconds <= 0) problems.push(['duration', 'duration must be hours (1.5) or HH:MM']);
+      else if (start) end = new Date(start.date.getTime() + seconds * 1000);
+    } else {
+      problems.push(['end_time', 'end_time or duration is required']);
+    }
+    if (start && end && end.getTime() <= start.date.getTime())
+      {problems.push(['end_time', 'end_time must be after start_time']);}
+    const billable = parseFlag(value('billable'));
+    if (billable === null) problems.push(['billable', 'billable must be true/false, yes/no or 1/0']);
+    if (value('notes').length > 5000) problems.push(['notes', 'notes must be at most 5000 characters']);
+    if (value('tags').length > 500) problems.push(['tags', 'tags must be at most 500 characters']);
+
+    if (problems.length > 0 || !start || !end) {
+      for (const [field, error] of problems) fail(row, field, error);
+      return null;
+    }
+    const now = new Date();
+    return {
+      row,
+      entry: {
+        userId: auth.userId,
+        projectId: projectEntity?.id ?? null,
+        clientId: clientEntity?.id ?? projectEntity?.clientId ?? null,
+        taskId: task && task !== 'missing' ? task.id : null,
+        startTime: start.date,
+        endTime: end,
+        durationSeconds: Math.floor((end.getTime() - start.date.getTime()) / 1000),
+        notes: value('notes') || null,
+        tags: normaliseTags(value('tags')),
+        source: 'import',
+        billable: billable ?? true,
+        paid: false,
+        invoiceNumber: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    };
+  }
+
+  /**
+   * Inserts a batch; for non-admins, rows overlapping the user's entries (or earlier rows) fail.
+   * One range query per batch, then an in-memory check.
+   */
+  private async insertBatch(
+    manager: EntityManager,
+    auth: AuthContext,
+    batch: Candidate[],
+    fail: (row: number, field: string, error: string) => void,
+  ): Promise<number> {
+    if (batch.length === 0) return 0;
+    let accepted = batch;
+    if (!auth.isAdmin) {
+      const from = new Date(Math.min(...batch.map((c) => c.entry.startTime!.getTime())));
+      const to = new Date(Math.max(...batch.map((c) => c.entry.endTime!.getTime())));
+      const taken = await this.entries.completedRanges(manager, auth.userId, from, to);
+      accepted = [];
+      for (const candidate of batch) {
+        const s = candidate.entry.startTime!.getTime();
+        const e = candidate.entry.endTime!.getTime();
+        if (taken.some(([ts, te]) => ts < e && te > s)) {
+          fail(candidate.row, 'start_time', 'overlaps another of your time entries');
+          continue;
+        }
+        taken.push([s, e]);
+        accepted.push(candidate);
+      }
+    }
+    if (accepted.length > 0)
+      {await manager.insert(
+        TimeEntryEntity,
+        accepted.map((c) => c.entry),
+      );}
+    return accepted.length;
+  }
+}
+
+function assertColumns(record: Row): void {
+  const has = (...keys: string[]) => keys.some((k) => k in record);
+  const missing: string[] = [];
+  if (!has('project_id', 'project', 'client_id', 'client')) missing.push('project_id (or project, client_id, client)');
+  if (!has('start_time')) missing.push('start_time (or start)');
+  if (!has('end_time', 'duration')) missing.push('end_time (or end, duration)');
+  if (missing.length) throw DomainError.validation({ columns: missing.map((m) => `Missing column ${m}`) });
+}
+
+function* chunks(bytes: Buffer): Generator<Buffer> {
+  for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
+}
+
+/** Projects, clients and tasks by id or (case-insensitive) name, cached for the import. */
+class Lookups {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly manager: EntityManager) {}
+
+  project(id: string, name: string): Promise<ProjectEntity | 'missing' | null> {
+    return this.find(ProjectEntity, 'projects', id, name);
+  }
+
+  client(id: string, name: string): Promise<ClientEntity | 'missing' | null> {
+    return this.find(ClientEntity, 'clients', id, name);
+  }
+
+  async task(id: string, name: string, project: ProjectEntity | null): Promise<TaskEntity | 'missing' | null> {
+    if (!id && !name) return null;
+    if (!project) return 'missing';
+    const key = `task:${project.id}:${id}:${name.toLowerCase()}`;
+    return this.cached(key, async () => {
+      const qb = this.manager.createQueryBuilder(TaskEntity, 't').where('t.project_id = :p', { p: project.id });
+      if (id) qb.andWhere('t.id = :id', { id: toId(id) });
+      else qb.andWhere('LOWER(t.name) = :name', { name: name.toLowerCase() });
+      return (await qb.getOne()) ?? 'missing';
+    });
+  }
+
+  private find<T extends ProjectEntity | ClientEntity>(
+    entity: new () => T,
+    label: string,
+    id: string,
+    name: string,
+  ): Promise<T | 'missing' | null> {
+    if (!id && !name) return Promise.resolve(null);
+    const key = `${label}:${id}:${name.toLowerCase()}`;
+    return this.cached(key, async () => {
+      const qb = this.manager.createQueryBuilder(entity, 'x');
+      if (id) qb.where('x.id = :id', { id: toId(id) });
+      else qb.where('LOWER(x.name) = :name', { name: name.toLowerCase() });
+      return (await qb.getOne()) ?? 'missing';
+    });
+  }
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let hit = this.cache.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = load();
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+/** A non-numeric id matches nothing (id 0 never exists). */
+function toId(text: string): number {
+  return /^\d{1,10}$/.test(text) && Number(text) <= 2 ** 31 - 1 ? Number(text) : 0;
+}
