@@ -53,7 +53,9 @@ async function main() {
   ]);
   const tokens = await issueTokens(limited.app, TOKENS);
   let t = 0;
-  const rotating = [{ setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) }];
+  const rotating = [
+    { setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) },
+  ];
   console.log(
     `# bench/guards on ${db.kind}${redisUrl ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of 4 s, 16 connections, ` +
       `${TOKENS} tokens at the default limits (100/min, 1000/h)`,

@@ -44,7 +44,11 @@ async function freshDatabase() {
     };
     return { url: url.toString(), kind: 'postgres', drop };
   }
-  return { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'bench.sqlite')}`, kind: 'sqlite', drop: async () => {} };
+  return {
+    url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'bench.sqlite')}`,
+    kind: 'sqlite',
+    drop: async () => {},
+  };
 }
 
 /** Boots the real AppModule; `overrides` is a list of [token, value] provider replacements. */
