@@ -15,6 +15,8 @@ import { DatabaseModule } from './database/database.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { ClientsModule } from './modules/clients/clients.module';
 import { ProjectsModule } from './modules/projects/projects.module';
+import { ReportsModule } from './modules/reports/reports.module';
+import { SearchModule } from './modules/search/search.module';
 import { SystemModule } from './modules/system/system.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TimeEntriesModule } from './modules/time-entries/time-entries.module';
@@ -38,6 +40,8 @@ import { UsersModule } from './modules/users/users.module';
     TasksModule,
     TimeEntriesModule,
     TimerModule,
+    SearchModule,
+    ReportsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

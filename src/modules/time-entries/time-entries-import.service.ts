@@ -147,11 +147,13 @@ export class TimeEntriesImportService {
     if (client === 'missing') problems.push(['client', 'No such client']);
     const projectEntity = project === 'missing' ? null : project;
     const clientEntity = client === 'missing' ? null : client;
-    if (project === null && client === null)
-      {problems.push(['project', 'project_id, project, client_id or client is required']);}
+    if (project === null && client === null) {
+      problems.push(['project', 'project_id, project, client_id or client is required']);
+    }
     const task = await lookups.task(value('task_id'), value('task'), projectEntity);
-    if (task === 'missing')
-      {problems.push(['task', projectEntity ? 'No such task in this project' : 'A task needs a project']);}
+    if (task === 'missing') {
+      problems.push(['task', projectEntity ? 'No such task in this project' : 'A task needs a project']);
+    }
 
     const start = parseInstant(value('start_time'), this.config.timezone);
     if (!start || start.dateOnly) problems.push(['start_time', 'start_time must be an ISO 8601 date-time']);
@@ -167,8 +169,9 @@ export class TimeEntriesImportService {
     } else {
       problems.push(['end_time', 'end_time or duration is required']);
     }
-    if (start && end && end.getTime() <= start.date.getTime())
-      {problems.push(['end_time', 'end_time must be after start_time']);}
+    if (start && end && end.getTime() <= start.date.getTime()) {
+      problems.push(['end_time', 'end_time must be after start_time']);
+    }
     const billable = parseFlag(value('billable'));
     if (billable === null) problems.push(['billable', 'billable must be true/false, yes/no or 1/0']);
     if (value('notes').length > 5000) problems.push(['notes', 'notes must be at most 5000 characters']);
@@ -229,11 +232,12 @@ export class TimeEntriesImportService {
         accepted.push(candidate);
       }
     }
-    if (accepted.length > 0)
-      {await manager.insert(
+    if (accepted.length > 0) {
+      await manager.insert(
         TimeEntryEntity,
         accepted.map((c) => c.entry),
-      );}
+      );
+    }
     return accepted.length;
   }
 }
