@@ -1,0 +1,131 @@
+'use strict';
+/**
+ * bench/read-side: 1,000,000 time entries (100 users, 500 projects) in PostgreSQL. Reports the
+ * summary endpoint's median latency for one user's year as a ratio to running its SQL directly
+ * (target <= 1.5x), search latency, and the summary query's plan.
+ */
+const { Pool } = require('pg');
+const { dist, freshDatabase, startApp } = require('./support');
+
+const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timeIt(runs, fn) {
+  for (let i = 0; i < 3; i++) await fn(); // warm-up
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(ms);
+}
+
+async function seed(pool) {
+  await pool.query(`INSERT INTO users (username, role, is_active, timezone, created_at, updated_at)
+    SELECT 'bench' || g, 'user', true, 'UTC', now(), now() FROM generate_series(1, 100) g`);
+  await pool.query(`INSERT INTO clients (name, status, created_at, updated_at)
+    SELECT 'Client ' || g, 'active', now(), now() FROM generate_series(1, 50) g`);
+  await pool.query(`INSERT INTO projects (name, client_id, billable, status, created_at, updated_at)
+    SELECT 'Project ' || g, 1 + (g % 50), true, 'active', now(), now() FROM generate_series(1, 500) g`);
+  // 10,000 entries per user over two years, 30-90 minutes each, every 20th one mentioning "website".
+  await pool.query(
+    `INSERT INTO time_entries (user_id, project_id, client_id, start_time, end_time, duration_seconds, notes, tags,
+       source, billable, paid, created_at, updated_at)
+     SELECT 2 + (g % 100), 1 + ((g * 7) % 500), NULL, s, s + d * interval '1 second', d,
+            CASE WHEN g % 20 = 0 THEN 'website work ' || g ELSE 'work ' || g END,
+            CASE WHEN g % 7 = 0 THEN 'web' END, 'import', g % 5 <> 0, false, now(), now()
+     FROM generate_series(1, $1::int) g,
+          LATERAL (SELECT timestamptz '2024-01-01' + (g / 100) * interval '105 minutes' AS s,
+                          1800 + (g % 61) * 60 AS d) x`,
+    [ENTRIES],
+  );
+  await pool.query('ANALYZE');
+}
+
+async function main() {
+  const db = await freshDatabase();
+  if (db.kind !== 'postgres') {
+    console.log('# bench/read-side needs PostgreSQL on 127.0.0.1:5432 (BENCH_POSTGRES_URL); skipped');
+    return;
+  }
+  process.env.DATABASE_URL = db.url;
+  const { app, url } = await startApp({
+    DATABASE_URL: db.url,
+    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+    API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+    API_TOKEN_RATE_LIMIT_PER_HOUR: '1000000',
+  });
+  const pool = new Pool({ connectionString: db.url, max: 4 });
+  const seeded = Date.now();
+  await seed(pool);
+  const seedSeconds = (Date.now() - seeded) / 1000;
+
+  const { TransactionService } = dist('database/transaction.service');
+  const { ApiTokensService } = dist('modules/api-tokens/api-tokens.service');
+  const { UsersRepository } = dist('modules/users/users.repository');
+  const user = await app.get(UsersRepository).findByUsername('bench1');
+  const { token } = await app
+    .get(TransactionService)
+    .run((m) => app.get(ApiTokensService).issue(m, user, { name: 'bench', scopes: ['read:reports', 'read:projects'] }));
+  const headers = { authorization: `Bearer ${token}` };
+
+  const summaryUrl = `${url}/api/v1/reports/summary?start_date=2024-01-01&end_date=2024-12-31`;
+  const first = await (await fetch(summaryUrl, { headers })).json();
+  const endpoint = await timeIt(RUNS, async () => {
+    const res = await fetch(summaryUrl, { headers });
+    if (res.status !== 200) throw new Error(`summary answered ${res.status}`);
+    await res.arrayBuffer();
+  });
+
+  // The same two statements the endpoint runs for a non-admin, in parallel as it does.
+  const params = [new Date('2024-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'), user.id];
+  const where = 'e.end_time IS NOT NULL AND e.start_time >= $1 AND e.start_time < $2 AND e.user_id = $3';
+  const totalsSql = `SELECT COALESCE(SUM(e.duration_seconds), 0) AS seconds,
+      COALESCE(SUM(CASE WHEN e.billable THEN e.duration_seconds ELSE 0 END), 0) AS billable, COUNT(*) AS entries
+    FROM time_entries e WHERE ${where}`;
+  const byProjectSql = `SELECT e.project_id AS id, g.name AS name, SUM(e.duration_seconds) AS seconds,
+      SUM(CASE WHEN e.billable THEN e.duration_seconds ELSE 0 END) AS billable, COUNT(*) AS entries
+    FROM time_entries e INNER JOIN projects g ON g.id = e.project_id WHERE ${where}
+    GROUP BY e.project_id, g.name ORDER BY SUM(e.duration_seconds) DESC, e.project_id ASC`;
+  const direct = await timeIt(RUNS, () =>
+    Promise.all([pool.query(totalsSql, params), pool.query(byProjectSql, params)]),
+  );
+
+  const searchUrl = `${url}/api/v1/search?q=website&limit=10`;
+  const search = await timeIt(Math.max(5, Math.floor(RUNS / 4)), async () => {
+    const res = await fetch(searchUrl, { headers });
+    if (res.status !== 200) throw new Error(`search answered ${res.status}`);
+    await res.arrayBuffer();
+  });
+  const plan = (await pool.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${byProjectSql}`, params)).rows.map(
+    (r) => r['QUERY PLAN'],
+  );
+
+  console.log(
+    `# bench/read-side on PostgreSQL: ${ENTRIES.toLocaleString('en')} entries (100 users, 500 projects), seeded in ${seedSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `# one user's year: ${first.summary.total_entries} entries, ${first.summary.total_hours} h, ${first.summary.by_project.length} projects`,
+  );
+  console.log('| measurement | median ms |');
+  console.log('|---|---|');
+  console.log(`| GET /reports/summary (one user, one year) | ${endpoint.toFixed(1)} |`);
+  console.log(`| the same SQL, run directly | ${direct.toFixed(1)} |`);
+  console.log(`| GET /search?q=website (all four types) | ${search.toFixed(1)} |`);
+  console.log(`summary endpoint / direct SQL: ${(endpoint / direct).toFixed(2)}x (target <= 1.5x)`);
+  console.log('plan of the by_project query:');
+  for (const line of plan.slice(0, 12)) console.log(`  ${line}`);
+
+  await pool.end();
+  await app.close();
+  await db.drop();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
