@@ -14,9 +14,11 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { ClientsModule } from './modules/clients/clients.module';
+import { InventoryModule } from './modules/inventory/inventory.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { SearchModule } from './modules/search/search.module';
+import { SettingsModule } from './modules/settings/settings.module';
 import { SystemModule } from './modules/system/system.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TimeEntriesModule } from './modules/time-entries/time-entries.module';
@@ -42,6 +44,8 @@ import { UsersModule } from './modules/users/users.module';
     TimerModule,
     SearchModule,
     ReportsModule,
+    SettingsModule,
+    InventoryModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

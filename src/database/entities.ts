@@ -1,6 +1,12 @@
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity';
 import { ClientEntity } from '../modules/clients/client.entity';
+import {
+  StockItemEntity,
+  StockMovementEntity,
+  WarehouseEntity,
+  WarehouseStockEntity,
+} from '../modules/inventory/inventory.entities';
 import { ProjectEntity } from '../modules/projects/project.entity';
 import { SettingEntity } from '../modules/settings/setting.entity';
 import { TaskEntity } from '../modules/tasks/task.entity';
@@ -17,4 +23,8 @@ export const ENTITIES = [
   ProjectEntity,
   TaskEntity,
   TimeEntryEntity,
+  WarehouseEntity,
+  StockItemEntity,
+  WarehouseStockEntity,
+  StockMovementEntity,
 ];

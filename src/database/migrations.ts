@@ -3,6 +3,7 @@ import { CreateUsersAndApiTokens1764400000001 } from '../../migrations/176440000
 import { CreateIdempotencyKeys1764400000002 } from '../../migrations/1764400000002-create-idempotency-keys';
 import { CreateClientsProjectsTasks1764400000003 } from '../../migrations/1764400000003-create-clients-projects-tasks';
 import { CreateTimeEntries1764400000004 } from '../../migrations/1764400000004-create-time-entries';
+import { CreateInventory1764400000005 } from '../../migrations/1764400000005-create-inventory';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1764400000002,
   CreateClientsProjectsTasks1764400000003,
   CreateTimeEntries1764400000004,
+  CreateInventory1764400000005,
 ];

@@ -7,7 +7,7 @@ import { TokenAuthenticator } from '../../modules/api-tokens/token-authenticator
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AUTH_OPTIONS, type AuthOptions } from './authenticated.decorator';
 import { IS_PUBLIC } from './public.decorator';
-import { missingScope } from './scopes';
+import { isScopeGranted, missingScope } from './scopes';
 
 /**
  * The one global guard, deny by default: a route is reachable only if it says `@Public()` or
@@ -42,9 +42,14 @@ export class AuthGuard implements CanActivate {
     }
 
     const auth = request.auth;
-    const missing = missingScope(auth.scopes, options.scopes);
+    const missing = options.anyScope
+      ? options.scopes.some((scope) => isScopeGranted(auth.scopes, scope))
+        ? null
+        : options.scopes[0]
+      : missingScope(auth.scopes, options.scopes);
     if (missing) {
-      throw new DomainError(ErrorCode.Forbidden, `This endpoint requires the '${missing}' scope`, {
+      const needed = options.anyScope ? options.scopes.map((s) => `'${s}'`).join(' or ') : `'${missing}'`;
+      throw new DomainError(ErrorCode.Forbidden, `This endpoint requires the ${needed} scope`, {
         title: 'Insufficient permissions',
         extra: { required_scope: missing, available_scopes: [...auth.scopes] },
       });

@@ -12,8 +12,10 @@ import type { Scope } from './scopes';
 export const AUTH_OPTIONS = 'auth:options';
 
 export interface AuthOptions {
-  /** Every one of these must be granted to the token. */
+  /** Every one of these must be granted to the token (or any one of them, with `anyScope`). */
   scopes: Scope[];
+  /** Any one of `scopes` suffices (inventory accepts its own scopes or the projects ones). */
+  anyScope?: boolean;
   /** Also require a user with the admin role (admin endpoints). */
   adminRole?: boolean;
 }

@@ -26,8 +26,9 @@ export class ReportsService {
     }
     const to = query.end_date ? this.endBound(query.end_date) : new Date();
     const from = query.start_date ? this.instant(query.start_date, 'start_date') : new Date(to.getTime() - 30 * DAY_MS);
-    if (from.getTime() >= to.getTime())
-      {throw DomainError.validation({ start_date: ['start_date must be before end_date'] });}
+    if (from.getTime() >= to.getTime()) {
+      throw DomainError.validation({ start_date: ['start_date must be before end_date'] });
+    }
     const filter: SummaryFilter = {
       from,
       to,

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
+import {
+  IsAmount,
+  IsDateTimeInput,
+  IsId,
+  Optional,
+  OptionalNullable,
+  Trim,
+} from '../../../common/validation/validators';
+
+export const MANUAL_MOVEMENT_TYPES = ['purchase', 'sale', 'usage', 'adjustment', 'return', 'waste'] as const;
+export type ManualMovementType = (typeof MANUAL_MOVEMENT_TYPES)[number];
+
+const Quantity = () =>
+  IsNumber(
+    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
+    { message: '$property must be a number with at most 2 decimals' },
+  );
+
+export class CreateMovementDto {
+  @ApiProperty({
+    enum: MANUAL_MOVEMENT_TYPES,
+    description: 'purchase/return add, sale/usage/waste remove, adjustment either',
+  })
+  @IsIn(MANUAL_MOVEMENT_TYPES)
+  movement_type: ManualMovementType;
+
+  @ApiProperty() @IsId() stock_item_id: number;
+  @ApiProperty() @IsId() warehouse_id: number;
+
+  @ApiProperty({ example: 10, description: 'Signed: positive in, negative out. Outbound types accept either sign.' })
+  @Quantity()
+  @Min(-1_000_000_000)
+  @Max(1_000_000_000)
+  quantity: number;
+
+  @ApiPropertyOptional({ description: "Inbound cost per unit (default: the item's default_cost)" })
+  @OptionalNullable()
+  @IsAmount()
+  unit_cost?: number | null;
+
+  @ApiPropertyOptional() @OptionalNullable() @Trim() @IsString() @MaxLength(500) reason?: string | null;
+  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(10_000) notes?: string | null;
+}
+
+export class CreateTransferDto {
+  @ApiProperty() @IsId() stock_item_id: number;
+  @ApiProperty() @IsId() from_warehouse_id: number;
+  @ApiProperty() @IsId() to_warehouse_id: number;
+
+  @ApiProperty({ example: 10, description: 'Positive' })
+  @Quantity()
+  @Min(0.01, { message: 'quantity must be positive' })
+  @Max(1_000_000_000)
+  quantity: number;
+
+  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(10_000) notes?: string | null;
+}
+
+export class ListTransfersQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'moved_at on or after' })
+  @Optional()
+  @IsDateTimeInput(true)
+  date_from?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-31', description: 'moved_at on or before (date-only: the whole day)' })
+  @Optional()
+  @IsDateTimeInput(true)
+  date_to?: string;
+}
+
+export class StockLevelsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional() @Optional() @ToInteger() @IsId() warehouse_id?: number;
+  @ApiPropertyOptional() @Optional() @ToInteger() @IsId() stock_item_id?: number;
+  @ApiPropertyOptional() @Optional() @Trim() @IsString() @MaxLength(100) category?: string;
+}

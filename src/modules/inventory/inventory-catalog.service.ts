@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-code';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { isUniqueViolation } from '../../database/db-errors';
+import { containsPattern } from '../../database/like';
+import { TransactionService } from '../../database/transaction.service';
+import type {
+  CreateStockItemDto,
+  CreateWarehouseDto,
+  ListCatalogQueryDto,
+  UpdateStockItemDto,
+  UpdateWarehouseDto,
+} from './dto/catalog.dto';
+import { StockItemEntity, WarehouseEntity, WarehouseStockEntity } from './inventory.entities';
+import { toStockItemResponse, toWarehouseResponse } from './inventory.mapper';
+
+/** Warehouses and stock items: create, read, update, deactivate (never deleted: movements refer to them). */
+@Injectable()
+export class InventoryCatalogService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async listWarehouses(query: ListCatalogQueryDto) {
+    const window = pageWindow(query);
+    const qb = this.dataSource.createQueryBuilder(WarehouseEntity, 'w').orderBy('w.code', 'ASC');
+    if (query.active_only ?? true) qb.andWhere('w.is_active = :active', { active: true });
+    if (query.q)
+      {qb.andWhere("(LOWER(w.code) LIKE :q ESCAPE '\\' OR LOWER(w.name) LIKE :q ESCAPE '\\')", {
+        q: containsPattern(query.q),
+      });}
+    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
+    return paginate('warehouses', rows.map(toWarehouseResponse), total, window);
+  }
+
+  async getWarehouse(id: number) {
+    return { warehouse: toWarehouseResponse(await this.warehouseOrFail(this.dataSource.manager, id)) };
+  }
+
+  async createWarehouse(dto: CreateWarehouseDto) {
+    const saved = await this.save('warehouse code', dto.code, (m) =>
+      m.save(
+        WarehouseEntity,
+        Object.assign(new WarehouseEntity(), {
+          code: dto.code,
+          name: dto.name,
+          address: dto.address ?? null,
+          contactPerson: dto.contact_person ?? null,
+          contactEmail: dto.contact_email ?? null,
+          notes: dto.notes ?? null,
+          isActive: dto.is_active ?? true,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        }),
+      ),
+    );
+    return { message: 'Warehouse created successfully', warehouse: toWarehouseResponse(saved) };
+  }
+
+  async updateWarehouse(id: number, dto: UpdateWarehouseDto) {
+    const saved = await this.save('warehouse code', dto.code, async (m) => {
+      const w = await this.warehouseOrFail(m, id);
+      if (dto.code !== undefined) w.code = dto.code;
+      if (dto.name !== undefined) w.name = dto.name;
+      if (dto.address !== undefined) w.address = dto.address;
+      if (dto.contact_person !== undefined) w.contactPerson = dto.contact_person;
+      if (dto.contact_email !== undefined) w.contactEmail = dto.contact_email;
+      if (dto.notes !== undefined) w.notes = dto.notes;
+      if (dto.is_active !== undefined) w.isActive = dto.is_active;
+      w.updatedAt = new Date();
+      return m.save(w);
+    });
+    return { message: 'Warehouse updated successfully', warehouse: toWarehouseResponse(saved) };
+  }
+
+  deactivateWarehouse(id: number) {
+    return this.updateWarehouse(id, { is_active: false });
+  }
+
+  async listStockItems(query: ListCatalogQueryDto) {
+    const window = pageWindow(query);
+    const qb = this.dataSource
+      .createQueryBuilder(StockItemEntity, 'i')
+      .orderBy('i.name', 'ASC')
+      .addOrderBy('i.id', 'ASC');
+    if (query.active_only ?? true) qb.andWhere('i.is_active = :active', { active: true });
+    if (query.category) qb.andWhere('i.category = :category', { category: query.category });
+    if (query.q)
+      {qb.andWhere("(LOWER(i.sku) LIKE :q ESCAPE '\\' OR LOWER(i.name) LIKE :q ESCAPE '\\')", {
+        q: containsPattern(query.q),
+      });}
+    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
+    const onHand = await this.onHand(rows.map((i) => i.id));
+    return paginate(
+      'items',
+      rows.map((i) => toStockItemResponse(i, onHand.get(i.id))),
+      total,
+      window,
+    );
+  }
+
+  async getStockItem(id: number) {
+    const item = await this.itemOrFail(this.dataSource.manager, id);
+    return { item: toStockItemResponse(item, (await this.onHand([id])).get(id)) };
+  }
+
+  async createStockItem(dto: CreateStockItemDto) {
+    const saved = await this.save('SKU', dto.sku, (m) =>
+      m.save(
+        StockItemEntity,
+        Object.assign(new StockItemEntity(), ITEM_DEFAULTS, itemFields(dto), {
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        }),
+      ),
+    );
+    return { message: 'Stock item created successfully', item: toStockItemResponse(saved) };
+  }
+
+  async updateStockItem(id: number, dto: UpdateStockItemDto) {
+    const saved = await this.save('SKU', dto.sku, async (m) => {
+      const item = await this.itemOrFail(m, id);
+      Object.assign(item, itemFields(dto), { updatedAt: new Date() });
+      return m.save(item);
+    });
+    return {
+      message: 'Stock item updated successfully',
+      item: toStockItemResponse(saved, (await this.onHand([id])).get(id)),
+    };
+  }
+
+  deactivateStockItem(id: number) {
+    return this.updateStockItem(id, { is_active: false });
+  }
+
+  async warehouseOrFail(manager: EntityManager, id: number): Promise<WarehouseEntity> {
+    const w = await manager.findOneBy(WarehouseEntity, { id });
+    if (!w) throw DomainError.notFound(`Warehouse ${id}`);
+    return w;
+  }
+
+  async itemOrFail(manager: EntityManager, id: number): Promise<StockItemEntity> {
+    const item = await manager.findOneBy(StockItemEntity, { id });
+    if (!item) throw DomainError.notFound(`Stock item ${id}`);
+    return item;
+  }
+
+  /** Total on-hand per item over all warehouses, in one query. */
+  private async onHand(itemIds: number[]): Promise<Map<number, number>> {
+    if (itemIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder(WarehouseStockEntity, 's')
+      .select('s.stock_item_id', 'id')
+      .addSelect('SUM(s.quantity_on_hand)', 'qty')
+      .where('s.stock_item_id IN (:...itemIds)', { itemIds })
+      .groupBy('s.stock_item_id')
+      .getRawMany<{ id: number; qty: string | number }>();
+    return new Map(rows.map((r) => [Number(r.id), Number(r.qty)]));
+  }
+
+  private async save<T>(what: string, value: string | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.transactions.run(work);
+    } catch (error) {
+      if (isUniqueViolation(error))
+        {throw new DomainError(ErrorCode.Conflict, `That ${what} (${value ?? ''}) is already in use.`);}
+      throw error;
+    }
+  }
+}
+
+const ITEM_DEFAULTS: Partial<StockItemEntity> = {
+  description: null,
+  category: null,
+  unit: 'pcs',
+  defaultCost: null,
+  defaultPrice: null,
+  currencyCode: 'EUR',
+  reorderPoint: null,
+  reorderQuantity: null,
+  isActive: true,
+};
+
+function itemFields(dto: CreateStockItemDto | UpdateStockItemDto): Partial<StockItemEntity> {
+  const out: Partial<StockItemEntity> = {};
+  if (dto.sku !== undefined) out.sku = dto.sku;
+  if (dto.name !== undefined) out.name = dto.name;
+  if (dto.description !== undefined) out.description = dto.description;
+  if (dto.category !== undefined) out.category = dto.category;
+  if (dto.unit !== undefined) out.unit = dto.unit;
+  if (dto.default_cost !== undefined) out.defaultCost = dto.default_cost;
+  if (dto.default_price !== undefined) out.defaultPrice = dto.default_price;
+  if (dto.currency_code !== undefined) out.currencyCode = dto.currency_code;
+  if (dto.reorder_point !== undefined) out.reorderPoint = dto.reorder_point;
+  if (dto.reorder_quantity !== undefined) out.reorderQuantity = dto.reorder_quantity;
+  if (dto.is_active !== undefined) out.isActive = dto.is_active;
+  return out;
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
+import { DomainError } from '../../common/errors/domain-error';
+import { CreateMovementDto, CreateTransferDto, ListTransfersQueryDto, StockLevelsQueryDto } from './dto/stock.dto';
+import { InventoryRead, InventoryWrite } from './inventory-access';
+import { StockService } from './stock.service';
+
+@ApiTags('Inventory')
+@Controller('inventory')
+export class InventoryStockController {
+  constructor(private readonly service: StockService) {}
+
+  @Post('movements')
+  @InventoryWrite()
+  @ApiCreatedResponse({ description: '{ message, movement, updated_stock }' })
+  @ApiConflictResponse({ description: 'insufficient_stock' })
+  createStockMovement(@CurrentAuth() auth: AuthContext, @Body() dto: CreateMovementDto) {
+    return this.service.createMovement(auth, dto);
+  }
+
+  @Get('stock-levels')
+  @InventoryRead()
+  @ApiOkResponse({ description: '{ stock_levels: [...], pagination }' })
+  listStockLevels(@Query() query: StockLevelsQueryDto) {
+    return this.service.listStockLevels(query);
+  }
+
+  @Post('transfers')
+  @InventoryWrite()
+  @ApiCreatedResponse({ description: '{ message, reference_id, transfers: [out, in] }' })
+  @ApiConflictResponse({ description: 'insufficient_stock' })
+  createStockTransfer(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTransferDto) {
+    return this.service.createTransfer(auth, dto);
+  }
+
+  @Get('transfers')
+  @InventoryRead()
+  @ApiOkResponse({ description: '{ transfers: [...], pagination }' })
+  listStockTransfers(@Query() query: ListTransfersQueryDto) {
+    return this.service.listTransfers(query);
+  }
+
+  @Get('transfers/:referenceId')
+  @InventoryRead()
+  @ApiOkResponse({ description: '{ transfer: { ..., movements: [out, in] } }' })
+  getStockTransfer(@Param('referenceId') referenceId: string) {
+    // 64-bit reference ids: any positive integer that fits a JS number exactly.
+    if (!/^[1-9]\d{0,15}$/.test(referenceId) || !Number.isSafeInteger(Number(referenceId))) {
+      throw DomainError.notFound(`Transfer ${referenceId}`);
+    }
+    return this.service.getTransfer(Number(referenceId));
+  }
+}

@@ -1,0 +1,24 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { SettingsResponseDto, UpdateSettingsDto } from './dto/settings.dto';
+import { SettingsService } from './settings.service';
+
+@ApiTags('Admin: settings')
+@Controller('admin/settings')
+@Authenticated({ scopes: ['admin:all'], adminRole: true })
+export class SettingsController {
+  constructor(private readonly service: SettingsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: SettingsResponseDto })
+  getSettings() {
+    return this.service.getSettings();
+  }
+
+  @Patch()
+  @ApiOkResponse({ type: SettingsResponseDto })
+  updateSettings(@Body() dto: UpdateSettingsDto) {
+    return this.service.updateSettings(dto);
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
+import type { UpdateSettingsDto } from './dto/settings.dto';
+import { SettingEntity } from './setting.entity';
+
+const INVENTORY_ENABLED = 'inventory_enabled';
+
+/** Instance-wide settings, read from the database on every use so every process agrees. */
+@Injectable()
+export class SettingsService {
+  constructor(
+    @InjectRepository(SettingEntity) private readonly settings: Repository<SettingEntity>,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async isInventoryEnabled(): Promise<boolean> {
+    const row = await this.settings.findOneBy({ key: INVENTORY_ENABLED });
+    return row ? (JSON.parse(row.value) as boolean) : true;
+  }
+
+  async getSettings() {
+    return { inventory_enabled: await this.isInventoryEnabled() };
+  }
+
+  async updateSettings(dto: UpdateSettingsDto) {
+    if (dto.inventory_enabled !== undefined) {
+      const value = JSON.stringify(dto.inventory_enabled);
+      await this.transactions.run((m) =>
+        m.save(SettingEntity, { key: INVENTORY_ENABLED, value, updatedAt: new Date() }),
+      );
+    }
+    return { message: 'Settings updated', ...(await this.getSettings()) };
+  }
+}
