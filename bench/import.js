@@ -48,7 +48,8 @@ async function main() {
     API_TOKEN_RATE_LIMIT_PER_MINUTE: '1000',
   });
   const { ProjectsService } = dist('modules/projects/projects.service');
-  await app.get(ProjectsService).createProject({ name: 'Bench import' });
+  const admin = { tokenId: 0, userId: 1, username: 'admin', isAdmin: true, scopes: ['*'] };
+  await app.get(ProjectsService).createProject(admin, { name: 'Bench import' });
 
   const small = csv(10_000, 0);
   const large = csv(100_000, 200_000);

@@ -1,7 +1,13 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 import { portableTypes } from './portable-types';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 const money = (name: string, precision = 12) => ({ name, type: 'decimal', precision, scale: 2, isNullable: true });
 
 export class CreateClientsProjectsTasks1764400000003 implements MigrationInterface {

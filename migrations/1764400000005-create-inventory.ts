@@ -1,7 +1,13 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 import { portableTypes } from './portable-types';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 const amount = (name: string, nullable = false, scale = 2) => ({
   name,
   type: 'decimal',

@@ -24,6 +24,7 @@ import { TasksModule } from './modules/tasks/tasks.module';
 import { TimeEntriesModule } from './modules/time-entries/time-entries.module';
 import { TimerModule } from './modules/timer/timer.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -46,6 +47,7 @@ import { UsersModule } from './modules/users/users.module';
     ReportsModule,
     SettingsModule,
     InventoryModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

@@ -30,6 +30,7 @@ export interface AppConfig {
   };
   idempotencyTtlHours: number;
   csvImport: { maxBytes: number; maxRows: number };
+  webhooks: { retryBaseSeconds: number; allowedPrivateHosts: string[]; dispatchIntervalMs: number };
   bootstrapAdminToken: string | null;
 }
 
@@ -70,6 +71,13 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     },
     idempotencyTtlHours: schema.IDEMPOTENCY_TTL_HOURS,
     csvImport: { maxBytes: schema.CSV_IMPORT_MAX_BYTES, maxRows: schema.CSV_IMPORT_MAX_ROWS },
+    webhooks: {
+      retryBaseSeconds: schema.WEBHOOK_RETRY_BASE_SECONDS,
+      allowedPrivateHosts: schema.WEBHOOK_ALLOWED_PRIVATE_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      dispatchIntervalMs: schema.WEBHOOK_DISPATCH_INTERVAL_MS,
+    },
     bootstrapAdminToken: schema.BOOTSTRAP_ADMIN_TOKEN ?? null,
   };
 }

@@ -119,6 +119,22 @@ export class EnvSchema {
   @Min(1)
   CSV_IMPORT_MAX_ROWS = 50_000;
 
+  @Describe('Seconds before the first webhook retry; each later retry waits twice as long (with jitter).')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RETRY_BASE_SECONDS = 30;
+
+  @Describe('Comma list of hosts webhooks may target although private or loopback (e.g. 127.0.0.1 for tests).')
+  @IsString()
+  WEBHOOK_ALLOWED_PRIVATE_HOSTS = '';
+
+  @Describe('Milliseconds between two runs of the webhook dispatcher in each process.')
+  @toInt()
+  @IsInt()
+  @Min(50)
+  WEBHOOK_DISPATCH_INTERVAL_MS = 1000;
+
   @Describe('Optional tt_ token: on first start with no users, creates user "admin" owning it with admin:all.')
   @IsOptional()
   @Matches(/^tt_[A-Za-z0-9_-]{32}$/, { message: 'must be tt_ followed by 32 characters of [A-Za-z0-9_-]' })

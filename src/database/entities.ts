@@ -12,6 +12,7 @@ import { SettingEntity } from '../modules/settings/setting.entity';
 import { TaskEntity } from '../modules/tasks/task.entity';
 import { TimeEntryEntity } from '../modules/time-entries/time-entry.entity';
 import { UserEntity } from '../modules/users/user.entity';
+import { WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from '../modules/webhooks/webhook.entities';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
 export const ENTITIES = [
@@ -27,4 +28,7 @@ export const ENTITIES = [
   StockItemEntity,
   WarehouseStockEntity,
   StockMovementEntity,
+  WebhookEntity,
+  WebhookEventEntity,
+  WebhookDeliveryEntity,
 ];

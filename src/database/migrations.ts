@@ -4,6 +4,7 @@ import { CreateIdempotencyKeys1764400000002 } from '../../migrations/17644000000
 import { CreateClientsProjectsTasks1764400000003 } from '../../migrations/1764400000003-create-clients-projects-tasks';
 import { CreateTimeEntries1764400000004 } from '../../migrations/1764400000004-create-time-entries';
 import { CreateInventory1764400000005 } from '../../migrations/1764400000005-create-inventory';
+import { CreateWebhooks1764400000006 } from '../../migrations/1764400000006-create-webhooks';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateClientsProjectsTasks1764400000003,
   CreateTimeEntries1764400000004,
   CreateInventory1764400000005,
+  CreateWebhooks1764400000006,
 ];

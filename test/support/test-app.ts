@@ -55,6 +55,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** Adjust the validated config (e.g. shorter rate-limit windows) before the app starts. */
   adjustConfig?: (config: AppConfig) => void;
+  /** Providers to replace (e.g. a stub DNS resolver). */
+  overrides?: Array<[unknown, unknown]>;
 }
 
 /** Redis keys of one test database: apps on other databases share the test Redis without clashing. */
@@ -83,12 +85,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   });
 
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(APP_CONFIG)
     .useValue(config)
     .overrideProvider(APP_LOGGER)
-    .useValue(createLogger(config.logLevel, sink))
-    .compile();
+    .useValue(createLogger(config.logLevel, sink));
+  for (const [token, value] of options.overrides ?? [])
+    {builder = builder.overrideProvider(token as string).useValue(value);}
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
     ...NEST_APP_OPTIONS,
     logger: false,

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { ClientsService } from './clients.service';
@@ -31,28 +33,28 @@ export class ClientsController {
   @Post()
   @Authenticated({ scopes: ['write:clients'] })
   @ApiCreatedResponse({ type: ClientEnvelopeDto })
-  createClient(@Body() dto: CreateClientDto) {
-    return this.service.createClient(dto);
+  createClient(@CurrentAuth() auth: AuthContext, @Body() dto: CreateClientDto) {
+    return this.service.createClient(auth, dto);
   }
 
   @Put(':id')
   @Authenticated({ scopes: ['write:clients'] })
   @ApiOkResponse({ type: ClientEnvelopeDto })
-  replaceClient(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
-    return this.service.updateClient(id, dto);
+  replaceClient(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
+    return this.service.updateClient(auth, id, dto);
   }
 
   @Patch(':id')
   @Authenticated({ scopes: ['write:clients'] })
   @ApiOkResponse({ type: ClientEnvelopeDto })
-  updateClient(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
-    return this.service.updateClient(id, dto);
+  updateClient(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
+    return this.service.updateClient(auth, id, dto);
   }
 
   @Delete(':id')
   @Authenticated({ scopes: ['write:clients'] })
   @ApiOkResponse({ type: ClientEnvelopeDto, description: 'Deactivated (status inactive)' })
-  deactivateClient(@Param('id', ParseIdPipe) id: number) {
-    return this.service.deactivateClient(id);
+  deactivateClient(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.deactivateClient(auth, id);
   }
 }

@@ -5,6 +5,8 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { paginate, pageWindow } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
 import { ClientsRepository } from './clients.repository';
@@ -17,6 +19,7 @@ export class ClientsService {
   constructor(
     private readonly clients: ClientsRepository,
     private readonly transactions: TransactionService,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async listClients(query: ListClientsQueryDto) {
@@ -37,7 +40,7 @@ export class ClientsService {
     return { client: await this.respond(client) };
   }
 
-  async createClient(dto: CreateClientDto) {
+  async createClient(auth: AuthContext, dto: CreateClientDto) {
     const client = await this.transactions.run(async (manager) => {
       await this.assertNameFree(dto.name, null, manager);
       const entity = Object.assign(new ClientEntity(), {
@@ -52,27 +55,33 @@ export class ClientsService {
         createdAt: new Date(),
       });
       assign(entity, dto);
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      await this.outbox.emit(manager, 'client.created', auth, toClientResponse(saved));
+      return saved;
     });
     return { message: 'Client created successfully', client: await this.respond(client) };
   }
 
-  async updateClient(id: number, dto: UpdateClientDto) {
+  async updateClient(auth: AuthContext, id: number, dto: UpdateClientDto) {
     const client = await this.transactions.run(async (manager) => {
       const entity = await this.findOrFail(id, manager);
       if (dto.name !== undefined) await this.assertNameFree(dto.name, id, manager);
       assign(entity, dto);
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      await this.outbox.emit(manager, 'client.updated', auth, toClientResponse(saved));
+      return saved;
     });
     return { message: 'Client updated successfully', client: await this.respond(client) };
   }
 
   /** DELETE never removes a client (projects and history refer to it): it becomes inactive. */
-  async deactivateClient(id: number) {
+  async deactivateClient(auth: AuthContext, id: number) {
     const client = await this.transactions.run(async (manager) => {
       const entity = await this.findOrFail(id, manager);
       entity.status = 'inactive';
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      await this.outbox.emit(manager, 'client.updated', auth, toClientResponse(saved));
+      return saved;
     });
     return { message: 'Client deactivated successfully', client: await this.respond(client) };
   }

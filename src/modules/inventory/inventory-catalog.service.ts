@@ -29,10 +29,11 @@ export class InventoryCatalogService {
     const window = pageWindow(query);
     const qb = this.dataSource.createQueryBuilder(WarehouseEntity, 'w').orderBy('w.code', 'ASC');
     if (query.active_only ?? true) qb.andWhere('w.is_active = :active', { active: true });
-    if (query.q)
-      {qb.andWhere("(LOWER(w.code) LIKE :q ESCAPE '\\' OR LOWER(w.name) LIKE :q ESCAPE '\\')", {
+    if (query.q) {
+      qb.andWhere("(LOWER(w.code) LIKE :q ESCAPE '\\' OR LOWER(w.name) LIKE :q ESCAPE '\\')", {
         q: containsPattern(query.q),
-      });}
+      });
+    }
     const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
     return paginate('warehouses', rows.map(toWarehouseResponse), total, window);
   }
@@ -89,10 +90,11 @@ export class InventoryCatalogService {
       .addOrderBy('i.id', 'ASC');
     if (query.active_only ?? true) qb.andWhere('i.is_active = :active', { active: true });
     if (query.category) qb.andWhere('i.category = :category', { category: query.category });
-    if (query.q)
-      {qb.andWhere("(LOWER(i.sku) LIKE :q ESCAPE '\\' OR LOWER(i.name) LIKE :q ESCAPE '\\')", {
+    if (query.q) {
+      qb.andWhere("(LOWER(i.sku) LIKE :q ESCAPE '\\' OR LOWER(i.name) LIKE :q ESCAPE '\\')", {
         q: containsPattern(query.q),
-      });}
+      });
+    }
     const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
     const onHand = await this.onHand(rows.map((i) => i.id));
     return paginate(
@@ -166,8 +168,9 @@ export class InventoryCatalogService {
     try {
       return await this.transactions.run(work);
     } catch (error) {
-      if (isUniqueViolation(error))
-        {throw new DomainError(ErrorCode.Conflict, `That ${what} (${value ?? ''}) is already in use.`);}
+      if (isUniqueViolation(error)) {
+        throw new DomainError(ErrorCode.Conflict, `That ${what} (${value ?? ''}) is already in use.`);
+      }
       throw error;
     }
   }

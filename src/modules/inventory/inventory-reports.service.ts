@@ -121,8 +121,9 @@ export class InventoryReportsService {
       .innerJoinAndSelect('m.warehouse', 'w')
       .orderBy('m.moved_at', 'DESC')
       .addOrderBy('m.id', 'DESC');
-    if (query.date_from)
-      {qb.andWhere('m.moved_at >= :from', { from: inventoryInstant(query.date_from, this.config.timezone) });}
+    if (query.date_from) {
+      qb.andWhere('m.moved_at >= :from', { from: inventoryInstant(query.date_from, this.config.timezone) });
+    }
     if (query.date_to) qb.andWhere('m.moved_at < :to', { to: endBound(query.date_to, this.config.timezone) });
     if (query.stock_item_id !== undefined) qb.andWhere('m.stock_item_id = :item', { item: query.stock_item_id });
     if (query.warehouse_id !== undefined) qb.andWhere('m.warehouse_id = :w', { w: query.warehouse_id });
@@ -156,8 +157,9 @@ export class InventoryReportsService {
     const start = query.start_date
       ? inventoryInstant(query.start_date, this.config.timezone)
       : new Date(end.getTime() - 365 * DAY_MS);
-    if (start.getTime() >= end.getTime())
-      {throw DomainError.validation({ start_date: ['start_date must be before end_date'] });}
+    if (start.getTime() >= end.getTime()) {
+      throw DomainError.validation({ start_date: ['start_date must be before end_date'] });
+    }
     const qb = this.dataSource
       .createQueryBuilder(StockMovementEntity, 'm')
       .innerJoin(StockItemEntity, 'i', 'i.id = m.stock_item_id')

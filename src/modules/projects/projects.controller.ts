@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { CreateProjectDto } from './dto/create-project.dto';
@@ -31,28 +33,32 @@ export class ProjectsController {
   @Post()
   @Authenticated({ scopes: ['write:projects'] })
   @ApiCreatedResponse({ type: ProjectEnvelopeDto })
-  createProject(@Body() dto: CreateProjectDto) {
-    return this.service.createProject(dto);
+  createProject(@CurrentAuth() auth: AuthContext, @Body() dto: CreateProjectDto) {
+    return this.service.createProject(auth, dto);
   }
 
   @Put(':id')
   @Authenticated({ scopes: ['write:projects'] })
   @ApiOkResponse({ type: ProjectEnvelopeDto })
-  replaceProject(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateProjectDto) {
-    return this.service.updateProject(id, dto);
+  replaceProject(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateProjectDto,
+  ) {
+    return this.service.updateProject(auth, id, dto);
   }
 
   @Patch(':id')
   @Authenticated({ scopes: ['write:projects'] })
   @ApiOkResponse({ type: ProjectEnvelopeDto })
-  updateProject(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateProjectDto) {
-    return this.service.updateProject(id, dto);
+  updateProject(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateProjectDto) {
+    return this.service.updateProject(auth, id, dto);
   }
 
   @Delete(':id')
   @Authenticated({ scopes: ['write:projects'] })
   @ApiOkResponse({ type: ProjectEnvelopeDto, description: 'Archived (repeatable)' })
-  archiveProject(@Param('id', ParseIdPipe) id: number) {
-    return this.service.archiveProject(id);
+  archiveProject(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.archiveProject(auth, id);
   }
 }

@@ -6,6 +6,8 @@ import { paginate, pageWindow } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import { ClientsRepository } from '../clients/clients.repository';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import type { AuthContext } from '../../common/auth/auth-context';
 import type { CreateProjectDto } from './dto/create-project.dto';
 import type { ListProjectsQueryDto } from './dto/list-projects-query.dto';
 import type { UpdateProjectDto } from './dto/update-project.dto';
@@ -21,6 +23,7 @@ export class ProjectsService {
     private readonly clients: ClientsRepository,
     private readonly hours: ProjectHoursReader,
     private readonly transactions: TransactionService,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async listProjects(query: ListProjectsQueryDto) {
@@ -42,7 +45,7 @@ export class ProjectsService {
     return { project: await this.respond(await this.findOrFail(id)) };
   }
 
-  async createProject(dto: CreateProjectDto) {
+  async createProject(auth: AuthContext, dto: CreateProjectDto) {
     const project = await this.transactions.run(async (manager) => {
       const entity = Object.assign(new ProjectEntity(), {
         description: null,
@@ -58,27 +61,37 @@ export class ProjectsService {
         createdAt: new Date(),
       });
       await this.apply(entity, dto, manager);
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      await this.outbox.emit(manager, 'project.created', auth, toProjectResponse(saved));
+      return saved;
     });
     return { message: 'Project created successfully', project: await this.respond(project) };
   }
 
-  async updateProject(id: number, dto: UpdateProjectDto) {
+  async updateProject(auth: AuthContext, id: number, dto: UpdateProjectDto) {
     const project = await this.transactions.run(async (manager) => {
       const entity = await this.findOrFail(id, manager);
+      const before = entity.status;
       await this.apply(entity, dto, manager);
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      const data = toProjectResponse(saved);
+      await this.outbox.emit(manager, 'project.updated', auth, data);
+      if (saved.status !== before)
+        {await this.outbox.emit(manager, 'project.status_changed', auth, { ...data, previous_status: before });}
+      return saved;
     });
     return { message: 'Project updated successfully', project: await this.respond(project) };
   }
 
   /** DELETE archives (repeatable): the project and its history stay. */
-  async archiveProject(id: number) {
+  async archiveProject(auth: AuthContext, id: number) {
     const project = await this.transactions.run(async (manager) => {
       const entity = await this.findOrFail(id, manager);
       entity.status = 'archived';
       entity.archivedAt = new Date();
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      await this.outbox.emit(manager, 'project.archived', auth, toProjectResponse(saved));
+      return saved;
     });
     return { message: 'Project archived successfully', project: await this.respond(project) };
   }

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { MessageResponseDto } from '../../common/http/message-response.dto';
@@ -32,22 +34,22 @@ export class TasksController {
   @Post()
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiCreatedResponse({ type: TaskEnvelopeDto })
-  createTask(@Body() dto: CreateTaskDto) {
-    return this.service.createTask(dto);
+  createTask(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTaskDto) {
+    return this.service.createTask(auth, dto);
   }
 
   @Put(':id')
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiOkResponse({ type: TaskEnvelopeDto })
-  replaceTask(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
-    return this.service.updateTask(id, dto);
+  replaceTask(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
+    return this.service.updateTask(auth, id, dto);
   }
 
   @Patch(':id')
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiOkResponse({ type: TaskEnvelopeDto })
-  updateTask(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
-    return this.service.updateTask(id, dto);
+  updateTask(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
+    return this.service.updateTask(auth, id, dto);
   }
 
   @Delete(':id')

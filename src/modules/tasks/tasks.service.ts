@@ -6,6 +6,8 @@ import { paginate, pageWindow } from '../../common/pagination/paginate';
 import { TransactionService } from '../../database/transaction.service';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { hoursBy } from '../time-entries/time-totals';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { UsersRepository } from '../users/users.repository';
 import type { CreateTaskDto } from './dto/create-task.dto';
 import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
@@ -22,6 +24,7 @@ export class TasksService {
     private readonly users: UsersRepository,
     private readonly transactions: TransactionService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async listTasks(query: ListTasksQueryDto) {
@@ -43,7 +46,7 @@ export class TasksService {
     return { task: await this.respond(await this.findOrFail(id)) };
   }
 
-  async createTask(dto: CreateTaskDto) {
+  async createTask(auth: AuthContext, dto: CreateTaskDto) {
     const task = await this.transactions.run(async (manager) => {
       const now = new Date();
       const entity = Object.assign(new TaskEntity(), {
@@ -57,16 +60,24 @@ export class TasksService {
         createdAt: now,
       });
       await this.apply(entity, dto, manager);
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      await this.outbox.emit(manager, 'task.created', auth, toTaskResponse(saved));
+      if (saved.status === 'done') await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));
+      return saved;
     });
     return { message: 'Task created successfully', task: await this.respond(task) };
   }
 
-  async updateTask(id: number, dto: UpdateTaskDto) {
+  async updateTask(auth: AuthContext, id: number, dto: UpdateTaskDto) {
     const task = await this.transactions.run(async (manager) => {
       const entity = await this.findOrFail(id, manager);
+      const before = entity.status;
       await this.apply(entity, dto, manager);
-      return this.save(entity, manager);
+      const saved = await this.save(entity, manager);
+      await this.outbox.emit(manager, 'task.updated', auth, toTaskResponse(saved));
+      if (saved.status === 'done' && before !== 'done')
+        {await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));}
+      return saved;
     });
     return { message: 'Task updated successfully', task: await this.respond(task) };
   }

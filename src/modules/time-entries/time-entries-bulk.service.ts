@@ -7,7 +7,8 @@ import { TransactionService } from '../../database/transaction.service';
 import type { BulkAction, BulkTimeEntriesDto } from './dto/bulk-time-entries.dto';
 import { TimeEntriesRepository } from './time-entries.repository';
 import { TimeEntryEntity } from './time-entry.entity';
-import { normaliseTags, tagList } from './time-entry.mapper';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { normaliseTags, tagList, toTimeEntryResponse } from './time-entry.mapper';
 
 /**
  * One transaction: every id must name an entry the caller may see (others' entries read as
@@ -18,6 +19,7 @@ export class TimeEntriesBulkService {
   constructor(
     private readonly entries: TimeEntriesRepository,
     private readonly transactions: TransactionService,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async bulkUpdateTimeEntries(auth: AuthContext, dto: BulkTimeEntriesDto) {
@@ -55,6 +57,14 @@ export class TimeEntriesBulkService {
             await manager.update(TimeEntryEntity, { id: entry.id }, { tags: normaliseTags(tags), updatedAt: now });
           }
           break;
+      }
+      if (dto.action === 'delete') {
+        for (const entry of targets)
+          {await this.outbox.emit(manager, 'time_entry.deleted', auth, toTimeEntryResponse(entry));}
+      } else if (targetIds.length) {
+        for (const entry of await this.entries.reloadMany(targetIds, manager)) {
+          await this.outbox.emit(manager, 'time_entry.updated', auth, toTimeEntryResponse(entry));
+        }
       }
       return { success: true, affected: targets.length, skipped };
     });

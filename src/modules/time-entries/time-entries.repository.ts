@@ -106,6 +106,12 @@ export class TimeEntriesRepository {
     return this.repo(manager).findOne({ where: { id }, relations: RELATIONS });
   }
 
+  reloadMany(ids: number[], manager: EntityManager): Promise<TimeEntryEntity[]> {
+    return manager
+      .getRepository(TimeEntryEntity)
+      .find({ where: { id: In(ids) }, relations: RELATIONS, order: { id: 'ASC' } });
+  }
+
   save(entry: TimeEntryEntity, manager: EntityManager): Promise<TimeEntryEntity> {
     return manager.getRepository(TimeEntryEntity).save(entry);
   }

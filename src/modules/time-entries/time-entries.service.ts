@@ -9,6 +9,7 @@ import { TransactionService } from '../../database/transaction.service';
 import type { CreateTimeEntryDto } from './dto/create-time-entry.dto';
 import type { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
 import type { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { TimeEntriesRepository } from './time-entries.repository';
 import { type EntryRefs, TimeEntryRules } from './time-entry-rules';
 import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
@@ -26,6 +27,8 @@ export interface NewEntry extends Partial<EntryRefs> {
   paid?: boolean;
   invoiceNumber?: string | null;
   source: TimeEntrySource;
+  /** The webhook event recorded with the entry. */
+  event: 'time_entry.created' | 'timer.started';
 }
 
 @Injectable()
@@ -34,6 +37,7 @@ export class TimeEntriesService {
     private readonly entries: TimeEntriesRepository,
     private readonly rules: TimeEntryRules,
     private readonly transactions: TransactionService,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async listTimeEntries(auth: AuthContext, query: ListTimeEntriesQueryDto) {
@@ -82,6 +86,7 @@ export class TimeEntriesService {
       paid: dto.paid,
       invoiceNumber: dto.invoice_number,
       source: end ? 'manual' : 'timer',
+      event: 'time_entry.created',
     });
     return { message: 'Time entry created successfully', time_entry: toTimeEntryResponse(entry) };
   }
@@ -122,7 +127,14 @@ export class TimeEntriesService {
           createdAt: now,
           updatedAt: now,
         });
-        return (await this.entries.save(entry, manager)).id;
+        const { id } = await this.entries.save(entry, manager);
+        await this.outbox.emit(
+          manager,
+          input.event,
+          auth,
+          toTimeEntryResponse((await this.entries.reload(id, manager))!),
+        );
+        return id;
       });
     } catch (error) {
       // The partial unique index: another request started a running entry first.
@@ -161,6 +173,12 @@ export class TimeEntriesService {
       if (dto.invoice_number !== undefined) entry.invoiceNumber = emptyToNull(dto.invoice_number);
       entry.updatedAt = new Date();
       await this.entries.save(entry, manager);
+      await this.outbox.emit(
+        manager,
+        'time_entry.updated',
+        auth,
+        toTimeEntryResponse((await this.entries.reload(entry.id, manager))!),
+      );
       return entry.id;
     });
     const saved = (await this.entries.reload(entry)) as TimeEntryEntity;
@@ -177,6 +195,7 @@ export class TimeEntriesService {
         throw new DomainError(ErrorCode.Conflict, 'This entry is running; stop the timer before deleting it.');
       }
       await this.entries.delete([entry.id], manager);
+      await this.outbox.emit(manager, 'time_entry.deleted', auth, toTimeEntryResponse(entry));
     });
     return { message: 'Time entry deleted successfully' };
   }

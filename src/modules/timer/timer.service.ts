@@ -8,6 +8,7 @@ import { TimeEntriesRepository } from '../time-entries/time-entries.repository';
 import { TimeEntriesService } from '../time-entries/time-entries.service';
 import { TimeEntryRules } from '../time-entries/time-entry-rules';
 import { durationBetween, toTimeEntryResponse } from '../time-entries/time-entry.mapper';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { StartTimerDto } from './dto/start-timer.dto';
 
 /** The caller's running entry: at most one per user (a partial unique index guarantees it). */
@@ -19,6 +20,7 @@ export class TimerService {
     private readonly projects: ProjectsRepository,
     private readonly rules: TimeEntryRules,
     private readonly transactions: TransactionService,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   async getTimerStatus(auth: AuthContext) {
@@ -40,6 +42,7 @@ export class TimerService {
       tags: dto.tags,
       billable: dto.billable,
       source: 'timer',
+      event: 'timer.started',
     });
     return { message: 'Timer started successfully', timer: toTimeEntryResponse(entry) };
   }
@@ -57,6 +60,7 @@ export class TimerService {
       running.durationSeconds = durationBetween(running.startTime, end);
       running.updatedAt = new Date();
       await this.entries.save(running, manager);
+      await this.outbox.emit(manager, 'timer.stopped', auth, toTimeEntryResponse(running));
       return running.id;
     });
     const entry = await this.entries.reload(id);

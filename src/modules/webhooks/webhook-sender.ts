@@ -1,0 +1,105 @@
+import { lookup } from 'node:dns/promises';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP } from 'node:net';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { guardedLookup, isPublicAddress, type Resolver } from './ssrf-guard';
+import { legacySignature, standardSignature } from './webhook-signature';
+
+export const WEBHOOK_RESOLVER = Symbol('WEBHOOK_RESOLVER');
+export const defaultResolver: Resolver = (hostname, options) => lookup(hostname, options);
+
+const MAX_STORED_BODY = 1000;
+
+export interface SendResult {
+  status: number | null;
+  body: string | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface Outgoing {
+  url: string;
+  secret: string;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  timeoutSeconds: number;
+}
+
+/**
+ * One HTTP attempt: signed (Standard Webhooks + the original's X-Webhook-Signature), bounded by the
+ * webhook's timeout, redirects never followed, and every resolved address checked (SSRF).
+ */
+@Injectable()
+export class WebhookSender {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WEBHOOK_RESOLVER) private readonly resolver: Resolver,
+  ) {}
+
+  send(out: Outgoing): Promise<SendResult> {
+    const started = Date.now();
+    const done = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Date.now() - started });
+    const allowList = this.config.webhooks.allowedPrivateHosts;
+    let url: URL;
+    try {
+      url = new URL(out.url);
+    } catch {
+      return Promise.resolve(done({ status: null, body: null, error: 'invalid url' }));
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // Literal addresses skip DNS, so they are checked here.
+    if (isIP(host) && !isPublicAddress(host) && !allowList.includes(host.toLowerCase())) {
+      return Promise.resolve(done({ status: null, body: null, error: 'blocked: private or loopback address' }));
+    }
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'TimeTracker-Webhook/1.0',
+      'webhook-id': out.eventId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': standardSignature(out.secret, out.eventId, timestamp, out.payload),
+      'x-webhook-event': out.eventType,
+      'x-webhook-signature': legacySignature(out.secret, out.payload),
+      'content-length': String(Buffer.byteLength(out.payload)),
+    };
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve) => {
+      const request = client.request(
+        url,
+        {
+          method: 'POST',
+          headers,
+          lookup: guardedLookup(this.resolver, allowList) as never,
+          timeout: out.timeoutSeconds * 1000,
+        },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            if (body.length < MAX_STORED_BODY) body += chunk;
+          });
+          response.on('end', () =>
+            resolve(done({ status: response.statusCode ?? null, body: body.slice(0, MAX_STORED_BODY), error: null })),
+          );
+          response.on('error', (error) =>
+            resolve(done({ status: response.statusCode ?? null, body: null, error: error.message })),
+          );
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`timeout after ${out.timeoutSeconds}s`)));
+      request.on('error', (error: Error & { code?: string }) =>
+        resolve(
+          done({
+            status: null,
+            body: null,
+            error: error.code === 'ESSRFBLOCKED' ? `blocked: ${error.message}` : error.message,
+          }),
+        ),
+      );
+      request.end(out.payload);
+    });
+  }
+}

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { toIsoUtc } from '../../common/time/iso';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { TransactionService } from '../../database/transaction.service';
+import type {
+  CreateWebhookDto,
+  ListDeliveriesQueryDto,
+  ListWebhooksQueryDto,
+  UpdateWebhookDto,
+} from './dto/webhook.dto';
+import { checkTargetUrl } from './ssrf-guard';
+import { newDelivery } from './webhook-dispatcher';
+import { WEBHOOK_EVENTS } from './webhook-events';
+import { generateWebhookSecret } from './webhook-signature';
+import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entities';
+import { toDeliveryResponse, toWebhookResponse } from './webhook.mapper';
+
+/** Subscriptions: owners see and manage their own, admins all (others' ids read as missing). */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  listWebhookEvents() {
+    return { events: [...WEBHOOK_EVENTS] };
+  }
+
+  async listWebhooks(auth: AuthContext, query: ListWebhooksQueryDto) {
+    const window = pageWindow(query);
+    const qb = this.dataSource
+      .createQueryBuilder(WebhookEntity, 'w')
+      .orderBy('w.created_at', 'DESC')
+      .addOrderBy('w.id', 'DESC');
+    if (!auth.isAdmin) qb.andWhere('w.user_id = :u', { u: auth.userId });
+    if (query.is_active !== undefined) qb.andWhere('w.is_active = :a', { a: query.is_active });
+    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
+    return paginate('webhooks', rows.map(toWebhookResponse), total, window);
+  }
+
+  async getWebhook(auth: AuthContext, id: number) {
+    return { webhook: toWebhookResponse(await this.visible(this.dataSource.manager, auth, id)) };
+  }
+
+  async createWebhook(auth: AuthContext, dto: CreateWebhookDto) {
+    this.assertUrl(dto.url);
+    const secret = generateWebhookSecret();
+    const now = new Date();
+    const webhook = await this.transactions.run((m) =>
+      m.save(
+        WebhookEntity,
+        Object.assign(new WebhookEntity(), {
+          userId: auth.userId,
+          name: dto.name,
+          description: dto.description ?? null,
+          url: dto.url,
+          secret,
+          events: [...new Set(dto.events)],
+          isActive: dto.is_active ?? true,
+          maxRetries: dto.max_retries ?? 5,
+          timeoutSeconds: dto.timeout_seconds ?? 10,
+          totalDeliveries: 0,
+          successfulDeliveries: 0,
+          failedDeliveries: 0,
+          lastDeliveryAt: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      ),
+    );
+    return {
+      message: 'Webhook created; store the secret now, it is not shown again',
+      webhook: toWebhookResponse(webhook),
+      secret,
+    };
+  }
+
+  async updateWebhook(auth: AuthContext, id: number, dto: UpdateWebhookDto) {
+    if (dto.url !== undefined) this.assertUrl(dto.url);
+    const webhook = await this.transactions.run(async (m) => {
+      const w = await this.visible(m, auth, id);
+      if (dto.name !== undefined) w.name = dto.name;
+      if (dto.description !== undefined) w.description = dto.description;
+      if (dto.url !== undefined) w.url = dto.url;
+      if (dto.events !== undefined) w.events = [...new Set(dto.events)];
+      if (dto.is_active !== undefined) w.isActive = dto.is_active;
+      if (dto.max_retries !== undefined) w.maxRetries = dto.max_retries;
+      if (dto.timeout_seconds !== undefined) w.timeoutSeconds = dto.timeout_seconds;
+      w.updatedAt = new Date();
+      return m.save(w);
+    });
+    return { message: 'Webhook updated successfully', webhook: toWebhookResponse(webhook) };
+  }
+
+  /** Deletes the webhook and, by cascade, its deliveries. */
+  async deleteWebhook(auth: AuthContext, id: number) {
+    await this.transactions.run(async (m) => {
+      await this.visible(m, auth, id);
+      await m.delete(WebhookDeliveryEntity, { webhookId: id });
+      await m.delete(WebhookEntity, { id });
+    });
+    return { message: 'Webhook deleted successfully' };
+  }
+
+  async rotateWebhookSecret(auth: AuthContext, id: number) {
+    const secret = generateWebhookSecret();
+    const webhook = await this.transactions.run(async (m) => {
+      const w = await this.visible(m, auth, id);
+      w.secret = secret;
+      w.updatedAt = new Date();
+      return m.save(w);
+    });
+    return {
+      message: 'Secret rotated; store it now, it is not shown again',
+      webhook: toWebhookResponse(webhook),
+      secret,
+    };
+  }
+
+  async listWebhookDeliveries(auth: AuthContext, id: number, query: ListDeliveriesQueryDto) {
+    await this.visible(this.dataSource.manager, auth, id);
+    const window = pageWindow(query);
+    const qb = this.dataSource
+      .createQueryBuilder(WebhookDeliveryEntity, 'd')
+      .where('d.webhook_id = :id', { id })
+      .orderBy('d.id', 'DESC');
+    if (query.status) qb.andWhere('d.status = :s', { s: query.status });
+    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
+    return paginate('deliveries', rows.map(toDeliveryResponse), total, window);
+  }
+
+  /** Queues a `webhook.test` event for this webhook only (whatever it subscribes to). */
+  async testWebhook(auth: AuthContext, id: number) {
+    const delivery = await this.transactions.run(async (m) => {
+      const w = await this.visible(m, auth, id);
+      const eventId = `evt_${randomBytes(12).toString('hex')}`;
+      const payload = JSON.stringify({
+        id: eventId,
+        event_type: 'webhook.test',
+        timestamp: toIsoUtc(new Date()),
+        user: { id: auth.userId, username: auth.username },
+        data: { message: 'This is a test event', webhook_id: w.id },
+      });
+      return m.save(
+        WebhookDeliveryEntity,
+        Object.assign(new WebhookDeliveryEntity(), newDelivery(w.id, eventId, 'webhook.test', payload, new Date())),
+      );
+    });
+    return { message: 'Test event queued', delivery: toDeliveryResponse(delivery) };
+  }
+
+  /** A new delivery of the same event (same id and body, so receivers can de-duplicate). */
+  async redeliverWebhookDelivery(auth: AuthContext, id: number, deliveryId: number) {
+    const delivery = await this.transactions.run(async (m) => {
+      await this.visible(m, auth, id);
+      const original = await m.findOneBy(WebhookDeliveryEntity, { id: deliveryId, webhookId: id });
+      if (!original) throw DomainError.notFound(`Delivery ${deliveryId}`);
+      return m.save(
+        WebhookDeliveryEntity,
+        Object.assign(
+          new WebhookDeliveryEntity(),
+          newDelivery(id, original.eventId, original.eventType, original.payload, new Date()),
+        ),
+      );
+    });
+    return { message: 'Delivery queued again', delivery: toDeliveryResponse(delivery) };
+  }
+
+  private assertUrl(url: string): void {
+    const problem = checkTargetUrl(url, this.config.webhooks.allowedPrivateHosts);
+    if (problem) throw DomainError.validation({ url: [problem] });
+  }
+
+  private async visible(m: EntityManager, auth: AuthContext, id: number): Promise<WebhookEntity> {
+    const w = await m.findOneBy(WebhookEntity, auth.isAdmin ? { id } : { id, userId: auth.userId });
+    if (!w) throw DomainError.notFound(`Webhook ${id}`);
+    return w;
+  }
+}

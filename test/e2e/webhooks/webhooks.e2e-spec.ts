@@ -1,0 +1,275 @@
+import { Webhook } from 'standardwebhooks';
+import { WebhookDispatcher } from '../../../src/modules/webhooks/webhook-dispatcher';
+import { WEBHOOK_RESOLVER } from '../../../src/modules/webhooks/webhook-sender';
+import { legacySignature } from '../../../src/modules/webhooks/webhook-signature';
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { Receiver } from '../../support/receiver';
+import { createTestApp } from '../../support/test-app';
+
+jest.setTimeout(60_000);
+
+const ENV = {
+  WEBHOOK_ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+  WEBHOOK_RETRY_BASE_SECONDS: '1',
+  // Dispatch by hand in these tests (runOnce), never on a timer.
+  WEBHOOK_DISPATCH_INTERVAL_MS: '3600000',
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves `evil.test` to loopback: a DNS answer the guard must refuse. */
+const stubResolver = async (hostname: string) =>
+  hostname === 'evil.test' ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '93.184.216.34', family: 4 }];
+
+describe('webhooks', () => {
+  let ctx: TestContext;
+  const admin = { token: ADMIN_TOKEN };
+  const receiver = new Receiver();
+  let dispatch: () => Promise<void>;
+
+  beforeAll(async () => {
+    await receiver.start();
+    ctx = await createTestContext({ env: ENV, overrides: [[WEBHOOK_RESOLVER, stubResolver]] });
+    dispatch = () => ctx.t.app.get(WebhookDispatcher).runOnce();
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+    await receiver.stop();
+  });
+
+  beforeEach(() => {
+    receiver.received.length = 0;
+    receiver.respond = () => ({ status: 200 });
+  });
+
+  const createHook = (body: Record<string, unknown>, token = ADMIN_TOKEN) =>
+    ctx.t.post('/api/v1/webhooks', { name: 'hook', url: `${receiver.url}/in`, events: ['*'], ...body }, { token });
+  const deliveries = (id: number) =>
+    ctx.t.get(`/api/v1/webhooks/${id}/deliveries`, admin).then((r) => r.body.deliveries);
+  const deactivate = (id: number) => ctx.t.patch(`/api/v1/webhooks/${id}`, { is_active: false }, admin);
+
+  describe('subscriptions API', () => {
+    it('should return the secret once, list without it, and validate url and events', async () => {
+      const res = await createHook({ events: ['project.created'], description: 'mine' });
+      expect(res.status).toBe(201);
+      expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      expect(res.body.webhook).toMatchObject({
+        name: 'hook',
+        events: ['project.created'],
+        is_active: true,
+        max_retries: 5,
+        timeout_seconds: 10,
+      });
+      const list = await ctx.t.get('/api/v1/webhooks', admin);
+      expect(list.text).not.toContain(res.body.secret);
+      expect(list.body.webhooks.some((w: { id: number }) => w.id === res.body.webhook.id)).toBe(true);
+      for (const url of [
+        'http://10.0.0.1/x',
+        'http://localhost/x',
+        'http://169.254.169.254/',
+        'ftp://example.com/',
+        'http://[::1]/',
+      ]) {
+        const bad = await createHook({ url });
+        expect([url, bad.status, Object.keys(bad.body.errors ?? {})]).toEqual([url, 400, ['url']]);
+      }
+      const events = await createHook({ events: ['project.exploded'] });
+      expect(Object.keys(events.body.errors)).toEqual(['events']);
+      expect((await ctx.t.get('/api/v1/webhooks/events', admin)).body.events).toHaveLength(14);
+      await deactivate(res.body.webhook.id);
+    });
+
+    it("should keep users out of each other's webhooks and let admins see all", async () => {
+      const a = await ctx.newToken({ scopes: ['read:webhooks', 'write:webhooks'] });
+      const b = await ctx.newToken({ scopes: ['read:webhooks', 'write:webhooks'] });
+      const mine = (await createHook({ is_active: false }, a.token)).body.webhook.id as number;
+      expect((await ctx.t.get(`/api/v1/webhooks/${mine}`, { token: b.token })).status).toBe(404);
+      expect((await ctx.t.delete(`/api/v1/webhooks/${mine}`, { token: b.token })).status).toBe(404);
+      expect((await ctx.t.get('/api/v1/webhooks', { token: b.token })).body.webhooks).toEqual([]);
+      expect((await ctx.t.get(`/api/v1/webhooks/${mine}`, admin)).status).toBe(200);
+      const readOnly = await ctx.newToken({ scopes: ['read:webhooks'] });
+      expect((await createHook({}, readOnly.token)).status).toBe(403);
+    });
+
+    it('should rotate the secret and delete with its deliveries', async () => {
+      const created = await createHook({ events: ['client.created'] });
+      const id = created.body.webhook.id as number;
+      await ctx.t.post('/api/v1/clients', { name: 'Hooked client' }, admin);
+      await dispatch();
+      expect(await deliveries(id)).toHaveLength(1);
+      const rotated = await ctx.t.post(`/api/v1/webhooks/${id}/rotate-secret`, undefined, admin);
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.secret).not.toBe(created.body.secret);
+      expect((await ctx.t.delete(`/api/v1/webhooks/${id}`, admin)).status).toBe(200);
+      expect((await ctx.t.get(`/api/v1/webhooks/${id}/deliveries`, admin)).status).toBe(404);
+    });
+  });
+
+  describe('delivery', () => {
+    it('should send nothing during the request, then a signed event the reference library verifies', async () => {
+      const created = await createHook({ events: ['project.created'] });
+      const { secret } = created.body;
+      const project = await ctx.t.post('/api/v1/projects', { name: 'Webhooked' }, admin);
+      expect(receiver.received).toHaveLength(0);
+      await dispatch();
+      expect(receiver.received).toHaveLength(1);
+      const [hit] = receiver.received;
+      const headers = {
+        'webhook-id': hit.headers['webhook-id'] as string,
+        'webhook-timestamp': hit.headers['webhook-timestamp'] as string,
+        'webhook-signature': hit.headers['webhook-signature'] as string,
+      };
+      const payload = new Webhook(secret).verify(hit.body, headers) as Record<string, any>;
+      expect(payload).toMatchObject({
+        event_type: 'project.created',
+        user: { id: 1, username: 'admin' },
+        data: { id: project.body.project.id, name: 'Webhooked' },
+      });
+      expect(payload.id).toBe(hit.headers['webhook-id']);
+      expect(hit.headers['x-webhook-event']).toBe('project.created');
+      expect(hit.headers['x-webhook-signature']).toBe(legacySignature(secret, hit.body));
+      const [delivery] = await deliveries(created.body.webhook.id);
+      expect(delivery).toMatchObject({
+        status: 'success',
+        attempts: 1,
+        response_status: 200,
+        event_type: 'project.created',
+      });
+      await deactivate(created.body.webhook.id);
+    });
+
+    it('should fire time entry and timer events from the services', async () => {
+      const created = await createHook({
+        events: ['time_entry.created', 'timer.started', 'timer.stopped', 'time_entry.deleted'],
+      });
+      const project = (await ctx.t.post('/api/v1/projects', { name: 'Timed hooks' }, admin)).body.project.id;
+      const entry = await ctx.t.post(
+        '/api/v1/time-entries',
+        { project_id: project, start_time: '2025-01-01T09:00:00Z', end_time: '2025-01-01T10:00:00Z' },
+        admin,
+      );
+      await ctx.t.post('/api/v1/timer/start', { project_id: project }, admin);
+      await ctx.t.post('/api/v1/timer/stop', undefined, admin);
+      await ctx.t.delete(`/api/v1/time-entries/${entry.body.time_entry.id}`, admin);
+      await dispatch();
+      // Deliveries go out concurrently: no order is promised.
+      expect(receiver.received.map((r) => String(r.headers['x-webhook-event'])).sort()).toEqual([
+        'time_entry.created',
+        'time_entry.deleted',
+        'timer.started',
+        'timer.stopped',
+      ]);
+      await deactivate(created.body.webhook.id);
+    });
+
+    it('should retry with backoff, keeping the event id, until it succeeds', async () => {
+      const created = await createHook({ events: ['client.created'] });
+      const id = created.body.webhook.id as number;
+      let calls = 0;
+      receiver.respond = () => ({ status: ++calls === 1 ? 500 : 200 });
+      await ctx.t.post('/api/v1/clients', { name: 'Retry client' }, admin);
+      await dispatch();
+      const [first] = await deliveries(id);
+      expect(first).toMatchObject({ status: 'retrying', attempts: 1, response_status: 500 });
+      const wait = Date.parse(first.next_attempt_at) - Date.now();
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(1300);
+      await dispatch();
+      expect(receiver.received).toHaveLength(1);
+      await sleep(wait + 1100);
+      await dispatch();
+      expect(receiver.received).toHaveLength(2);
+      expect(receiver.received[1].headers['webhook-id']).toBe(receiver.received[0].headers['webhook-id']);
+      expect((await deliveries(id))[0]).toMatchObject({ status: 'success', attempts: 2 });
+      await deactivate(id);
+    });
+
+    it('should give up after max_retries, disable on 410, time out, and never follow redirects', async () => {
+      const failing = (await createHook({ events: ['client.created'], max_retries: 0 })).body.webhook.id;
+      const gone = (await createHook({ events: ['client.created'], url: `${receiver.url}/gone` })).body.webhook.id;
+      const slow = (await createHook({ events: ['client.created'], url: `${receiver.url}/slow`, timeout_seconds: 1 }))
+        .body.webhook.id;
+      const moved = (await createHook({ events: ['client.created'], url: `${receiver.url}/moved` })).body.webhook.id;
+      receiver.respond = (req) =>
+        req.path === '/gone'
+          ? { status: 410 }
+          : req.path === '/slow'
+            ? { status: 200, delayMs: 3000 }
+            : req.path === '/moved'
+              ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } }
+              : { status: 500 };
+      await ctx.t.post('/api/v1/clients', { name: 'Many hooks' }, admin);
+      await dispatch();
+      expect((await deliveries(failing))[0]).toMatchObject({ status: 'failed', attempts: 1, response_status: 500 });
+      expect((await deliveries(gone))[0]).toMatchObject({ status: 'failed', response_status: 410 });
+      expect((await ctx.t.get(`/api/v1/webhooks/${gone}`, admin)).body.webhook.is_active).toBe(false);
+      const timedOut = (await deliveries(slow))[0];
+      expect(timedOut.status).toBe('retrying');
+      expect(timedOut.error_message).toMatch(/timeout/);
+      expect((await deliveries(moved))[0]).toMatchObject({ status: 'retrying', response_status: 302 });
+      expect(receiver.received.some((r) => r.path === '/elsewhere')).toBe(false);
+      for (const id of [failing, slow, moved]) await deactivate(id);
+      // Their pending retries are never sent once the webhooks are off.
+      await sleep(1500);
+      receiver.received.length = 0;
+      await dispatch();
+      expect(receiver.received).toHaveLength(0);
+      expect((await deliveries(slow))[0]).toMatchObject({ status: 'failed', error_message: 'webhook inactive' });
+    });
+
+    it('should refuse a host whose DNS answer is loopback, sending nothing', async () => {
+      const created = await createHook({ events: ['client.created'], url: `http://evil.test:${receiver.port}/in` });
+      expect(created.status).toBe(201);
+      await ctx.t.post('/api/v1/clients', { name: 'Rebinding' }, admin);
+      await dispatch();
+      expect(receiver.received).toHaveLength(0);
+      const [delivery] = await deliveries(created.body.webhook.id);
+      expect(delivery.error_message).toMatch(/blocked/);
+      await deactivate(created.body.webhook.id);
+    });
+
+    it('should send test events and redeliver the same event', async () => {
+      const id = (await createHook({ events: ['task.completed'] })).body.webhook.id;
+      const test = await ctx.t.post(`/api/v1/webhooks/${id}/test`, undefined, admin);
+      expect(test.status).toBe(202);
+      await dispatch();
+      expect(receiver.received.map((r) => r.headers['x-webhook-event'])).toEqual(['webhook.test']);
+      const again = await ctx.t.post(
+        `/api/v1/webhooks/${id}/deliveries/${test.body.delivery.id}/redeliver`,
+        undefined,
+        admin,
+      );
+      expect(again.status).toBe(202);
+      await dispatch();
+      expect(receiver.received).toHaveLength(2);
+      expect(receiver.received[1].headers['webhook-id']).toBe(receiver.received[0].headers['webhook-id']);
+      const filtered = await ctx.t.get(`/api/v1/webhooks/${id}/deliveries`, { ...admin, query: { status: 'success' } });
+      expect(filtered.body.deliveries).toHaveLength(2);
+      await deactivate(id);
+    });
+  });
+
+  describe('across restarts and processes', () => {
+    it('should deliver after a crash between commit and send, exactly once with two dispatchers', async () => {
+      const id = (await createHook({ events: ['client.created'] })).body.webhook.id;
+      for (let i = 0; i < 5; i++) await ctx.t.post('/api/v1/clients', { name: `Outbox ${i}` }, admin);
+      // A second app on the same database: the restarted (or second) process.
+      const other = await createTestApp({ databaseUrl: ctx.t.databaseUrl, env: ENV });
+      try {
+        await Promise.all([
+          dispatch(),
+          other.app.get(WebhookDispatcher).runOnce(),
+          dispatch(),
+          other.app.get(WebhookDispatcher).runOnce(),
+        ]);
+      } finally {
+        await other.close();
+      }
+      const events = receiver.received.map((r) => r.headers['webhook-id']);
+      expect(events).toHaveLength(5);
+      expect(new Set(events).size).toBe(5);
+      expect(await deliveries(id)).toHaveLength(5);
+      await deactivate(id);
+    });
+  });
+});
