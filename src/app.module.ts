@@ -15,6 +15,7 @@ import { DatabaseModule } from './database/database.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { ClientsModule } from './modules/clients/clients.module';
 import { InventoryModule } from './modules/inventory/inventory.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { SearchModule } from './modules/search/search.module';
@@ -48,6 +49,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
     SettingsModule,
     InventoryModule,
     WebhooksModule,
+    MetricsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

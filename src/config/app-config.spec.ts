@@ -28,6 +28,7 @@ describe('configuration', () => {
       csvImport: { maxBytes: 10 * 1024 * 1024, maxRows: 50_000 },
       webhooks: { retryBaseSeconds: 30, allowedPrivateHosts: [], dispatchIntervalMs: 1000 },
       bootstrapAdminToken: null,
+      metricsToken: null,
     });
   });
 

@@ -32,6 +32,7 @@ export interface AppConfig {
   csvImport: { maxBytes: number; maxRows: number };
   webhooks: { retryBaseSeconds: number; allowedPrivateHosts: string[]; dispatchIntervalMs: number };
   bootstrapAdminToken: string | null;
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +80,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
       dispatchIntervalMs: schema.WEBHOOK_DISPATCH_INTERVAL_MS,
     },
     bootstrapAdminToken: schema.BOOTSTRAP_ADMIN_TOKEN ?? null,
+    metricsToken: schema.METRICS_TOKEN ?? null,
   };
 }
 

@@ -135,6 +135,12 @@ export class EnvSchema {
   @Min(50)
   WEBHOOK_DISPATCH_INTERVAL_MS = 1000;
 
+  @Describe('Optional bearer token protecting GET /metrics; unset leaves it open (bind it to a private network).')
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{16,200}$/, { message: 'must be 16-200 non-space characters' })
+  METRICS_TOKEN?: string;
+
   @Describe('Optional tt_ token: on first start with no users, creates user "admin" owning it with admin:all.')
   @IsOptional()
   @Matches(/^tt_[A-Za-z0-9_-]{32}$/, { message: 'must be tt_ followed by 32 characters of [A-Za-z0-9_-]' })

@@ -90,8 +90,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .useValue(config)
     .overrideProvider(APP_LOGGER)
     .useValue(createLogger(config.logLevel, sink));
-  for (const [token, value] of options.overrides ?? [])
-    {builder = builder.overrideProvider(token as string).useValue(value);}
+  for (const [token, value] of options.overrides ?? []) {
+    builder = builder.overrideProvider(token as string).useValue(value);
+  }
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
     ...NEST_APP_OPTIONS,

@@ -65,13 +65,13 @@ describe('route inventory', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('should make only the system endpoints public', () => {
+  it('should make only the system endpoints and /metrics public', () => {
     expect(
       routes
         .filter((r) => r.isPublic)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(['SystemController.getApiInfo', 'SystemController.getHealth']);
+    ).toEqual(['MetricsController.getMetrics', 'SystemController.getApiInfo', 'SystemController.getHealth']);
   });
 
   it('should require admin:all and the admin role on every admin route', () => {

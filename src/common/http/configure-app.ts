@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import fastifyMultipart from '@fastify/multipart';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
+import { MetricsService } from '../../modules/metrics/metrics.service';
 import { setupOpenApi } from '../../openapi/openapi';
 import { parseJsonBody } from './json-body.parser';
 import { requestIdFor } from './request-id';
@@ -63,7 +64,14 @@ export function configureApp(app: NestFastifyApplication): void {
     void reply.header('X-Request-ID', request.id);
     done();
   });
+  const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     logger.info(
       {
         request_id: request.id,
@@ -78,7 +86,7 @@ export function configureApp(app: NestFastifyApplication): void {
     done();
   });
 
-  app.setGlobalPrefix(API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   setupOpenApi(app);
 }
 

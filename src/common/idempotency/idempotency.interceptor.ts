@@ -8,6 +8,7 @@ import { toDomainError } from '../errors/to-domain-error';
 import { idempotencyContext } from './idempotency-context';
 import { isValidIdempotencyKey, requestFingerprint } from './fingerprint';
 import { REDACT_ON_REPLAY } from './redact-on-replay.decorator';
+import { MetricsService } from '../../modules/metrics/metrics.service';
 import { IdempotencyStore } from './idempotency.store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -31,7 +32,10 @@ const STORED_ERRORS = new Set<ErrorCode>([
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly metrics: MetricsService,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -52,6 +56,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       switchMap((outcome) => {
         switch (outcome.kind) {
           case 'replay':
+            this.metrics.idempotentReplays.inc();
             void reply.status(outcome.status).header('Idempotent-Replayed', 'true').type(JSON_TYPE);
             return of(outcome.body);
           case 'mismatch':

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { MetricsService } from '../../modules/metrics/metrics.service';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
@@ -12,6 +13,9 @@ import { SlidingWindowStorage } from './sliding-window.storage';
  */
 @Injectable()
 export class TokenRateLimitGuard extends ThrottlerGuard {
+  // Property injection: the constructor is ThrottlerGuard's.
+  @Inject(MetricsService) private readonly metrics: MetricsService;
+
   protected override async handleRequest({ context }: ThrottlerRequest): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
@@ -22,6 +26,7 @@ export class TokenRateLimitGuard extends ThrottlerGuard {
       void reply.headers(headers);
       return true;
     }
+    this.metrics.rateLimited.inc();
     throw new DomainError(
       ErrorCode.RateLimited,
       'Rate limit exceeded for this API token; retry after the indicated time.',

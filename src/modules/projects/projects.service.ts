@@ -76,8 +76,9 @@ export class ProjectsService {
       const saved = await this.save(entity, manager);
       const data = toProjectResponse(saved);
       await this.outbox.emit(manager, 'project.updated', auth, data);
-      if (saved.status !== before)
-        {await this.outbox.emit(manager, 'project.status_changed', auth, { ...data, previous_status: before });}
+      if (saved.status !== before) {
+        await this.outbox.emit(manager, 'project.status_changed', auth, { ...data, previous_status: before });
+      }
       return saved;
     });
     return { message: 'Project updated successfully', project: await this.respond(project) };

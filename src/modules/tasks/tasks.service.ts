@@ -75,8 +75,9 @@ export class TasksService {
       await this.apply(entity, dto, manager);
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'task.updated', auth, toTaskResponse(saved));
-      if (saved.status === 'done' && before !== 'done')
-        {await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));}
+      if (saved.status === 'done' && before !== 'done') {
+        await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));
+      }
       return saved;
     });
     return { message: 'Task updated successfully', task: await this.respond(task) };

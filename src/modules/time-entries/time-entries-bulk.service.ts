@@ -59,8 +59,9 @@ export class TimeEntriesBulkService {
           break;
       }
       if (dto.action === 'delete') {
-        for (const entry of targets)
-          {await this.outbox.emit(manager, 'time_entry.deleted', auth, toTimeEntryResponse(entry));}
+        for (const entry of targets) {
+          await this.outbox.emit(manager, 'time_entry.deleted', auth, toTimeEntryResponse(entry));
+        }
       } else if (targetIds.length) {
         for (const entry of await this.entries.reloadMany(targetIds, manager)) {
           await this.outbox.emit(manager, 'time_entry.updated', auth, toTimeEntryResponse(entry));

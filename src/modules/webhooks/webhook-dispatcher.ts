@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_LOGGER } from '../../common/logging/logger';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { subscribes } from './webhook-events';
 import { WebhookSender } from './webhook-sender';
 import { WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from './webhook.entities';
@@ -31,6 +32,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionService,
     private readonly sender: WebhookSender,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -107,7 +109,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         pg ? [now, now, lease] : [sqliteTime(now), sqliteTime(now), sqliteTime(lease)],
       );
       // pg's UPDATE ... RETURNING comes back as [rows, count].
-      const list = Array.isArray(rows[0]) ? (rows[0]) : (rows as Row[]);
+      const list = Array.isArray(rows[0]) ? rows[0] : (rows as Row[]);
       return list.map((r) => Number(r.id));
     });
   }
@@ -173,6 +175,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         .where('id = :id', { id: webhook.id })
         .execute();
     });
+    this.metrics.webhookDeliveries.inc({ outcome: ok ? 'success' : gone ? 'gone' : retry ? 'retry' : 'failed' });
     if (gone) this.logger.warn({ webhook_id: webhook.id }, 'webhook answered 410 Gone; disabled');
   }
 

@@ -2,6 +2,7 @@ import { of, throwError, lastValueFrom } from 'rxjs';
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
 import { IdempotencyInterceptor } from '../../../src/common/idempotency/idempotency.interceptor';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
+import { MetricsService } from '../../../src/modules/metrics/metrics.service';
 import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 
@@ -168,7 +169,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('should release the key when the handler fails with a 5xx', async () => {
-    const interceptor = new IdempotencyInterceptor(ctx.t.app.get(IdempotencyStore));
+    const interceptor = new IdempotencyInterceptor(ctx.t.app.get(IdempotencyStore), ctx.t.app.get(MetricsService));
     const key = uniqueKey();
     const request = {
       method: 'POST',
