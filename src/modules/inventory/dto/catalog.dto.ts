@@ -18,10 +18,18 @@ export class CreateWarehouseDto {
   @Code(50)
   code: string;
   @ApiProperty({ example: 'Main warehouse' }) @IsText(200) name: string;
-  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(2000) address?: string | null;
-  @ApiPropertyOptional() @OptionalNullable() @IsText(200) contact_person?: string | null;
-  @ApiPropertyOptional() @OptionalNullable() @Trim() @IsEmail() @MaxLength(255) contact_email?: string | null;
-  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(10_000) notes?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) @OptionalNullable() @IsString() @MaxLength(2000) address?:
+    string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) @OptionalNullable() @IsText(200) contact_person?:
+    string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true })
+  @OptionalNullable()
+  @Trim()
+  @IsEmail()
+  @MaxLength(255)
+  contact_email?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) @OptionalNullable() @IsString() @MaxLength(10_000) notes?:
+    string | null;
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() is_active?: boolean;
 }
 
@@ -50,23 +58,36 @@ export class CreateStockItemDto {
   @Code(100)
   sku: string;
   @ApiProperty({ example: 'Widget' }) @IsText(200) name: string;
-  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(10_000) description?: string | null;
-  @ApiPropertyOptional({ example: 'Hardware' }) @OptionalNullable() @IsText(100) category?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true })
+  @OptionalNullable()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'Hardware' })
+  @OptionalNullable()
+  @IsText(100)
+  category?: string | null;
   @ApiPropertyOptional({ default: 'pcs' }) @Optional() @IsText(20) unit?: string;
-  @ApiPropertyOptional({ example: 8 }) @OptionalNullable() @IsAmount() default_cost?: number | null;
-  @ApiPropertyOptional({ example: 12 }) @OptionalNullable() @IsAmount() default_price?: number | null;
+  @ApiPropertyOptional({ type: 'number', nullable: true, example: 8 }) @OptionalNullable() @IsAmount() default_cost?:
+    number | null;
+  @ApiPropertyOptional({ type: 'number', nullable: true, example: 12 }) @OptionalNullable() @IsAmount() default_price?:
+    number | null;
   @ApiPropertyOptional({ default: 'EUR' })
   @Optional()
   @Upper()
   @Matches(/^[A-Z]{3}$/, { message: 'currency_code must be a 3-letter code' })
   currency_code?: string;
-  @ApiPropertyOptional({ example: 20 }) @OptionalNullable() @IsAmount() reorder_point?: number | null;
-  @ApiPropertyOptional({ example: 50 }) @OptionalNullable() @IsAmount() reorder_quantity?: number | null;
+  @ApiPropertyOptional({ type: 'number', nullable: true, example: 20 }) @OptionalNullable() @IsAmount() reorder_point?:
+    number | null;
+  @ApiPropertyOptional({ type: 'number', nullable: true, example: 50 })
+  @OptionalNullable()
+  @IsAmount()
+  reorder_quantity?: number | null;
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() is_active?: boolean;
 }
 
 export class UpdateStockItemDto {
-  @ApiPropertyOptional() @Optional() @Upper() @IsString() @Code(100) sku?: string;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) @Optional() @Upper() @IsString() @Code(100) sku?: string;
   @ApiPropertyOptional() @Optional() @IsText(200) name?: string;
   @ApiPropertyOptional({ type: 'string', nullable: true })
   @OptionalNullable()

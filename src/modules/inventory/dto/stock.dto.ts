@@ -36,13 +36,23 @@ export class CreateMovementDto {
   @Max(1_000_000_000)
   quantity: number;
 
-  @ApiPropertyOptional({ description: "Inbound cost per unit (default: the item's default_cost)" })
+  @ApiPropertyOptional({
+    type: 'number',
+    nullable: true,
+    description: "Inbound cost per unit (default: the item's default_cost)",
+  })
   @OptionalNullable()
   @IsAmount()
   unit_cost?: number | null;
 
-  @ApiPropertyOptional() @OptionalNullable() @Trim() @IsString() @MaxLength(500) reason?: string | null;
-  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(10_000) notes?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true })
+  @OptionalNullable()
+  @Trim()
+  @IsString()
+  @MaxLength(500)
+  reason?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) @OptionalNullable() @IsString() @MaxLength(10_000) notes?:
+    string | null;
 }
 
 export class CreateTransferDto {
@@ -56,7 +66,8 @@ export class CreateTransferDto {
   @Max(1_000_000_000)
   quantity: number;
 
-  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(10_000) notes?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) @OptionalNullable() @IsString() @MaxLength(10_000) notes?:
+    string | null;
 }
 
 export class ListTransfersQueryDto extends PaginationQueryDto {

@@ -8,7 +8,7 @@ export class CreateProjectDto {
   @ProjectFields.name()
   name: string;
 
-  @ApiPropertyOptional({ example: 'Project description' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'Project description' })
   @OptionalNullable()
   @ProjectFields.description()
   description?: string | null;
@@ -18,7 +18,7 @@ export class CreateProjectDto {
   @ProjectFields.clientId()
   client_id?: number | null;
 
-  @ApiPropertyOptional({ example: 'WEB', description: 'Stored upper-cased; unique' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'WEB', description: 'Stored upper-cased; unique' })
   @OptionalNullable()
   @ProjectFields.code()
   code?: string | null;
@@ -28,22 +28,22 @@ export class CreateProjectDto {
   @ProjectFields.billable()
   billable?: boolean;
 
-  @ApiPropertyOptional({ example: 75.0 })
+  @ApiPropertyOptional({ type: 'number', nullable: true, example: 75.0 })
   @OptionalNullable()
   @ProjectFields.amount()
   hourly_rate?: number | null;
 
-  @ApiPropertyOptional({ example: 100 })
+  @ApiPropertyOptional({ type: 'number', nullable: true, example: 100 })
   @OptionalNullable()
   @ProjectFields.hours()
   estimated_hours?: number | null;
 
-  @ApiPropertyOptional({ example: 12000 })
+  @ApiPropertyOptional({ type: 'number', nullable: true, example: 12000 })
   @OptionalNullable()
   @ProjectFields.amount()
   budget_amount?: number | null;
 
-  @ApiPropertyOptional({ example: '#3b82f6' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: '#3b82f6' })
   @OptionalNullable()
   @ProjectFields.color()
   color?: string | null;

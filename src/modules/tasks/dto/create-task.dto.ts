@@ -8,7 +8,7 @@ export class CreateTaskDto {
   @TaskFields.name()
   name: string;
 
-  @ApiPropertyOptional({ example: 'Add user authentication' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'Add user authentication' })
   @OptionalNullable()
   @TaskFields.description()
   description?: string | null;
@@ -39,7 +39,7 @@ export class CreateTaskDto {
   @TaskFields.assignedTo()
   assigned_to?: number | null;
 
-  @ApiPropertyOptional({ example: '2026-12-31', nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: '2026-12-31', nullable: true })
   @OptionalNullable()
   @TaskFields.dueDate()
   due_date?: string | null;

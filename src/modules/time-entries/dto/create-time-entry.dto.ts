@@ -3,7 +3,12 @@ import { Optional, OptionalNullable } from '../../../common/validation/validator
 import { TimeEntryFields } from './time-entry-fields';
 
 export class CreateTimeEntryDto {
-  @ApiPropertyOptional({ example: 1, description: 'project_id or client_id is required' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    example: 1,
+    description: 'project_id or client_id is required',
+  })
   @OptionalNullable()
   @TimeEntryFields.id()
   project_id?: number | null;
@@ -13,7 +18,7 @@ export class CreateTimeEntryDto {
   @TimeEntryFields.id()
   client_id?: number | null;
 
-  @ApiPropertyOptional({ example: 5, description: 'Must belong to the project' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 5, description: 'Must belong to the project' })
   @OptionalNullable()
   @TimeEntryFields.id()
   task_id?: number | null;
@@ -22,17 +27,27 @@ export class CreateTimeEntryDto {
   @TimeEntryFields.dateTime()
   start_time: string;
 
-  @ApiPropertyOptional({ example: '2024-01-15T17:00:00Z', description: 'Omit to start a running entry (timer)' })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    example: '2024-01-15T17:00:00Z',
+    description: 'Omit to start a running entry (timer)',
+  })
   @OptionalNullable()
   @TimeEntryFields.dateTime()
   end_time?: string | null;
 
-  @ApiPropertyOptional({ example: 'Worked on feature X' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'Worked on feature X' })
   @OptionalNullable()
   @TimeEntryFields.notes()
   notes?: string | null;
 
-  @ApiPropertyOptional({ example: 'development,frontend', description: 'Comma-separated' })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    example: 'development,frontend',
+    description: 'Comma-separated',
+  })
   @OptionalNullable()
   @TimeEntryFields.tags()
   tags?: string | null;

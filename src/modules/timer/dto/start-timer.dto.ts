@@ -7,12 +7,12 @@ export class StartTimerDto {
   @TimeEntryFields.id()
   project_id: number;
 
-  @ApiPropertyOptional({ example: 5, description: 'Must belong to the project' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 5, description: 'Must belong to the project' })
   @OptionalNullable()
   @TimeEntryFields.id()
   task_id?: number | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'string', nullable: true })
   @OptionalNullable()
   @TimeEntryFields.notes()
   notes?: string | null;
@@ -22,7 +22,7 @@ export class StartTimerDto {
   @TimeEntryFields.flag()
   billable?: boolean;
 
-  @ApiPropertyOptional({ example: 'development' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'development' })
   @OptionalNullable()
   @TimeEntryFields.tags()
   tags?: string | null;

@@ -20,7 +20,11 @@ const EVENT_CHOICES = [...WEBHOOK_EVENTS, '*'];
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'Zapier' }) @IsText(200) name: string;
-  @ApiPropertyOptional() @OptionalNullable() @IsString() @MaxLength(2000) description?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true })
+  @OptionalNullable()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
   @ApiProperty({
     example: 'https://hooks.example.com/timetracker',
     description: 'http(s); no private or loopback targets',
@@ -50,7 +54,7 @@ export class CreateWebhookDto {
 }
 
 export class UpdateWebhookDto {
-  @ApiPropertyOptional() @Optional() @IsText(200) name?: string;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) @Optional() @IsText(200) name?: string;
   @ApiPropertyOptional({ type: 'string', nullable: true })
   @OptionalNullable()
   @IsString()

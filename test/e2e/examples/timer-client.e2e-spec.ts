@@ -1,0 +1,32 @@
+import { runExample } from '../../../examples/timer-client';
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+
+describe('examples/timer-client.ts', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('should create a project, run a timer and read the summary through the typed client', async () => {
+    const { token } = await ctx.newToken({ scopes: ['write:projects', 'write:time_entries', 'read:reports'] });
+    const lines: string[] = [];
+    const result = await runExample(ctx.t.baseUrl, token, (line) => lines.push(line));
+    expect(result.projectEntries).toBe(1);
+    expect(result.totalHours).toBeGreaterThanOrEqual(0);
+    expect(lines[0]).toMatch(/^created project \d+/);
+    expect(lines[2]).toMatch(/^timer stopped after 00:00:0[1-9]$/);
+    expect(lines[3]).toMatch(/^summary: 1 entr/);
+    const entry = await ctx.t.get(`/api/v1/time-entries/${result.timeEntryId}`, { token: ADMIN_TOKEN });
+    expect(entry.body.time_entry).toMatchObject({
+      project_id: result.projectId,
+      source: 'timer',
+      is_active: false,
+      notes: 'Trying the API',
+    });
+  });
+});
