@@ -11,8 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List api tokens */
         get: operations["listApiTokens"];
         put?: never;
+        /** Create api token */
         post: operations["createApiToken"];
         delete?: never;
         options?: never;
@@ -27,12 +29,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get api token */
         get: operations["getApiToken"];
         put?: never;
         post?: never;
+        /** Revoke api token */
         delete: operations["revokeApiToken"];
         options?: never;
         head?: never;
+        /** Update api token */
         patch: operations["updateApiToken"];
         trace?: never;
     };
@@ -45,6 +50,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Rotate api token */
         post: operations["rotateApiToken"];
         delete?: never;
         options?: never;
@@ -59,12 +65,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get settings */
         get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Update settings */
         patch: operations["updateSettings"];
         trace?: never;
     };
@@ -75,8 +83,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List clients */
         get: operations["listClients"];
         put?: never;
+        /** Create client */
         post: operations["createClient"];
         delete?: never;
         options?: never;
@@ -91,12 +101,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get client */
         get: operations["getClient"];
+        /** Replace client */
         put: operations["replaceClient"];
         post?: never;
+        /** Deactivate client */
         delete: operations["deactivateClient"];
         options?: never;
         head?: never;
+        /** Update client */
         patch: operations["updateClient"];
         trace?: never;
     };
@@ -107,6 +121,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get health */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -123,6 +138,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get api info */
         get: operations["getApiInfo"];
         put?: never;
         post?: never;
@@ -139,8 +155,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List stock items */
         get: operations["listStockItems"];
         put?: never;
+        /** Create stock item */
         post: operations["createStockItem"];
         delete?: never;
         options?: never;
@@ -155,12 +173,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get stock item */
         get: operations["getStockItem"];
+        /** Replace stock item */
         put: operations["replaceStockItem"];
         post?: never;
+        /** Deactivate stock item */
         delete: operations["deactivateStockItem"];
         options?: never;
         head?: never;
+        /** Update stock item */
         patch: operations["updateStockItem"];
         trace?: never;
     };
@@ -173,6 +195,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Create stock movement */
         post: operations["createStockMovement"];
         delete?: never;
         options?: never;
@@ -187,6 +210,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get low stock report */
         get: operations["getLowStockReport"];
         put?: never;
         post?: never;
@@ -203,6 +227,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get movement history report */
         get: operations["getMovementHistoryReport"];
         put?: never;
         post?: never;
@@ -219,6 +244,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get turnover report */
         get: operations["getTurnoverReport"];
         put?: never;
         post?: never;
@@ -235,6 +261,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get valuation report */
         get: operations["getValuationReport"];
         put?: never;
         post?: never;
@@ -251,6 +278,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List stock levels */
         get: operations["listStockLevels"];
         put?: never;
         post?: never;
@@ -267,8 +295,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List stock transfers */
         get: operations["listStockTransfers"];
         put?: never;
+        /** Create stock transfer */
         post: operations["createStockTransfer"];
         delete?: never;
         options?: never;
@@ -283,6 +313,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get stock transfer */
         get: operations["getStockTransfer"];
         put?: never;
         post?: never;
@@ -299,8 +330,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List warehouses */
         get: operations["listWarehouses"];
         put?: never;
+        /** Create warehouse */
         post: operations["createWarehouse"];
         delete?: never;
         options?: never;
@@ -315,12 +348,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get warehouse */
         get: operations["getWarehouse"];
+        /** Replace warehouse */
         put: operations["replaceWarehouse"];
         post?: never;
+        /** Deactivate warehouse */
         delete: operations["deactivateWarehouse"];
         options?: never;
         head?: never;
+        /** Update warehouse */
         patch: operations["updateWarehouse"];
         trace?: never;
     };
@@ -331,8 +368,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List projects */
         get: operations["listProjects"];
         put?: never;
+        /** Create project */
         post: operations["createProject"];
         delete?: never;
         options?: never;
@@ -347,12 +386,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get project */
         get: operations["getProject"];
+        /** Replace project */
         put: operations["replaceProject"];
         post?: never;
+        /** Archive project */
         delete: operations["archiveProject"];
         options?: never;
         head?: never;
+        /** Update project */
         patch: operations["updateProject"];
         trace?: never;
     };
@@ -363,6 +406,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get summary report */
         get: operations["getSummaryReport"];
         put?: never;
         post?: never;
@@ -379,6 +423,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Global search */
         get: operations["globalSearch"];
         put?: never;
         post?: never;
@@ -395,8 +440,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List tasks */
         get: operations["listTasks"];
         put?: never;
+        /** Create task */
         post: operations["createTask"];
         delete?: never;
         options?: never;
@@ -411,12 +458,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get task */
         get: operations["getTask"];
+        /** Replace task */
         put: operations["replaceTask"];
         post?: never;
+        /** Delete task */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
+        /** Update task */
         patch: operations["updateTask"];
         trace?: never;
     };
@@ -427,8 +478,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List time entries */
         get: operations["listTimeEntries"];
         put?: never;
+        /** Create time entry */
         post: operations["createTimeEntry"];
         delete?: never;
         options?: never;
@@ -445,6 +498,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Bulk update time entries */
         post: operations["bulkUpdateTimeEntries"];
         delete?: never;
         options?: never;
@@ -461,6 +515,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Import time entries */
         post: operations["importTimeEntries"];
         delete?: never;
         options?: never;
@@ -475,12 +530,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get time entry */
         get: operations["getTimeEntry"];
+        /** Replace time entry */
         put: operations["replaceTimeEntry"];
         post?: never;
+        /** Delete time entry */
         delete: operations["deleteTimeEntry"];
         options?: never;
         head?: never;
+        /** Update time entry */
         patch: operations["updateTimeEntry"];
         trace?: never;
     };
@@ -493,6 +552,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Start timer */
         post: operations["startTimer"];
         delete?: never;
         options?: never;
@@ -507,6 +567,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get timer status */
         get: operations["getTimerStatus"];
         put?: never;
         post?: never;
@@ -525,6 +586,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Stop timer */
         post: operations["stopTimer"];
         delete?: never;
         options?: never;
@@ -539,8 +601,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List users */
         get: operations["listUsers"];
         put?: never;
+        /** Create user */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -555,6 +619,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get current user */
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
@@ -571,12 +636,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get user */
         get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Update user */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -587,8 +654,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List webhooks */
         get: operations["listWebhooks"];
         put?: never;
+        /** Create webhook */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -603,6 +672,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List webhook events */
         get: operations["listWebhookEvents"];
         put?: never;
         post?: never;
@@ -619,12 +689,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get webhook */
         get: operations["getWebhook"];
+        /** Replace webhook */
         put: operations["replaceWebhook"];
         post?: never;
+        /** Delete webhook */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
+        /** Update webhook */
         patch: operations["updateWebhook"];
         trace?: never;
     };
@@ -635,6 +709,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List webhook deliveries */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -653,6 +728,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Redeliver webhook delivery */
         post: operations["redeliverWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -669,6 +745,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Rotate webhook secret */
         post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
@@ -685,6 +762,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Test webhook */
         post: operations["testWebhook"];
         delete?: never;
         options?: never;
@@ -1039,6 +1117,32 @@ export interface components {
              */
             url: string;
         };
+        DeliveryEnvelopeDto: {
+            delivery: components["schemas"]["DeliveryResponseDto"];
+            message: string;
+        };
+        DeliveryListDto: {
+            deliveries: components["schemas"]["DeliveryResponseDto"][];
+            pagination: components["schemas"]["PaginationDto"];
+        };
+        DeliveryResponseDto: {
+            attempts: number;
+            created_at: string;
+            duration_ms: number | null;
+            error_message: string | null;
+            /** @example evt_2f1c3a... */
+            event_id: string;
+            event_type: string;
+            id: number;
+            last_attempt_at: string | null;
+            next_attempt_at: string | null;
+            /** @description First 1000 characters */
+            response_body: string | null;
+            response_status: number | null;
+            /** @enum {string} */
+            status: "pending" | "sending" | "retrying" | "success" | "failed";
+            webhook_id: number;
+        };
         /** @enum {string} */
         ErrorCode: "unauthorized" | "forbidden" | "module_disabled" | "not_found" | "validation_error" | "bad_request" | "conflict" | "timer_already_running" | "no_active_timer" | "time_overlap" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
         ErrorResponseDto: {
@@ -1073,6 +1177,21 @@ export interface components {
             /** @example 2026-01-15T09:00:00Z */
             timestamp: string;
         };
+        HistoryRowDto: {
+            date: string;
+            id: number;
+            item_id: number;
+            item_name: string | null;
+            item_sku: string | null;
+            notes: string | null;
+            quantity: number;
+            /** @example transfer#42 */
+            reference: string | null;
+            /** @enum {string} */
+            type: "purchase" | "sale" | "usage" | "adjustment" | "return" | "waste" | "transfer";
+            warehouse_id: number;
+            warehouse_name: string | null;
+        };
         ImportCsvResultDto: {
             /** @description Entries written (dry run: that would be written) */
             created: number;
@@ -1088,9 +1207,51 @@ export interface components {
             /** @description Line of the CSV (the header is row 1) */
             row: number;
         };
+        LowStockReportDto: {
+            items: components["schemas"]["LowStockRowDto"][];
+        };
+        LowStockRowDto: {
+            item_id: number;
+            item_name: string;
+            item_sku: string;
+            quantity_on_hand: number;
+            reorder_point: number | null;
+            reorder_quantity: number;
+            shortfall: number;
+            warehouse_code: string;
+            warehouse_id: number;
+            warehouse_name: string;
+        };
         MessageResponseDto: {
             /** @example Task deleted successfully */
             message: string;
+        };
+        MovementHistoryReportDto: {
+            movements: components["schemas"]["HistoryRowDto"][];
+            pagination: components["schemas"]["PaginationDto"];
+            total_movements: number;
+        };
+        MovementResponseDto: {
+            id: number;
+            moved_at: string;
+            moved_by: number;
+            /** @enum {string} */
+            movement_type: "purchase" | "sale" | "usage" | "adjustment" | "return" | "waste" | "transfer";
+            notes: string | null;
+            /** @description Signed: positive in, negative out */
+            quantity: number;
+            reason: string | null;
+            /** Format: int64 */
+            reference_id: number | null;
+            reference_type: string | null;
+            stock_item_id: number;
+            unit_cost: number | null;
+            warehouse_id: number;
+        };
+        MovementResultDto: {
+            message: string;
+            movement: components["schemas"]["MovementResponseDto"];
+            updated_stock: components["schemas"]["UpdatedStockDto"];
         };
         PaginationDto: {
             has_next: boolean;
@@ -1170,6 +1331,50 @@ export interface components {
              * @example 5
              */
             task_id?: number | null;
+        };
+        StockItemEnvelopeDto: {
+            item: components["schemas"]["StockItemResponseDto"];
+            message?: string;
+        };
+        StockItemListDto: {
+            items: components["schemas"]["StockItemResponseDto"][];
+            pagination: components["schemas"]["PaginationDto"];
+        };
+        StockItemResponseDto: {
+            category: string | null;
+            created_at: string;
+            /** @example EUR */
+            currency_code: string;
+            default_cost: number | null;
+            default_price: number | null;
+            description: string | null;
+            id: number;
+            is_active: boolean;
+            is_low_stock: boolean;
+            name: string;
+            reorder_point: number | null;
+            reorder_quantity: number | null;
+            /** @example WIDGET-1 */
+            sku: string;
+            total_quantity_on_hand: number;
+            /** @example pcs */
+            unit: string;
+            updated_at: string;
+        };
+        StockLevelDto: {
+            average_cost: number;
+            item_name: string | null;
+            quantity_on_hand: number;
+            sku: string | null;
+            stock_item_id: number;
+            value: number;
+            warehouse_code: string | null;
+            warehouse_id: number;
+            warehouse_name: string | null;
+        };
+        StockLevelListDto: {
+            pagination: components["schemas"]["PaginationDto"];
+            stock_levels: components["schemas"]["StockLevelDto"][];
         };
         SummaryDto: {
             billable_hours: number;
@@ -1256,6 +1461,62 @@ export interface components {
         TimerStatusDto: {
             active: boolean;
             timer: components["schemas"]["TimeEntryResponseDto"] | null;
+        };
+        TransferCreatedDto: {
+            /** @example Stock transfer completed successfully */
+            message: string;
+            /** Format: int64 */
+            reference_id: number;
+            /** @description Outbound leg first */
+            transfers: components["schemas"]["TransferLegDto"][];
+        };
+        TransferDetailDto: {
+            from_warehouse_id: number;
+            moved_at: string;
+            movements: components["schemas"]["MovementResponseDto"][];
+            notes: string | null;
+            quantity: number;
+            /** Format: int64 */
+            reference_id: number;
+            stock_item_id: number;
+            to_warehouse_id: number;
+        };
+        TransferEnvelopeDto: {
+            transfer: components["schemas"]["TransferDetailDto"];
+        };
+        TransferLegDto: {
+            movement: components["schemas"]["MovementResponseDto"];
+            movement_id: number;
+        };
+        TransferListDto: {
+            pagination: components["schemas"]["PaginationDto"];
+            transfers: components["schemas"]["TransferSummaryDto"][];
+        };
+        TransferSummaryDto: {
+            from_warehouse_id: number;
+            moved_at: string;
+            movement_ids: number[];
+            notes: string | null;
+            quantity: number;
+            /** Format: int64 */
+            reference_id: number;
+            stock_item_id: number;
+            to_warehouse_id: number;
+        };
+        TurnoverReportDto: {
+            days: number;
+            end_date: string;
+            items: components["schemas"]["TurnoverRowDto"][];
+            start_date: string;
+        };
+        TurnoverRowDto: {
+            avg_stock: number;
+            days_on_hand: number;
+            item_id: number;
+            name: string;
+            quantity_sold: number;
+            sku: string;
+            turnover_rate: number;
         };
         UpdateApiTokenDto: {
             description?: string | null;
@@ -1369,6 +1630,12 @@ export interface components {
             timeout_seconds?: number;
             url?: string;
         };
+        UpdatedStockDto: {
+            average_cost: number;
+            quantity_on_hand: number;
+            stock_item_id: number;
+            warehouse_id: number;
+        };
         UserEnvelopeDto: {
             message?: string;
             user: components["schemas"]["UserResponseDto"];
@@ -1397,6 +1664,93 @@ export interface components {
             hours: number;
             user_id: number;
             username: string;
+        };
+        ValuationReportDto: {
+            /** @description Keyed by category ("Uncategorized" for none) */
+            by_category: {
+                [key: string]: unknown;
+            };
+            /** @description Keyed "<name> (<code>)" */
+            by_warehouse: {
+                [key: string]: unknown;
+            };
+            category: string | null;
+            /** @example EUR */
+            currency: string;
+            item_details: components["schemas"]["ValuationRowDto"][];
+            total_value: number;
+            warehouse_id: number | null;
+        };
+        ValuationRowDto: {
+            category: string | null;
+            /** @description Moving average unit cost */
+            cost: number;
+            currency: string;
+            item_id: number;
+            name: string;
+            quantity: number;
+            sku: string;
+            value: number;
+            warehouse_id: number;
+            warehouse_name: string;
+        };
+        WarehouseEnvelopeDto: {
+            message?: string;
+            warehouse: components["schemas"]["WarehouseResponseDto"];
+        };
+        WarehouseListDto: {
+            pagination: components["schemas"]["PaginationDto"];
+            warehouses: components["schemas"]["WarehouseResponseDto"][];
+        };
+        WarehouseResponseDto: {
+            address: string | null;
+            /** @example MAIN */
+            code: string;
+            contact_email: string | null;
+            contact_person: string | null;
+            created_at: string;
+            id: number;
+            is_active: boolean;
+            name: string;
+            notes: string | null;
+            updated_at: string;
+        };
+        WebhookEnvelopeDto: {
+            message?: string;
+            webhook: components["schemas"]["WebhookResponseDto"];
+        };
+        WebhookEventsDto: {
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped")[];
+        };
+        WebhookListDto: {
+            pagination: components["schemas"]["PaginationDto"];
+            webhooks: components["schemas"]["WebhookResponseDto"][];
+        };
+        WebhookResponseDto: {
+            created_at: string;
+            description: string | null;
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
+            failed_deliveries: number;
+            id: number;
+            is_active: boolean;
+            last_delivery_at: string | null;
+            max_retries: number;
+            name: string;
+            successful_deliveries: number;
+            timeout_seconds: number;
+            total_deliveries: number;
+            updated_at: string;
+            url: string;
+            user_id: number;
+        };
+        WebhookSecretEnvelopeDto: {
+            message?: string;
+            /**
+             * @description Shown only here; verify with any Standard Webhooks library
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            webhook: components["schemas"]["WebhookResponseDto"];
         };
     };
     responses: never;
@@ -3136,7 +3490,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items: [...], pagination } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3151,7 +3504,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StockItemListDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -3210,7 +3565,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -3250,7 +3607,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, item } */
             201: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3265,7 +3621,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StockItemEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -3324,7 +3682,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
@@ -3377,7 +3737,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { item } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3392,7 +3751,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StockItemEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -3432,7 +3793,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -3490,7 +3853,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, item } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3505,7 +3867,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StockItemEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -3564,7 +3928,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -3633,7 +3999,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StockItemEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -3673,7 +4041,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -3731,7 +4101,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, item } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3746,7 +4115,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StockItemEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -3805,7 +4176,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -3864,7 +4237,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, movement, updated_stock } */
             201: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3879,7 +4251,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MovementResultDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -3938,7 +4312,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description insufficient_stock */
             409: {
@@ -3999,7 +4375,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4014,7 +4389,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LowStockReportDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -4073,7 +4450,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -4116,7 +4495,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { movements, total_movements, pagination } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4131,7 +4509,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MovementHistoryReportDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -4190,7 +4570,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -4229,7 +4611,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { start_date, end_date, days, items } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4244,7 +4625,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TurnoverReportDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -4303,7 +4686,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -4340,7 +4725,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { total_value, by_warehouse, by_category, item_details, ... } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4355,7 +4739,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ValuationReportDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -4414,7 +4800,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -4454,7 +4842,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { stock_levels: [...], pagination } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4469,7 +4856,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StockLevelListDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -4528,7 +4917,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -4569,7 +4960,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { transfers: [...], pagination } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4584,7 +4974,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferListDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -4643,7 +5035,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -4683,7 +5077,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, reference_id, transfers: [out, in] } */
             201: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4698,7 +5091,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferCreatedDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -4757,7 +5152,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description insufficient_stock */
             409: {
@@ -4818,7 +5215,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { transfer: { ..., movements: [out, in] } } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4833,7 +5229,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -4873,7 +5271,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -4935,7 +5335,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { warehouses: [...], pagination } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4950,7 +5349,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WarehouseListDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -5009,7 +5410,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
@@ -5049,7 +5452,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, warehouse } */
             201: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5064,7 +5466,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WarehouseEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -5123,7 +5527,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
@@ -5176,7 +5582,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { warehouse } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5191,7 +5596,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WarehouseEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -5231,7 +5638,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -5289,7 +5698,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, warehouse } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5304,7 +5712,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WarehouseEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -5363,7 +5773,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -5432,7 +5844,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WarehouseEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -5472,7 +5886,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -5530,7 +5946,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, warehouse } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5545,7 +5960,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WarehouseEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -5604,7 +6021,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such resource */
             404: {
@@ -9322,7 +9741,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { webhooks: [...], pagination } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9337,7 +9755,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookListDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -9434,7 +9854,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, webhook, secret } (the only time the secret is shown, with rotate-secret) */
             201: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9449,7 +9868,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -9557,7 +9978,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { events: [...] } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9572,7 +9992,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEventsDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -9645,7 +10067,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { webhook } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9660,7 +10081,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -9756,7 +10179,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, webhook } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9771,7 +10193,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -9897,7 +10321,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessageResponseDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -9993,7 +10419,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { message, webhook } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10008,7 +10433,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEnvelopeDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -10124,7 +10551,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { deliveries: [...], pagination } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10139,7 +10565,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryListDto"];
+                };
             };
             /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
             400: {
@@ -10254,7 +10682,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { message, delivery } */
             202: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10269,7 +10696,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -10382,7 +10811,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { message, webhook, secret } */
             200: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10397,7 +10825,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {
@@ -10510,7 +10940,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { message, delivery } */
             202: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10525,7 +10954,9 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryEnvelopeDto"];
+                };
             };
             /** @description Missing, invalid, revoked or expired token */
             401: {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
-import { describeEnv } from './env.schema';
+import { describeEnv, EnvSchema } from './env.schema';
 
 const ROOT = join(__dirname, '../..');
 
@@ -59,6 +59,13 @@ describe('configuration', () => {
     const listed = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
     expect(listed).toEqual(described);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const name of described) expect(readme).toContain(`\`${name}\``);
+    const defaults = new EnvSchema() as unknown as Record<string, string | number | undefined>;
+    const rows = described.map((name) => {
+      const value = defaults[name];
+      const shown = value === undefined ? 'unset' : value === '' ? 'empty' : `\`${value}\``;
+      return `| \`${name}\` | ${shown} | ${describeEnv().get(name)} |`;
+    });
+    const table = readme.split('\n').filter((line) => /^\| `[A-Z][A-Z0-9_]+` \|/.test(line));
+    expect(table).toEqual(rows);
   });
 });

@@ -45,6 +45,7 @@ function addCrossCuttingDocs(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation: OperationObject | undefined = item[method];
+      if (operation && !operation.summary && operation.operationId) operation.summary = summaryOf(operation.operationId);
       if (!operation?.security) continue;
       const responses: ResponsesObject = operation.responses;
       responses['429'] ??= {
@@ -98,6 +99,12 @@ export function setupOpenApi(app: INestApplication): void {
     yamlDocumentUrl: `${DOCS_PATH}-yaml`,
     customSiteTitle: 'TimeTracker API docs',
   });
+}
+
+/** `listTimeEntries` -> "List time entries": handler names are verb-noun by convention. */
+export function summaryOf(operationId: string): string {
+  const words = operationId.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** Stable output: object keys sorted recursively (arrays keep their order). */

@@ -10,6 +10,12 @@ import {
 } from './dto/catalog.dto';
 import { InventoryRead, InventoryWrite } from './inventory-access';
 import { InventoryCatalogService } from './inventory-catalog.service';
+import {
+  StockItemEnvelopeDto,
+  StockItemListDto,
+  WarehouseEnvelopeDto,
+  WarehouseListDto,
+} from './dto/inventory-responses.dto';
 
 @ApiTags('Inventory')
 @Controller('inventory')
@@ -18,84 +24,84 @@ export class InventoryCatalogController {
 
   @Get('warehouses')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ warehouses: [...], pagination }' })
+  @ApiOkResponse({ type: WarehouseListDto })
   listWarehouses(@Query() query: ListCatalogQueryDto) {
     return this.service.listWarehouses(query);
   }
 
   @Get('warehouses/:id')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ warehouse }' })
+  @ApiOkResponse({ type: WarehouseEnvelopeDto })
   getWarehouse(@Param('id', ParseIdPipe) id: number) {
     return this.service.getWarehouse(id);
   }
 
   @Post('warehouses')
   @InventoryWrite()
-  @ApiCreatedResponse({ description: '{ message, warehouse }' })
+  @ApiCreatedResponse({ type: WarehouseEnvelopeDto })
   createWarehouse(@Body() dto: CreateWarehouseDto) {
     return this.service.createWarehouse(dto);
   }
 
   @Put('warehouses/:id')
   @InventoryWrite()
-  @ApiOkResponse({ description: '{ message, warehouse }' })
+  @ApiOkResponse({ type: WarehouseEnvelopeDto })
   replaceWarehouse(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWarehouseDto) {
     return this.service.updateWarehouse(id, dto);
   }
 
   @Patch('warehouses/:id')
   @InventoryWrite()
-  @ApiOkResponse({ description: '{ message, warehouse }' })
+  @ApiOkResponse({ type: WarehouseEnvelopeDto })
   updateWarehouse(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWarehouseDto) {
     return this.service.updateWarehouse(id, dto);
   }
 
   @Delete('warehouses/:id')
   @InventoryWrite()
-  @ApiOkResponse({ description: 'Deactivated' })
+  @ApiOkResponse({ type: WarehouseEnvelopeDto, description: 'Deactivated' })
   deactivateWarehouse(@Param('id', ParseIdPipe) id: number) {
     return this.service.deactivateWarehouse(id);
   }
 
   @Get('items')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ items: [...], pagination }' })
+  @ApiOkResponse({ type: StockItemListDto })
   listStockItems(@Query() query: ListCatalogQueryDto) {
     return this.service.listStockItems(query);
   }
 
   @Get('items/:id')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ item }' })
+  @ApiOkResponse({ type: StockItemEnvelopeDto })
   getStockItem(@Param('id', ParseIdPipe) id: number) {
     return this.service.getStockItem(id);
   }
 
   @Post('items')
   @InventoryWrite()
-  @ApiCreatedResponse({ description: '{ message, item }' })
+  @ApiCreatedResponse({ type: StockItemEnvelopeDto })
   createStockItem(@Body() dto: CreateStockItemDto) {
     return this.service.createStockItem(dto);
   }
 
   @Put('items/:id')
   @InventoryWrite()
-  @ApiOkResponse({ description: '{ message, item }' })
+  @ApiOkResponse({ type: StockItemEnvelopeDto })
   replaceStockItem(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateStockItemDto) {
     return this.service.updateStockItem(id, dto);
   }
 
   @Patch('items/:id')
   @InventoryWrite()
-  @ApiOkResponse({ description: '{ message, item }' })
+  @ApiOkResponse({ type: StockItemEnvelopeDto })
   updateStockItem(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateStockItemDto) {
     return this.service.updateStockItem(id, dto);
   }
 
   @Delete('items/:id')
   @InventoryWrite()
-  @ApiOkResponse({ description: 'Deactivated' })
+  @ApiOkResponse({ type: StockItemEnvelopeDto, description: 'Deactivated' })
   deactivateStockItem(@Param('id', ParseIdPipe) id: number) {
     return this.service.deactivateStockItem(id);
   }

@@ -3,6 +3,12 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LowStockQueryDto, MovementHistoryQueryDto, TurnoverQueryDto, ValuationQueryDto } from './dto/reports.dto';
 import { InventoryRead } from './inventory-access';
 import { InventoryReportsService } from './inventory-reports.service';
+import {
+  LowStockReportDto,
+  MovementHistoryReportDto,
+  TurnoverReportDto,
+  ValuationReportDto,
+} from './dto/inventory-responses.dto';
 
 @ApiTags('Inventory reports')
 @Controller('inventory/reports')
@@ -11,28 +17,28 @@ export class InventoryReportsController {
 
   @Get('valuation')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ total_value, by_warehouse, by_category, item_details, ... }' })
+  @ApiOkResponse({ type: ValuationReportDto })
   getValuationReport(@Query() query: ValuationQueryDto) {
     return this.service.getValuationReport(query);
   }
 
   @Get('movement-history')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ movements, total_movements, pagination }' })
+  @ApiOkResponse({ type: MovementHistoryReportDto })
   getMovementHistoryReport(@Query() query: MovementHistoryQueryDto) {
     return this.service.getMovementHistoryReport(query);
   }
 
   @Get('turnover')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ start_date, end_date, days, items }' })
+  @ApiOkResponse({ type: TurnoverReportDto })
   getTurnoverReport(@Query() query: TurnoverQueryDto) {
     return this.service.getTurnoverReport(query);
   }
 
   @Get('low-stock')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ items }' })
+  @ApiOkResponse({ type: LowStockReportDto })
   getLowStockReport(@Query() query: LowStockQueryDto) {
     return this.service.getLowStockReport(query);
   }

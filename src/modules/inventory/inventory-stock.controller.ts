@@ -6,6 +6,13 @@ import { DomainError } from '../../common/errors/domain-error';
 import { CreateMovementDto, CreateTransferDto, ListTransfersQueryDto, StockLevelsQueryDto } from './dto/stock.dto';
 import { InventoryRead, InventoryWrite } from './inventory-access';
 import { StockService } from './stock.service';
+import {
+  MovementResultDto,
+  StockLevelListDto,
+  TransferCreatedDto,
+  TransferEnvelopeDto,
+  TransferListDto,
+} from './dto/inventory-responses.dto';
 
 @ApiTags('Inventory')
 @Controller('inventory')
@@ -14,7 +21,7 @@ export class InventoryStockController {
 
   @Post('movements')
   @InventoryWrite()
-  @ApiCreatedResponse({ description: '{ message, movement, updated_stock }' })
+  @ApiCreatedResponse({ type: MovementResultDto })
   @ApiConflictResponse({ description: 'insufficient_stock' })
   createStockMovement(@CurrentAuth() auth: AuthContext, @Body() dto: CreateMovementDto) {
     return this.service.createMovement(auth, dto);
@@ -22,14 +29,14 @@ export class InventoryStockController {
 
   @Get('stock-levels')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ stock_levels: [...], pagination }' })
+  @ApiOkResponse({ type: StockLevelListDto })
   listStockLevels(@Query() query: StockLevelsQueryDto) {
     return this.service.listStockLevels(query);
   }
 
   @Post('transfers')
   @InventoryWrite()
-  @ApiCreatedResponse({ description: '{ message, reference_id, transfers: [out, in] }' })
+  @ApiCreatedResponse({ type: TransferCreatedDto })
   @ApiConflictResponse({ description: 'insufficient_stock' })
   createStockTransfer(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTransferDto) {
     return this.service.createTransfer(auth, dto);
@@ -37,14 +44,14 @@ export class InventoryStockController {
 
   @Get('transfers')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ transfers: [...], pagination }' })
+  @ApiOkResponse({ type: TransferListDto })
   listStockTransfers(@Query() query: ListTransfersQueryDto) {
     return this.service.listTransfers(query);
   }
 
   @Get('transfers/:referenceId')
   @InventoryRead()
-  @ApiOkResponse({ description: '{ transfer: { ..., movements: [out, in] } }' })
+  @ApiOkResponse({ type: TransferEnvelopeDto })
   getStockTransfer(@Param('referenceId') referenceId: string) {
     // 64-bit reference ids: any positive integer that fits a JS number exactly.
     if (!/^[1-9]\d{0,15}$/.test(referenceId) || !Number.isSafeInteger(Number(referenceId))) {

@@ -7,6 +7,15 @@ import { RedactOnReplay } from '../../common/idempotency/redact-on-replay.decora
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { CreateWebhookDto, ListDeliveriesQueryDto, ListWebhooksQueryDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
+import { MessageResponseDto } from '../../common/http/message-response.dto';
+import {
+  DeliveryEnvelopeDto,
+  DeliveryListDto,
+  WebhookEnvelopeDto,
+  WebhookEventsDto,
+  WebhookListDto,
+  WebhookSecretEnvelopeDto,
+} from './dto/webhook-responses.dto';
 
 const READ = { scopes: ['read:webhooks' as const] };
 const WRITE = { scopes: ['write:webhooks' as const] };
@@ -18,14 +27,14 @@ export class WebhooksController {
 
   @Get('events')
   @Authenticated(READ)
-  @ApiOkResponse({ description: '{ events: [...] }' })
+  @ApiOkResponse({ type: WebhookEventsDto })
   listWebhookEvents() {
     return this.service.listWebhookEvents();
   }
 
   @Get()
   @Authenticated(READ)
-  @ApiOkResponse({ description: '{ webhooks: [...], pagination }' })
+  @ApiOkResponse({ type: WebhookListDto })
   listWebhooks(@CurrentAuth() auth: AuthContext, @Query() query: ListWebhooksQueryDto) {
     return this.service.listWebhooks(auth, query);
   }
@@ -33,23 +42,21 @@ export class WebhooksController {
   @Post()
   @Authenticated(WRITE)
   @RedactOnReplay('secret')
-  @ApiCreatedResponse({
-    description: '{ message, webhook, secret } (the only time the secret is shown, with rotate-secret)',
-  })
+  @ApiCreatedResponse({ type: WebhookSecretEnvelopeDto })
   createWebhook(@CurrentAuth() auth: AuthContext, @Body() dto: CreateWebhookDto) {
     return this.service.createWebhook(auth, dto);
   }
 
   @Get(':id')
   @Authenticated(READ)
-  @ApiOkResponse({ description: '{ webhook }' })
+  @ApiOkResponse({ type: WebhookEnvelopeDto })
   getWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
     return this.service.getWebhook(auth, id);
   }
 
   @Put(':id')
   @Authenticated(WRITE)
-  @ApiOkResponse({ description: '{ message, webhook }' })
+  @ApiOkResponse({ type: WebhookEnvelopeDto })
   replaceWebhook(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
@@ -60,21 +67,21 @@ export class WebhooksController {
 
   @Patch(':id')
   @Authenticated(WRITE)
-  @ApiOkResponse({ description: '{ message, webhook }' })
+  @ApiOkResponse({ type: WebhookEnvelopeDto })
   updateWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWebhookDto) {
     return this.service.updateWebhook(auth, id, dto);
   }
 
   @Delete(':id')
   @Authenticated(WRITE)
-  @ApiOkResponse({ description: 'Deleted, with its deliveries' })
+  @ApiOkResponse({ type: MessageResponseDto, description: 'Deleted, with its deliveries' })
   deleteWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
     return this.service.deleteWebhook(auth, id);
   }
 
   @Get(':id/deliveries')
   @Authenticated(READ)
-  @ApiOkResponse({ description: '{ deliveries: [...], pagination }' })
+  @ApiOkResponse({ type: DeliveryListDto })
   listWebhookDeliveries(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
@@ -86,7 +93,7 @@ export class WebhooksController {
   @Post(':id/test')
   @HttpCode(202)
   @Authenticated(WRITE)
-  @ApiAcceptedResponse({ description: '{ message, delivery }' })
+  @ApiAcceptedResponse({ type: DeliveryEnvelopeDto })
   testWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
     return this.service.testWebhook(auth, id);
   }
@@ -94,7 +101,7 @@ export class WebhooksController {
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
   @Authenticated(WRITE)
-  @ApiAcceptedResponse({ description: '{ message, delivery }' })
+  @ApiAcceptedResponse({ type: DeliveryEnvelopeDto })
   redeliverWebhookDelivery(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
@@ -107,7 +114,7 @@ export class WebhooksController {
   @HttpCode(200)
   @Authenticated(WRITE)
   @RedactOnReplay('secret')
-  @ApiOkResponse({ description: '{ message, webhook, secret }' })
+  @ApiOkResponse({ type: WebhookSecretEnvelopeDto })
   rotateWebhookSecret(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
     return this.service.rotateWebhookSecret(auth, id);
   }

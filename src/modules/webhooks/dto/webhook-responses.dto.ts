@@ -1,0 +1,70 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PaginationDto } from '../../../common/pagination/pagination.dto';
+import { WEBHOOK_EVENTS } from '../webhook-events';
+import { DELIVERY_STATUSES } from '../webhook.entities';
+
+export class WebhookResponseDto {
+  @ApiProperty() id: number;
+  @ApiProperty() user_id: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'string', nullable: true }) description: string | null;
+  @ApiProperty() url: string;
+  @ApiProperty({ type: [String], enum: [...WEBHOOK_EVENTS, '*'] }) events: string[];
+  @ApiProperty() is_active: boolean;
+  @ApiProperty() max_retries: number;
+  @ApiProperty() timeout_seconds: number;
+  @ApiProperty() total_deliveries: number;
+  @ApiProperty() successful_deliveries: number;
+  @ApiProperty() failed_deliveries: number;
+  @ApiProperty({ type: 'string', nullable: true }) last_delivery_at: string | null;
+  @ApiProperty() created_at: string;
+  @ApiProperty() updated_at: string;
+}
+
+export class WebhookEnvelopeDto {
+  @ApiProperty({ required: false }) message?: string;
+  @ApiProperty({ type: WebhookResponseDto }) webhook: WebhookResponseDto;
+}
+
+export class WebhookSecretEnvelopeDto extends WebhookEnvelopeDto {
+  @ApiProperty({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'Shown only here; verify with any Standard Webhooks library',
+  })
+  secret: string;
+}
+
+export class WebhookListDto {
+  @ApiProperty({ type: [WebhookResponseDto] }) webhooks: WebhookResponseDto[];
+  @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
+}
+
+export class WebhookEventsDto {
+  @ApiProperty({ type: [String], enum: WEBHOOK_EVENTS }) events: string[];
+}
+
+export class DeliveryResponseDto {
+  @ApiProperty() id: number;
+  @ApiProperty() webhook_id: number;
+  @ApiProperty({ example: 'evt_2f1c3a...' }) event_id: string;
+  @ApiProperty() event_type: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ type: 'string', nullable: true }) next_attempt_at: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) response_status: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'First 1000 characters' }) response_body: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) error_message: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) duration_ms: number | null;
+  @ApiProperty() created_at: string;
+  @ApiProperty({ type: 'string', nullable: true }) last_attempt_at: string | null;
+}
+
+export class DeliveryEnvelopeDto {
+  @ApiProperty() message: string;
+  @ApiProperty({ type: DeliveryResponseDto }) delivery: DeliveryResponseDto;
+}
+
+export class DeliveryListDto {
+  @ApiProperty({ type: [DeliveryResponseDto] }) deliveries: DeliveryResponseDto[];
+  @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
+}
