@@ -1525,6 +1525,7 @@ export interface components {
             ip_allowlist?: string[] | null;
             /** @description false revokes the token */
             is_active?: boolean;
+            /** @example CI integration */
             name?: string;
             scopes?: ("read:projects" | "write:projects" | "read:time_entries" | "write:time_entries" | "read:tasks" | "write:tasks" | "read:clients" | "write:clients" | "read:reports" | "read:users" | "read:inventory" | "write:inventory" | "read:webhooks" | "write:webhooks" | "admin:all" | "*" | "read:*" | "write:*")[];
         };
@@ -1535,6 +1536,7 @@ export interface components {
             default_hourly_rate?: number | null;
             description?: string | null;
             email?: string | null;
+            /** @example Acme Corp */
             name?: string;
             phone?: string | null;
             /** @enum {string} */
@@ -1549,6 +1551,7 @@ export interface components {
             description?: string | null;
             estimated_hours?: number | null;
             hourly_rate?: number | null;
+            /** @example Updated Project */
             name?: string;
             /**
              * @description "archived" sets archived_at; leaving it clears archived_at
@@ -1557,7 +1560,10 @@ export interface components {
             status?: "active" | "inactive" | "on_hold" | "archived";
         };
         UpdateSettingsDto: {
-            /** @description false: every inventory route answers 403 module_disabled */
+            /**
+             * @description false: every inventory route answers 403 module_disabled
+             * @example false
+             */
             inventory_enabled?: boolean;
         };
         UpdateStockItemDto: {
@@ -1567,6 +1573,7 @@ export interface components {
             default_price?: number | null;
             description?: string | null;
             is_active?: boolean;
+            /** @example Widget */
             name?: string;
             reorder_point?: number | null;
             reorder_quantity?: number | null;
@@ -1578,6 +1585,7 @@ export interface components {
             description?: string | null;
             due_date?: string | null;
             estimated_hours?: number | null;
+            /** @example Implement login feature */
             name?: string;
             priority?: ("low" | "medium" | "high" | "urgent") | number;
             project_id?: number;
@@ -1595,6 +1603,7 @@ export interface components {
             /** @description Optimistic lock: the entry's updated_at as last read; 409 if it changed since */
             if_updated_at?: string;
             invoice_number?: string | null;
+            /** @example Worked on feature X */
             notes?: string | null;
             paid?: boolean;
             project_id?: number | null;
@@ -1618,6 +1627,7 @@ export interface components {
             contact_email?: string | null;
             contact_person?: string | null;
             is_active?: boolean;
+            /** @example Main warehouse */
             name?: string;
             notes?: string | null;
         };
@@ -1626,6 +1636,7 @@ export interface components {
             events?: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
             is_active?: boolean;
             max_retries?: number;
+            /** @example Zapier */
             name?: string | null;
             timeout_seconds?: number;
             url?: string;

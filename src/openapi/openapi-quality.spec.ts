@@ -18,6 +18,17 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
   Object.entries(item).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
 );
 const PUBLIC = new Set(['GET /api/v1/info', 'GET /api/v1/health']);
+/** Actions that take no body by design. */
+const BODILESS = new Set([
+  'POST /api/v1/admin/api-tokens/{id}/rotate',
+  'POST /api/v1/timer/stop',
+  'POST /api/v1/webhooks/{id}/test',
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+  'POST /api/v1/webhooks/{id}/rotate-secret',
+]);
+const schemas = (JSON.parse(readFileSync(join(__dirname, '../../openapi/openapi.json'), 'utf8')) as {
+  components: { schemas: Record<string, { properties?: Record<string, { example?: unknown }> }> };
+}).components.schemas;
 const ERROR_REF = '#/components/schemas/ErrorResponseDto';
 const schemaOf = (response: Operation['responses'][string] | undefined) => Object.values(response?.content ?? {})[0]?.schema;
 
@@ -34,6 +45,21 @@ describe('OpenAPI document quality', () => {
     expect(success.length).toBeGreaterThan(0);
     for (const [, response] of success) expect(schemaOf(response)).toBeDefined();
   });
+
+  it.each(operations.filter((o) => /^(POST|PUT|PATCH) /.test(o.name) && !BODILESS.has(o.name)))(
+    '$name documents its request body with examples',
+    ({ op }) => {
+      const body = op.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined;
+      const ref = Object.values(body?.content ?? {})[0]?.schema?.$ref;
+      if (!ref) {
+        // Only the CSV import documents an inline (multipart / text/csv) body.
+        expect(Object.keys(body?.content ?? {})).toContain('text/csv');
+        return;
+      }
+      const schema = schemas[ref.split('/').pop() as string];
+      expect(Object.values(schema.properties ?? {}).some((p) => p.example !== undefined)).toBe(true);
+    },
+  );
 
   it.each(operations.filter((o) => !PUBLIC.has(o.name)))('$name declares its security, scopes and error envelopes', ({ op }) => {
     expect(op.security?.length).toBeGreaterThan(0);

@@ -16,7 +16,7 @@ import { IsGrantableScopeList, IsIpAllowlist } from './scope-validators';
 
 /** Partial update; the owner, hash and prefix never change (rotate for a new secret). */
 export class UpdateApiTokenDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'CI integration' })
   @Optional()
   @Trim()
   @IsString()

@@ -5,7 +5,7 @@ import { ClientFields } from './client-fields';
 
 /** PUT and PATCH alike: only the fields sent change; `null` clears an optional field. */
 export class UpdateClientDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Acme Corp' })
   @Optional()
   @ClientFields.name()
   name?: string;

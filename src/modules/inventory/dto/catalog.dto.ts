@@ -35,7 +35,7 @@ export class CreateWarehouseDto {
 
 export class UpdateWarehouseDto {
   @ApiPropertyOptional() @Optional() @Upper() @IsString() @Code(50) code?: string;
-  @ApiPropertyOptional() @Optional() @IsText(200) name?: string;
+  @ApiPropertyOptional({ example: 'Main warehouse' }) @Optional() @IsText(200) name?: string;
   @ApiPropertyOptional({ type: 'string', nullable: true }) @OptionalNullable() @IsString() @MaxLength(2000) address?:
     string | null;
   @ApiPropertyOptional({ type: 'string', nullable: true }) @OptionalNullable() @IsText(200) contact_person?:
@@ -88,7 +88,7 @@ export class CreateStockItemDto {
 
 export class UpdateStockItemDto {
   @ApiPropertyOptional({ type: 'string', nullable: true }) @Optional() @Upper() @IsString() @Code(100) sku?: string;
-  @ApiPropertyOptional() @Optional() @IsText(200) name?: string;
+  @ApiPropertyOptional({ example: 'Widget' }) @Optional() @IsText(200) name?: string;
   @ApiPropertyOptional({ type: 'string', nullable: true })
   @OptionalNullable()
   @IsString()

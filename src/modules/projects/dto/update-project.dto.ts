@@ -5,7 +5,7 @@ import { ProjectFields } from './project-fields';
 
 /** PUT and PATCH alike: only the fields sent change; `null` clears an optional field. */
 export class UpdateProjectDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Updated Project' })
   @Optional()
   @ProjectFields.name()
   name?: string;

@@ -3,7 +3,7 @@ import { IsBoolean } from 'class-validator';
 import { Optional } from '../../../common/validation/validators';
 
 export class UpdateSettingsDto {
-  @ApiPropertyOptional({ description: 'false: every inventory route answers 403 module_disabled' })
+  @ApiPropertyOptional({ example: false, description: 'false: every inventory route answers 403 module_disabled' })
   @Optional()
   @IsBoolean()
   inventory_enabled?: boolean;

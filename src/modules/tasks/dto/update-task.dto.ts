@@ -5,7 +5,7 @@ import { TaskFields } from './task-fields';
 
 /** PUT and PATCH alike: only the fields sent change; `null` clears an optional field. */
 export class UpdateTaskDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Implement login feature' })
   @Optional()
   @TaskFields.name()
   name?: string;

@@ -29,7 +29,7 @@ export class UpdateTimeEntryDto {
   @TimeEntryFields.dateTime()
   end_time?: string;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true })
+  @ApiPropertyOptional({ example: 'Worked on feature X', type: 'string', nullable: true })
   @OptionalNullable()
   @TimeEntryFields.notes()
   notes?: string | null;

@@ -54,7 +54,7 @@ export class CreateWebhookDto {
 }
 
 export class UpdateWebhookDto {
-  @ApiPropertyOptional({ type: 'string', nullable: true }) @Optional() @IsText(200) name?: string;
+  @ApiPropertyOptional({ example: 'Zapier', type: 'string', nullable: true }) @Optional() @IsText(200) name?: string;
   @ApiPropertyOptional({ type: 'string', nullable: true })
   @OptionalNullable()
   @IsString()
