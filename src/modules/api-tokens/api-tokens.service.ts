@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { generateApiToken, hashApiToken, tokenPrefix } from '../../common/auth/api-token';
 import { AuthCache } from '../../common/auth/auth-cache';
+import { DAY_MS } from '../../common/time/date-range';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { paginate, pageWindow } from '../../common/pagination/paginate';
@@ -14,8 +15,6 @@ import { ApiTokensRepository } from './api-tokens.repository';
 import type { CreateApiTokenDto } from './dto/create-api-token.dto';
 import type { ListApiTokensQueryDto } from './dto/list-api-tokens-query.dto';
 import type { UpdateApiTokenDto } from './dto/update-api-token.dto';
-
-const DAY_MS = 86_400_000;
 
 export interface TokenSpec {
   name: string;

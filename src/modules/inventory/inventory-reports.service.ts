@@ -3,14 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { paginationOf, pageWindow } from '../../common/pagination/paginate';
+import { DAY_MS, exclusiveEnd, instantOf, lastInstantBefore } from '../../common/time/date-range';
 import { toIsoUtc } from '../../common/time/iso';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { LowStockQueryDto, MovementHistoryQueryDto, TurnoverQueryDto, ValuationQueryDto } from './dto/reports.dto';
 import { StockItemEntity, StockMovementEntity, WarehouseStockEntity } from './inventory.entities';
 import { round2 } from './inventory.mapper';
-import { endBound, inventoryInstant } from './stock.service';
 
-const DAY_MS = 86_400_000;
 const num = (v: unknown) => Number(v ?? 0);
 /** One currency per group, or MIXED when a group sums several (values are never converted). */
 const CURRENCY = "CASE WHEN COUNT(DISTINCT i.currency_code) = 1 THEN MIN(i.currency_code) ELSE 'MIXED' END";
@@ -122,9 +121,10 @@ export class InventoryReportsService {
       .orderBy('m.moved_at', 'DESC')
       .addOrderBy('m.id', 'DESC');
     if (query.date_from) {
-      qb.andWhere('m.moved_at >= :from', { from: inventoryInstant(query.date_from, this.config.timezone) });
+      qb.andWhere('m.moved_at >= :from', { from: instantOf(query.date_from, this.config.timezone, 'date_from') });
     }
-    if (query.date_to) qb.andWhere('m.moved_at < :to', { to: endBound(query.date_to, this.config.timezone) });
+    if (query.date_to)
+      {qb.andWhere('m.moved_at < :to', { to: exclusiveEnd(query.date_to, this.config.timezone, 'date_to') });}
     if (query.stock_item_id !== undefined) qb.andWhere('m.stock_item_id = :item', { item: query.stock_item_id });
     if (query.warehouse_id !== undefined) qb.andWhere('m.warehouse_id = :w', { w: query.warehouse_id });
     if (query.movement_type) qb.andWhere('m.movement_type = :t', { t: query.movement_type });
@@ -153,9 +153,9 @@ export class InventoryReportsService {
    * + stock at end) / 2 summed over all warehouses, both computed from the movement history.
    */
   async getTurnoverReport(query: TurnoverQueryDto) {
-    const end = query.end_date ? endBound(query.end_date, this.config.timezone) : new Date();
+    const end = query.end_date ? exclusiveEnd(query.end_date, this.config.timezone, 'end_date') : new Date();
     const start = query.start_date
-      ? inventoryInstant(query.start_date, this.config.timezone)
+      ? instantOf(query.start_date, this.config.timezone, 'start_date')
       : new Date(end.getTime() - 365 * DAY_MS);
     if (start.getTime() >= end.getTime()) {
       throw DomainError.validation({ start_date: ['start_date must be before end_date'] });
@@ -195,7 +195,7 @@ export class InventoryReportsService {
           days_on_hand: rate > 0 ? round2(days / rate) : 0,
         };
       });
-    return { start_date: toIsoUtc(start), end_date: toIsoUtc(new Date(end.getTime() - 1000)), days, items };
+    return { start_date: toIsoUtc(start), end_date: toIsoUtc(lastInstantBefore(end)), days, items };
   }
 
   /** Stock rows of active items whose on-hand is below the item's reorder point. */

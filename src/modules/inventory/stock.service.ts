@@ -6,7 +6,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { paginate, paginationOf, pageWindow } from '../../common/pagination/paginate';
 import { toIsoUtc } from '../../common/time/iso';
-import { parseInstant } from '../../common/time/parse-instant';
+import { exclusiveEnd, instantOf } from '../../common/time/date-range';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
 import type { CreateMovementDto, CreateTransferDto, ListTransfersQueryDto, StockLevelsQueryDto } from './dto/stock.dto';
@@ -14,7 +14,6 @@ import { InventoryCatalogService } from './inventory-catalog.service';
 import { type MovementType, StockItemEntity, StockMovementEntity, WarehouseStockEntity } from './inventory.entities';
 import { round2, round4, toMovementResponse } from './inventory.mapper';
 
-const DAY_MS = 86_400_000;
 const INBOUND: MovementType[] = ['purchase', 'return'];
 const OUTBOUND: MovementType[] = ['sale', 'usage', 'waste'];
 
@@ -115,8 +114,8 @@ export class StockService {
 
   async listTransfers(query: ListTransfersQueryDto) {
     const window = pageWindow(query);
-    const from = query.date_from ? inventoryInstant(query.date_from, this.config.timezone) : undefined;
-    const to = query.date_to ? endBound(query.date_to, this.config.timezone) : undefined;
+    const from = query.date_from ? instantOf(query.date_from, this.config.timezone, 'date_from') : undefined;
+    const to = query.date_to ? exclusiveEnd(query.date_to, this.config.timezone, 'date_to') : undefined;
     // Outbound legs identify transfers (one per reference id, by construction).
     const qb = this.dataSource
       .createQueryBuilder(StockMovementEntity, 'o')
@@ -312,17 +311,4 @@ function signedQuantity(type: MovementType, quantity: number): number {
   }
   if (OUTBOUND.includes(type)) return -Math.abs(quantity);
   return quantity;
-}
-
-/** A query date or date-time (naive values in APP_TIMEZONE); the DTOs validated the format. */
-export function inventoryInstant(text: string, timeZone: string): Date {
-  const parsed = parseInstant(text, timeZone);
-  if (!parsed) throw DomainError.validation({ date: ['must be an ISO 8601 date or date-time'] });
-  return parsed.date;
-}
-
-/** Exclusive upper bound; a date-only value covers its whole day. */
-export function endBound(text: string, timeZone: string): Date {
-  const end = inventoryInstant(text, timeZone);
-  return /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? new Date(end.getTime() + DAY_MS) : new Date(end.getTime() + 1);
 }

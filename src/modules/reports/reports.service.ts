@@ -3,14 +3,12 @@ import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { toIsoUtc } from '../../common/time/iso';
-import { parseInstant } from '../../common/time/parse-instant';
+import { DAY_MS, exclusiveEnd, instantOf, lastInstantBefore } from '../../common/time/date-range';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { roundHours } from '../time-entries/time-entry.mapper';
 import type { SummaryQueryDto } from './dto/summary-query.dto';
 import type { SummaryResponseDto } from './dto/summary-response.dto';
 import { ReportsRepository, type SummaryFilter } from './reports.repository';
-
-const DAY_MS = 86_400_000;
 
 @Injectable()
 export class ReportsService {
@@ -24,8 +22,10 @@ export class ReportsService {
     if (query.user_id !== undefined && query.user_id !== auth.userId && !auth.isAdmin) {
       throw new DomainError(ErrorCode.Forbidden, "Only admins can report on other users' time.");
     }
-    const to = query.end_date ? this.endBound(query.end_date) : new Date();
-    const from = query.start_date ? this.instant(query.start_date, 'start_date') : new Date(to.getTime() - 30 * DAY_MS);
+    const to = query.end_date ? exclusiveEnd(query.end_date, this.config.timezone, 'end_date') : new Date();
+    const from = query.start_date
+      ? instantOf(query.start_date, this.config.timezone, 'start_date')
+      : new Date(to.getTime() - 30 * DAY_MS);
     if (from.getTime() >= to.getTime()) {
       throw DomainError.validation({ start_date: ['start_date must be before end_date'] });
     }
@@ -43,7 +43,7 @@ export class ReportsService {
     return {
       summary: {
         start_date: toIsoUtc(from),
-        end_date: toIsoUtc(new Date(to.getTime() - 1000)),
+        end_date: toIsoUtc(lastInstantBefore(to)),
         total_hours: roundHours(totals.seconds),
         billable_hours: roundHours(totals.billableSeconds),
         total_entries: totals.entries,
@@ -65,17 +65,5 @@ export class ReportsService {
           : {}),
       },
     };
-  }
-
-  private instant(text: string, field: string): Date {
-    const parsed = parseInstant(text, this.config.timezone);
-    if (!parsed) throw DomainError.validation({ [field]: [`${field} must be an ISO 8601 date or date-time`] });
-    return parsed.date;
-  }
-
-  /** Exclusive bound: a date-only end covers that whole day. */
-  private endBound(text: string): Date {
-    const end = this.instant(text, 'end_date');
-    return /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? new Date(end.getTime() + DAY_MS) : new Date(end.getTime() + 1000);
   }
 }

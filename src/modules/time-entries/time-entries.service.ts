@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { exclusiveEnd } from '../../common/time/date-range';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -14,8 +16,6 @@ import { TimeEntriesRepository } from './time-entries.repository';
 import { type EntryRefs, TimeEntryRules } from './time-entry-rules';
 import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
 import { durationBetween, normaliseTags, timeEntryEtag, toTimeEntryResponse } from './time-entry.mapper';
-
-const DAY_MS = 86_400_000;
 
 export interface NewEntry extends Partial<EntryRefs> {
   userId?: number;
@@ -34,6 +34,7 @@ export interface NewEntry extends Partial<EntryRefs> {
 @Injectable()
 export class TimeEntriesService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly entries: TimeEntriesRepository,
     private readonly rules: TimeEntryRules,
     private readonly transactions: TransactionService,
@@ -50,7 +51,7 @@ export class TimeEntriesService {
         userId: auth.isAdmin ? query.user_id : auth.userId,
         projectId: query.project_id,
         from: query.start_date ? this.rules.instant(query.start_date, 'start_date') : undefined,
-        toExclusive: query.end_date ? this.endBound(query.end_date) : undefined,
+        toExclusive: query.end_date ? exclusiveEnd(query.end_date, this.config.timezone, 'end_date') : undefined,
         billable: query.billable,
         includeActive: query.include_active ?? false,
       },
@@ -230,12 +231,6 @@ export class TimeEntriesService {
       const seen = this.rules.instant(ifUpdatedAt, 'if_updated_at');
       if (Math.abs(entry.updatedAt.getTime() - seen.getTime()) >= 1000) throw stale();
     }
-  }
-
-  /** A date-only end covers that whole day. */
-  private endBound(text: string): Date {
-    const end = this.rules.instant(text, 'end_date');
-    return /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? new Date(end.getTime() + DAY_MS) : new Date(end.getTime() + 1);
   }
 
   private async findVisible(auth: AuthContext, id: number, manager?: EntityManager): Promise<TimeEntryEntity> {
