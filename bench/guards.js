@@ -4,17 +4,17 @@
  * ratio against the same route with that layer disabled, measured alternately in one process.
  * Target: < 10 % each. Not a test: it prints numbers.
  */
-const { dist, freshDatabase, startApp, throughput, compare } = require('./support');
+const { dist, freshDatabase, startApp, throughput, compare, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
 
 const noWindows = [
   { spec: { name: 'minute', limit: 1e8, windowMs: 60_000 }, used: 1, resetMs: 60_000 },
   { spec: { name: 'hour', limit: 1e8, windowMs: 3_600_000 }, used: 1, resetMs: 3_600_000 },
 ];
 
-const TOKENS = Number(process.env.BENCH_TOKENS ?? 2000);
+const TOKENS = SMOKE ? 50 : Number(process.env.BENCH_TOKENS ?? 2000);
 
 /** Tokens of the admin user, created through the service (the API itself would rate-limit this). */
 async function issueTokens(app, count) {
@@ -57,7 +57,7 @@ async function main() {
     { setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) },
   ];
   console.log(
-    `# bench/guards on ${db.kind}${redisUrl ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of 4 s, 16 connections, ` +
+    `# bench/guards on ${db.kind}${redisUrl ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of ${SMOKE ? 1 : 4} s, 16 connections, ` +
       `${TOKENS} tokens at the default limits (100/min, 1000/h)`,
   );
 

@@ -5,7 +5,7 @@
  * size (rows are streamed and inserted in batches, so the heap must not grow with the row count).
  * bench/run.js runs it under --max-old-space-size=128: 100k rows as objects would not fit.
  */
-const { dist, freshDatabase, startApp } = require('./support');
+const { dist, freshDatabase, startApp, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 
@@ -51,8 +51,8 @@ async function main() {
   const admin = { tokenId: 0, userId: 1, username: 'admin', isAdmin: true, scopes: ['*'] };
   await app.get(ProjectsService).createProject(admin, { name: 'Bench import' });
 
-  const small = csv(10_000, 0);
-  const large = csv(100_000, 200_000);
+  const small = csv(SMOKE ? 1_000 : 10_000, 0);
+  const large = csv(SMOKE ? 5_000 : 100_000, 200_000);
   global.gc?.();
   const a = await timedImport(url, small);
   global.gc?.();

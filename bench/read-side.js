@@ -5,11 +5,11 @@
  * (target <= 1.5x), search latency, and the summary query's plan.
  */
 const { Pool } = require('pg');
-const { dist, freshDatabase, startApp } = require('./support');
+const { dist, freshDatabase, seedPostgres, startApp, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
-const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
+const RUNS = SMOKE ? 5 : Number(process.env.BENCH_RUNS ?? 40);
+const ENTRIES = SMOKE ? 5_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -22,28 +22,6 @@ async function timeIt(runs, fn) {
     ms.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   return median(ms);
-}
-
-async function seed(pool) {
-  await pool.query(`INSERT INTO users (username, role, is_active, timezone, created_at, updated_at)
-    SELECT 'bench' || g, 'user', true, 'UTC', now(), now() FROM generate_series(1, 100) g`);
-  await pool.query(`INSERT INTO clients (name, status, created_at, updated_at)
-    SELECT 'Client ' || g, 'active', now(), now() FROM generate_series(1, 50) g`);
-  await pool.query(`INSERT INTO projects (name, client_id, billable, status, created_at, updated_at)
-    SELECT 'Project ' || g, 1 + (g % 50), true, 'active', now(), now() FROM generate_series(1, 500) g`);
-  // 10,000 entries per user over two years, 30-90 minutes each, every 20th one mentioning "website".
-  await pool.query(
-    `INSERT INTO time_entries (user_id, project_id, client_id, start_time, end_time, duration_seconds, notes, tags,
-       source, billable, paid, created_at, updated_at)
-     SELECT 2 + (g % 100), 1 + ((g * 7) % 500), NULL, s, s + d * interval '1 second', d,
-            CASE WHEN g % 20 = 0 THEN 'website work ' || g ELSE 'work ' || g END,
-            CASE WHEN g % 7 = 0 THEN 'web' END, 'import', g % 5 <> 0, false, now(), now()
-     FROM generate_series(1, $1::int) g,
-          LATERAL (SELECT timestamptz '2024-01-01' + (g / 100) * interval '105 minutes' AS s,
-                          1800 + (g % 61) * 60 AS d) x`,
-    [ENTRIES],
-  );
-  await pool.query('ANALYZE');
 }
 
 async function main() {
@@ -61,7 +39,7 @@ async function main() {
   });
   const pool = new Pool({ connectionString: db.url, max: 4 });
   const seeded = Date.now();
-  await seed(pool);
+  await seedPostgres(pool, ENTRIES);
   const seedSeconds = (Date.now() - seeded) / 1000;
 
   const { TransactionService } = dist('database/transaction.service');

@@ -75,7 +75,7 @@ async function startApp(env, overrides = []) {
 
 /** Requests per second of one autocannon run. */
 async function throughput(options) {
-  const result = await autocannon({ connections: 16, duration: 4, ...options });
+  const result = await autocannon({ connections: 16, duration: process.env.BENCH_SMOKE === '1' ? 1 : 4, ...options });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`benchmark run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
@@ -100,4 +100,34 @@ async function compare(rounds, baseline, subject) {
   return { baseline: mb, subject: ms, overhead: mb / ms - 1 };
 }
 
-module.exports = { dist, freshDatabase, startApp, throughput, compare };
+/**
+ * The benchmark data set: 100 users (bench1..bench100), 50 clients, 500 projects, 5,000 tasks and
+ * `entries` time entries over two years (10,000 per user at 1M), every 20th mentioning "website".
+ */
+async function seedPostgres(pool, entries) {
+  await pool.query(`INSERT INTO users (username, role, is_active, timezone, created_at, updated_at)
+    SELECT 'bench' || g, 'user', true, 'UTC', now(), now() FROM generate_series(1, 100) g`);
+  await pool.query(`INSERT INTO clients (name, status, created_at, updated_at)
+    SELECT 'Client ' || g, 'active', now(), now() FROM generate_series(1, 50) g`);
+  await pool.query(`INSERT INTO projects (name, client_id, billable, status, created_at, updated_at)
+    SELECT 'Project ' || g, 1 + (g % 50), true, 'active', now(), now() FROM generate_series(1, 500) g`);
+  await pool.query(`INSERT INTO tasks (project_id, name, status, priority, created_at, updated_at)
+    SELECT 1 + (g % 500), 'Task ' || g, 'todo', 2, now(), now() FROM generate_series(1, 5000) g`);
+  await pool.query(
+    `INSERT INTO time_entries (user_id, project_id, client_id, start_time, end_time, duration_seconds, notes, tags,
+       source, billable, paid, created_at, updated_at)
+     SELECT 2 + (g % 100), 1 + ((g * 7) % 500), NULL, s, s + d * interval '1 second', d,
+            CASE WHEN g % 20 = 0 THEN 'website work ' || g ELSE 'work ' || g END,
+            CASE WHEN g % 7 = 0 THEN 'web' END, 'import', g % 5 <> 0, false, now(), now()
+     FROM generate_series(1, $1::int) g,
+          LATERAL (SELECT timestamptz '2024-01-01' + (g / 100) * interval '105 minutes' AS s,
+                          1800 + (g % 61) * 60 AS d) x`,
+    [entries],
+  );
+  await pool.query('ANALYZE');
+}
+
+/** `npm run bench -- --smoke`: tiny data and short runs, only to prove the scripts work (CI). */
+const SMOKE = process.env.BENCH_SMOKE === '1';
+
+module.exports = { dist, freshDatabase, seedPostgres, startApp, throughput, compare, SMOKE };

@@ -123,8 +123,9 @@ export class InventoryReportsService {
     if (query.date_from) {
       qb.andWhere('m.moved_at >= :from', { from: instantOf(query.date_from, this.config.timezone, 'date_from') });
     }
-    if (query.date_to)
-      {qb.andWhere('m.moved_at < :to', { to: exclusiveEnd(query.date_to, this.config.timezone, 'date_to') });}
+    if (query.date_to) {
+      qb.andWhere('m.moved_at < :to', { to: exclusiveEnd(query.date_to, this.config.timezone, 'date_to') });
+    }
     if (query.stock_item_id !== undefined) qb.andWhere('m.stock_item_id = :item', { item: query.stock_item_id });
     if (query.warehouse_id !== undefined) qb.andWhere('m.warehouse_id = :w', { w: query.warehouse_id });
     if (query.movement_type) qb.andWhere('m.movement_type = :t', { t: query.movement_type });

@@ -35,7 +35,8 @@ export class ProjectsRepository {
     else if (filter.status !== 'all') qb.andWhere('p.status = :status', { status: filter.status });
     if (filter.clientId !== undefined) qb.andWhere('p.client_id = :clientId', { clientId: filter.clientId });
     if (filter.q) qb.andWhere("LOWER(p.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
-    return qb.skip(window.offset).take(window.limit).getManyAndCount();
+    // Only many-to-one joins, so OFFSET/LIMIT is exact (skip/take would add a DISTINCT-ids query).
+    return qb.offset(window.offset).limit(window.limit).getManyAndCount();
   }
 
   save(project: ProjectEntity, manager?: EntityManager): Promise<ProjectEntity> {

@@ -32,7 +32,8 @@ export class TasksRepository {
     if (filter.status !== undefined) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.assignedTo !== undefined) qb.andWhere('t.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
     if (filter.q) qb.andWhere("LOWER(t.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
-    return qb.skip(window.offset).take(window.limit).getManyAndCount();
+    // Only many-to-one joins, so OFFSET/LIMIT is exact (skip/take would add a DISTINCT-ids query).
+    return qb.offset(window.offset).limit(window.limit).getManyAndCount();
   }
 
   save(task: TaskEntity, manager?: EntityManager): Promise<TaskEntity> {

@@ -46,18 +46,25 @@ export class TimeEntriesRepository {
     return this.repo(manager).findOne({ where: { userId, endTime: IsNull() }, relations: RELATIONS });
   }
 
-  /** Newest first. */
+  /** Newest first. The count runs on the bare table (no joins), in parallel with the page. */
   list(filter: TimeEntryListFilter, window: PageWindow): Promise<[TimeEntryEntity[], number]> {
-    const qb = this.withRelations(this.entries.createQueryBuilder('e'))
+    const filtered = (qb: SelectQueryBuilder<TimeEntryEntity>) => {
+      if (filter.userId !== undefined) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
+      if (filter.projectId !== undefined) qb.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
+      if (filter.from) qb.andWhere('e.start_time >= :from', { from: filter.from });
+      if (filter.toExclusive) qb.andWhere('e.start_time < :to', { to: filter.toExclusive });
+      if (filter.billable !== undefined) qb.andWhere('e.billable = :billable', { billable: filter.billable });
+      if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
+      return qb;
+    };
+    // Only many-to-one joins, so OFFSET/LIMIT is exact (skip/take would add a DISTINCT-ids query).
+    const page = filtered(this.withRelations(this.entries.createQueryBuilder('e')))
       .orderBy('e.start_time', 'DESC')
-      .addOrderBy('e.id', 'DESC');
-    if (filter.userId !== undefined) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
-    if (filter.projectId !== undefined) qb.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
-    if (filter.from) qb.andWhere('e.start_time >= :from', { from: filter.from });
-    if (filter.toExclusive) qb.andWhere('e.start_time < :to', { to: filter.toExclusive });
-    if (filter.billable !== undefined) qb.andWhere('e.billable = :billable', { billable: filter.billable });
-    if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
-    return qb.skip(window.offset).take(window.limit).getManyAndCount();
+      .addOrderBy('e.id', 'DESC')
+      .offset(window.offset)
+      .limit(window.limit)
+      .getMany();
+    return Promise.all([page, filtered(this.entries.createQueryBuilder('e')).getCount()]);
   }
 
   /** Whether another completed entry of the user overlaps [start, end). */

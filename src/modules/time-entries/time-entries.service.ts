@@ -92,12 +92,11 @@ export class TimeEntriesService {
     return { message: 'Time entry created successfully', time_entry: toTimeEntryResponse(entry) };
   }
 
-  /** Creates one entry under every rule; a running entry when `end` is null. Returns it reloaded. */
+  /** Creates one entry under every rule; a running entry when `end` is null. Returns it with its relations. */
   async create(auth: AuthContext, input: NewEntry): Promise<TimeEntryEntity> {
     this.rules.assertOrder(input.start, input.end);
-    let id: number;
     try {
-      id = await this.transactions.run(async (manager) => {
+      return await this.transactions.run(async (manager) => {
         const owner = await this.rules.owner(manager, auth, input.userId);
         const refs = await this.rules.resolveRefs(manager, {
           projectId: input.projectId ?? null,
@@ -128,21 +127,17 @@ export class TimeEntriesService {
           createdAt: now,
           updatedAt: now,
         });
-        const { id } = await this.entries.save(entry, manager);
-        await this.outbox.emit(
-          manager,
-          input.event,
-          auth,
-          toTimeEntryResponse((await this.entries.reload(id, manager))!),
-        );
-        return id;
+        const saved = await this.entries.save(entry, manager);
+        // The relations are already loaded: no re-read of the row (it would run under the user's lock).
+        Object.assign(saved, { user: owner, project: refs.project, client: refs.client, task: refs.task });
+        await this.outbox.emit(manager, input.event, auth, toTimeEntryResponse(saved));
+        return saved;
       });
     } catch (error) {
       // The partial unique index: another request started a running entry first.
       if (isUniqueViolation(error)) throw this.rules.timerRunning();
       throw error;
     }
-    return (await this.entries.reload(id)) as TimeEntryEntity;
   }
 
   async updateTimeEntry(auth: AuthContext, id: number, dto: UpdateTimeEntryDto, ifMatch?: string) {
