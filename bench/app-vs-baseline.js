@@ -1,14 +1,17 @@
 'use strict';
 /**
  * bench/app-vs-baseline: the app against bench/baseline (node:http + pg, same SQL, no framework) on
- * the same PostgreSQL data set, alternating runs so machine drift cancels out. The app runs as in
- * production: rate limiting on (limits raised), Redis configured when reachable.
- * Targets: list >= 0.6x the baseline's throughput, create >= 0.5x.
+ * the same PostgreSQL data set, alternating runs so machine drift cancels out. Each server runs in its
+ * own process (dist/src/main.js as in production: rate limiting on with limits raised, Redis
+ * configured); autocannon drives both from this one.
+ * Targets: list >= 0.6x the baseline's throughput, create >= 0.5x, app peak RSS < 250 MB.
  */
 const { Pool } = require('pg');
 const autocannon = require('autocannon');
-const { createBaselineServer } = require('./baseline/server');
-const { dist, freshDatabase, seedPostgres, startApp, SMOKE } = require('./support');
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { freshDatabase, seedPostgres, SMOKE } = require('./support');
 
 const ENTRIES = SMOKE ? 5_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
@@ -23,6 +26,33 @@ async function run(url, options) {
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
+/** Starts a server script in its own process on `port` and waits until it answers HTTP. */
+async function spawnServer(script, port, env) {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    const up = await fetch(`${url}/api/v1/health`).then(
+      () => true,
+      () => false,
+    );
+    if (up) {
+      const stop = () =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        });
+      return { child, url, stop };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${script} did not answer in 30 s`);
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -33,26 +63,30 @@ async function main() {
   }
   process.env.DATABASE_URL = db.url;
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-  const app = await startApp({
+  // App and baseline each run in their own process, as in production; the app's peak RSS is its own.
+  const port = 20000 + (process.pid % 20000);
+  const app = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), port, {
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `tt:bench:${process.pid}:`,
     BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000',
     API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000',
+    LOG_LEVEL: 'warn',
   });
   const pool = new Pool({ connectionString: db.url, max: 2 });
   await seedPostgres(pool, ENTRIES);
-  const baseline = createBaselineServer(db.url);
-  const baselineUrl = await baseline.listen();
+  const baseline = await spawnServer(join(__dirname, 'baseline', 'server.js'), port + 1, { DATABASE_URL: db.url });
+  const baselineUrl = baseline.url;
 
-  const { TransactionService } = dist('database/transaction.service');
-  const { ApiTokensService } = dist('modules/api-tokens/api-tokens.service');
-  const { UsersRepository } = dist('modules/users/users.repository');
-  const user = await app.app.get(UsersRepository).findByUsername('bench1');
-  const { token } = await app.app
-    .get(TransactionService)
-    .run((m) => app.app.get(ApiTokensService).issue(m, user, { name: 'bench', scopes: ['read:*', 'write:*'] }));
+  const userId = (await pool.query("SELECT id FROM users WHERE username = 'bench1'")).rows[0].id;
+  const issued = await fetch(`${app.url}/api/v1/admin/api-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user_id: userId, name: 'bench', scopes: ['read:*', 'write:*'] }),
+  });
+  if (issued.status !== 201) throw new Error(`token issue: ${issued.status} ${await issued.text()}`);
+  const { token } = await issued.json();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // Creates never overlap: each request books its own hour, app and baseline in separate years.
@@ -126,9 +160,16 @@ async function main() {
         `${ratio.toFixed(2)}x | >= ${r.target}x${ratio >= r.target ? '' : ' (missed)'} |`,
     );
   }
-  await baseline.close();
+  // VmHWM: the kernel's peak resident set of the app process over the whole run (seeding included).
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'))?.[1] ?? NaN);
+  const rssMb = peakKb / 1024;
+  console.log(
+    `\nPeak RSS of the app process (VmHWM) over the run: ${rssMb.toFixed(0)} MB ` +
+      `(target < 250 MB${rssMb < 250 ? '' : ', missed'})`,
+  );
+  await baseline.stop();
   await pool.end();
-  await app.app.close();
+  await app.stop();
   await db.drop();
 }
 

@@ -164,9 +164,9 @@ function createBaselineServer(databaseUrl) {
     });
   });
   return {
-    listen: () =>
+    listen: (port = 0) =>
       new Promise((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)),
+        server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)),
       ),
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
@@ -176,3 +176,11 @@ function createBaselineServer(databaseUrl) {
 }
 
 module.exports = { createBaselineServer };
+
+if (require.main === module) {
+  // Run alone (as the benchmark does, so that it gets its own process like the app):
+  // DATABASE_URL=postgres://... PORT=3999 node bench/baseline/server.js
+  const server = createBaselineServer(process.env.DATABASE_URL);
+  server.listen(Number(process.env.PORT ?? 0)).then((url) => console.log(`baseline listening on ${url}`));
+  process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+}
