@@ -7,24 +7,16 @@
  * Targets: list >= 0.6x the baseline's throughput, create >= 0.5x, app peak RSS < 250 MB.
  */
 const { Pool } = require('pg');
-const autocannon = require('autocannon');
 const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { freshDatabase, seedPostgres, SMOKE } = require('./support');
+const { freshDatabase, measure, median, seedPostgres, SMOKE } = require('./support');
 
 const ENTRIES = SMOKE ? 5_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = SMOKE ? 1 : 5;
 const CONNECTIONS = 16;
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
-
-async function run(url, options) {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...options });
-  if (result.errors > 0 || result.non2xx > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
 
 /** Starts a server script in its own process on `port` and waits until it answers HTTP. */
 async function spawnServer(script, port, env) {
@@ -52,8 +44,6 @@ async function spawnServer(script, port, env) {
   child.kill('SIGKILL');
   throw new Error(`${script} did not answer in 30 s`);
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const db = await freshDatabase();
@@ -133,9 +123,25 @@ async function main() {
     const b = [];
     for (let i = 0; i < ROUNDS; i++) {
       const base = s.opts('baseline');
-      b.push(await run(`${baselineUrl}${base.path}`, { ...base, path: undefined }));
+      b.push(
+        await measure({
+          ...base,
+          url: `${baselineUrl}${base.path}`,
+          path: undefined,
+          connections: CONNECTIONS,
+          duration: DURATION,
+        }),
+      );
       const mine = s.opts('app');
-      a.push(await run(`${app.url}${mine.path}`, { ...mine, path: undefined }));
+      a.push(
+        await measure({
+          ...mine,
+          url: `${app.url}${mine.path}`,
+          path: undefined,
+          connections: CONNECTIONS,
+          duration: DURATION,
+        }),
+      );
     }
     const pick = (xs) => ({
       rps: median(xs.map((x) => x.rps)),

@@ -5,13 +5,11 @@
  * (target <= 1.5x), search latency, and the summary query's plan.
  */
 const { Pool } = require('pg');
-const { dist, freshDatabase, seedPostgres, startApp, SMOKE } = require('./support');
+const { dist, freshDatabase, median, seedPostgres, startApp, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const RUNS = SMOKE ? 5 : Number(process.env.BENCH_RUNS ?? 40);
 const ENTRIES = SMOKE ? 5_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timeIt(runs, fn) {
   for (let i = 0; i < 3; i++) await fn(); // warm-up

@@ -73,14 +73,20 @@ async function startApp(env, overrides = []) {
   return { app, url: `http://127.0.0.1:${port}` };
 }
 
-/** Requests per second of one autocannon run. */
-async function throughput(options) {
-  const result = await autocannon({ connections: 16, duration: process.env.BENCH_SMOKE === '1' ? 1 : 4, ...options });
+/** `npm run bench -- --smoke`: tiny data and short runs, only to prove the scripts work (CI). */
+const SMOKE = process.env.BENCH_SMOKE === '1';
+
+/** One autocannon run (16 connections, 4 s unless overridden): req/s and p50/p99 latency in ms. */
+async function measure(options) {
+  const result = await autocannon({ connections: 16, duration: SMOKE ? 1 : 4, ...options });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`benchmark run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
-  return result.requests.average;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
+
+/** Requests per second of one autocannon run. */
+const throughput = async (options) => (await measure(options)).rps;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -127,7 +133,4 @@ async function seedPostgres(pool, entries) {
   await pool.query('ANALYZE');
 }
 
-/** `npm run bench -- --smoke`: tiny data and short runs, only to prove the scripts work (CI). */
-const SMOKE = process.env.BENCH_SMOKE === '1';
-
-module.exports = { dist, freshDatabase, seedPostgres, startApp, throughput, compare, SMOKE };
+module.exports = { dist, freshDatabase, seedPostgres, startApp, throughput, compare, measure, median, SMOKE };
