@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { MAX_PER_PAGE, type PaginationQueryDto } from './pagination-query.dto';
 
 export interface Pagination {
@@ -24,6 +25,17 @@ export interface PageWindow {
 export function pageWindow(query: Pick<PaginationQueryDto, 'page' | 'per_page'>): PageWindow {
   const perPage = Math.min(query.per_page, MAX_PER_PAGE);
   return { page: query.page, perPage, offset: (query.page - 1) * perPage, limit: perPage };
+}
+
+/**
+ * The page window as plain OFFSET/LIMIT on the SQL. Only for queries whose joins are all
+ * many-to-one (so a row is an entity): TypeORM's skip/take would add a DISTINCT-ids query for nothing.
+ */
+export function inWindow<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  window: PageWindow,
+): SelectQueryBuilder<T> {
+  return qb.offset(window.offset).limit(window.limit);
 }
 
 export function paginationOf(window: PageWindow, total: number): Pagination {

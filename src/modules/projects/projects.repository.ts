@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import type { PageWindow } from '../../common/pagination/paginate';
+import { inWindow, type PageWindow } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { ProjectEntity, type ProjectStatus } from './project.entity';
 
@@ -35,8 +35,7 @@ export class ProjectsRepository {
     else if (filter.status !== 'all') qb.andWhere('p.status = :status', { status: filter.status });
     if (filter.clientId !== undefined) qb.andWhere('p.client_id = :clientId', { clientId: filter.clientId });
     if (filter.q) qb.andWhere("LOWER(p.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
-    // Only many-to-one joins, so OFFSET/LIMIT is exact (skip/take would add a DISTINCT-ids query).
-    return qb.offset(window.offset).limit(window.limit).getManyAndCount();
+    return inWindow(qb, window).getManyAndCount();
   }
 
   save(project: ProjectEntity, manager?: EntityManager): Promise<ProjectEntity> {

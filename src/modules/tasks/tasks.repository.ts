@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import type { PageWindow } from '../../common/pagination/paginate';
+import { inWindow, type PageWindow } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { TaskEntity, type TaskStatus } from './task.entity';
 
@@ -32,8 +32,7 @@ export class TasksRepository {
     if (filter.status !== undefined) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.assignedTo !== undefined) qb.andWhere('t.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
     if (filter.q) qb.andWhere("LOWER(t.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
-    // Only many-to-one joins, so OFFSET/LIMIT is exact (skip/take would add a DISTINCT-ids query).
-    return qb.offset(window.offset).limit(window.limit).getManyAndCount();
+    return inWindow(qb, window).getManyAndCount();
   }
 
   save(task: TaskEntity, manager?: EntityManager): Promise<TaskEntity> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, IsNull, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
-import type { PageWindow } from '../../common/pagination/paginate';
+import { inWindow, type PageWindow } from '../../common/pagination/paginate';
 import { TimeEntryEntity } from './time-entry.entity';
 
 export interface TimeEntryListFilter {
@@ -57,13 +57,12 @@ export class TimeEntriesRepository {
       if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
       return qb;
     };
-    // Only many-to-one joins, so OFFSET/LIMIT is exact (skip/take would add a DISTINCT-ids query).
-    const page = filtered(this.withRelations(this.entries.createQueryBuilder('e')))
-      .orderBy('e.start_time', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .offset(window.offset)
-      .limit(window.limit)
-      .getMany();
+    const page = inWindow(
+      filtered(this.withRelations(this.entries.createQueryBuilder('e')))
+        .orderBy('e.start_time', 'DESC')
+        .addOrderBy('e.id', 'DESC'),
+      window,
+    ).getMany();
     return Promise.all([page, filtered(this.entries.createQueryBuilder('e')).getCount()]);
   }
 
