@@ -51,7 +51,6 @@ async function main() {
     console.log('# bench/app-vs-baseline needs PostgreSQL on 127.0.0.1:5432 (BENCH_POSTGRES_URL); skipped');
     return;
   }
-  process.env.DATABASE_URL = db.url;
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   // App and baseline each run in their own process, as in production; the app's peak RSS is its own.
   const port = 20000 + (process.pid % 20000);
