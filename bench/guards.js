@@ -7,7 +7,7 @@
 const { dist, freshDatabase, startApp, throughput, compare, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
-const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
 
 const noWindows = [
   { spec: { name: 'minute', limit: 1e8, windowMs: 60_000 }, used: 1, resetMs: 60_000 },
@@ -67,10 +67,30 @@ async function main() {
     () => throughput({ url: `${limited.url}/api/v1/users/me`, requests: rotating }),
   );
 
+  const project = await fetch(`${limited.url}/api/v1/projects`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench' }),
+  })
+    .then((r) => r.json())
+    .then((body) => body.project);
+
+  // Every request is new: a fresh key, a fresh username, its own hour (entries never overlap).
   let n = 0;
-  const post = (withKey) => () =>
+  const bodies = {
+    '/api/v1/users': () => ({ username: `bench_${process.pid}_${n}` }),
+    '/api/v1/time-entries': () => {
+      const start = Date.UTC(2020, 0, 1) + n * 3_600_000;
+      return {
+        project_id: project.id,
+        start_time: new Date(start).toISOString(),
+        end_time: new Date(start + 1_800_000).toISOString(),
+      };
+    },
+  };
+  const post = (path, withKey) => () =>
     throughput({
-      url: `${limited.url}/api/v1/users`,
+      url: `${limited.url}${path}`,
       method: 'POST',
       requests: [
         {
@@ -83,20 +103,22 @@ async function main() {
                 'content-type': 'application/json',
                 ...(withKey ? { 'idempotency-key': `bench-${process.pid}-${n}` } : {}),
               },
-              body: JSON.stringify({ username: `bench_${process.pid}_${n}` }),
+              body: JSON.stringify(bodies[path]()),
             };
           },
         },
       ],
     });
-  const idem = await compare(ROUNDS, post(false), post(true));
+  const idemUsers = await compare(ROUNDS, post('/api/v1/users', false), post('/api/v1/users', true));
+  const idemEntries = await compare(ROUNDS, post('/api/v1/time-entries', false), post('/api/v1/time-entries', true));
 
   const row = (name, route, r) =>
     `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${(r.overhead * 100).toFixed(1)} % |`;
   console.log('| layer | route | req/s without | req/s with | overhead |');
   console.log('|---|---|---|---|---|');
   console.log(row('rate limiter', 'GET /api/v1/users/me', rl));
-  console.log(row('idempotency', 'POST /api/v1/users', idem));
+  console.log(row('idempotency', 'POST /api/v1/users', idemUsers));
+  console.log(row('idempotency', 'POST /api/v1/time-entries', idemEntries));
 
   await limited.app.close();
   await unlimited.app.close();

@@ -91,19 +91,28 @@ const throughput = async (options) => (await measure(options)).rps;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Runs `baseline` and `subject` alternately `rounds` times (noise hits both alike) and returns
- * the median throughputs and the overhead: baseline/subject - 1.
+ * Runs `baseline` and `subject` in `rounds` pairs, alternating which goes first (a drift in the
+ * machine's speed hits both alike), and returns the median throughputs and the overhead: the
+ * median over the pairs of baseline/subject, minus 1. A first pair warms up the JIT, the pools
+ * and the database's caches (a cold process runs at half speed) and is not counted.
  */
 async function compare(rounds, baseline, subject) {
+  if (!SMOKE) {
+    await baseline();
+    await subject();
+  }
   const b = [];
   const s = [];
   for (let i = 0; i < rounds; i++) {
-    b.push(await baseline());
-    s.push(await subject());
+    if (i % 2 === 0) {
+      b.push(await baseline());
+      s.push(await subject());
+    } else {
+      s.push(await subject());
+      b.push(await baseline());
+    }
   }
-  const mb = median(b);
-  const ms = median(s);
-  return { baseline: mb, subject: ms, overhead: mb / ms - 1 };
+  return { baseline: median(b), subject: median(s), overhead: median(b.map((x, i) => x / s[i])) - 1 };
 }
 
 /**

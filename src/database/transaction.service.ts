@@ -4,27 +4,30 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { idempotencyContext } from '../common/idempotency/idempotency-context';
 
 /**
+ * Inside a request with an Idempotency-Key, the business transaction also marks the key's record
+ * `committed`: the change and that mark commit (or roll back) together.
+ */
+function markCommitted(recordId: number): string {
+  // Inlined (the simple-query protocol takes no parameters): an id from our own database.
+  if (!Number.isSafeInteger(recordId)) throw new Error(`invalid idempotency record id ${recordId}`);
+  return `UPDATE idempotency_keys SET state = 'committed' WHERE id = ${recordId} AND state = 'running'`;
+}
+
+const MAX_ATTEMPTS = 3;
+
+/** PostgreSQL deadlock_detected / serialization_failure; SQLite's stale-snapshot busy error. */
+function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/**
  * Runs a unit of work in one transaction.
  *
  * TypeORM's SQLite drivers share a single connection per DataSource, so two concurrent
  * transactions would interleave on it. On SQLite every write transaction is therefore
  * serialised through a process-wide queue (the embedded mode is single-process).
  */
-/**
- * Inside a request with an Idempotency-Key, the business transaction also marks the key's record
- * `committed`: the change and that mark commit (or roll back) together.
- */
-function withIdempotencyMark<T>(work: (manager: EntityManager) => Promise<T>) {
-  const context = idempotencyContext.getStore();
-  if (!context) return work;
-  return async (manager: EntityManager): Promise<T> => {
-    const result = await work(manager);
-    const sql = `UPDATE idempotency_keys SET state = 'committed' WHERE id = ${manager.connection.options.type === 'postgres' ? '$1' : '?'} AND state = 'running'`;
-    await manager.query(sql, [context.recordId]);
-    return result;
-  };
-}
-
 @Injectable()
 export class TransactionService {
   private tail: Promise<unknown> = Promise.resolve();
@@ -47,12 +50,59 @@ export class TransactionService {
     return result;
   }
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const unit = withIdempotencyMark(work);
-    if (this.isPostgres) return this.dataSource.transaction(unit);
+  /**
+   * Runs `work` in one transaction. A transaction the database aborted only because of another
+   * one (a deadlock or serialization failure on PostgreSQL; on SQLite, a snapshot gone stale when
+   * another process wrote) rolled back completely and runs again, up to three times.
+   */
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runOnce(work);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isTransientConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  private runOnce<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const mark = idempotencyContext.getStore();
+    if (this.isPostgres) {
+      return mark ? this.committingWith(markCommitted(mark.recordId), work) : this.dataSource.transaction(work);
+    }
+    const unit = mark ? this.followedBy(markCommitted(mark.recordId), work) : work;
     const result = this.tail.then(() => this.dataSource.transaction(unit));
     // The queue continues whether this unit succeeded or not.
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * PostgreSQL: a transaction whose COMMIT carries one more statement in the same round trip. The
+   * simple-query protocol runs `statement; COMMIT` in order and stops at the first error, so the
+   * statement commits with the work or not at all (TypeORM then rolls back as usual).
+   */
+  private async committingWith<T>(statement: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: unknown[]) =>
+      (query as (...args: unknown[]) => Promise<unknown>)(
+        sql === 'COMMIT' ? `${statement}; COMMIT` : sql,
+        ...rest,
+      )) as typeof runner.query;
+    try {
+      return await runner.manager.transaction(work);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private followedBy<T>(statement: string, work: (manager: EntityManager) => Promise<T>) {
+    return async (manager: EntityManager): Promise<T> => {
+      const result = await work(manager);
+      await manager.query(statement);
+      return result;
+    };
   }
 }

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { type EntityManager, LessThan, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import { APP_LOGGER } from '../logging/logger';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -12,11 +11,28 @@ const HOUR_MS = 3_600_000;
 /** How long a first request may hold its key before a retry may take over (it crashed). */
 export const IDEMPOTENCY_LOCK_MS = 120_000;
 const PURGE_INTERVAL_MS = 10 * 60_000;
+/** Rows per group insert: 7 parameters each, well under either database's parameter limit. */
+const MAX_CLAIMS_PER_INSERT = 500;
+
+interface PendingClaim {
+  tokenId: number;
+  key: string;
+  fingerprint: string;
+  /** The new record's id, or null when the key already exists. */
+  resolve: (recordId: number | null) => void;
+  reject: (error: unknown) => void;
+}
 
 interface PendingCompletion {
   recordId: number;
   status: number;
   body: string;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 export type BeginOutcome =
@@ -33,9 +49,11 @@ export type BeginOutcome =
 @Injectable()
 export class IdempotencyStore implements OnModuleDestroy {
   private readonly purgeTimer: NodeJS.Timeout;
+  private claims: PendingClaim[] = [];
   private readonly pendingCompletions = new Map<number, PendingCompletion>();
-  private flushScheduled = false;
-  private flushing: Promise<void> = Promise.resolve();
+  /** The write in flight (one at a time), and the one that will take what is pending now. */
+  private writing: Promise<void> | null = null;
+  private nextWrite = deferred();
 
   constructor(
     @InjectRepository(IdempotencyKeyEntity) private readonly records: Repository<IdempotencyKeyEntity>,
@@ -47,15 +65,11 @@ export class IdempotencyStore implements OnModuleDestroy {
     this.purgeTimer.unref();
   }
 
-  /** A fresh key costs one INSERT; only a retry (the key exists) reads the record. */
+  /** A fresh key costs a share of one INSERT; only a retry (the key exists) reads the record. */
   async begin(tokenId: number, key: string, fingerprint: string): Promise<BeginOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const recordId = await this.transactions.write((m) => this.insertRunning(m, tokenId, key, fingerprint));
-        return { kind: 'run', recordId };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
+      const recordId = await this.claim(tokenId, key, fingerprint);
+      if (recordId !== null) return { kind: 'run', recordId };
       // The key exists: a retry, or a concurrent first request that won the insert.
       let existing = await this.records.findOneBy({ tokenId, key });
       if (existing && this.pendingCompletions.has(existing.id)) {
@@ -70,57 +84,64 @@ export class IdempotencyStore implements OnModuleDestroy {
   }
 
   /**
-   * Stores the response to replay. Write-behind: responses are written in batches (one statement
-   * per flush) off the request's critical path. Until written, the record is `committed`, so a
-   * retry gets 409 `idempotency_key_in_use` (never a second run); a retry in this process waits
-   * for the write and replays.
+   * Inserts the key's `running` record; null when the key exists. Group insert: a request that
+   * arrives while a write is in flight joins the next one, so concurrent first requests share a
+   * round trip (one multi-row INSERT ... ON CONFLICT DO NOTHING) and a lone request waits for none.
+   */
+  private claim(tokenId: number, key: string, fingerprint: string): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      this.claims.push({ tokenId, key, fingerprint, resolve, reject });
+      this.startWriting();
+    });
+  }
+
+  /**
+   * Stores the response to replay. Write-behind: responses ride on the next write (on PostgreSQL
+   * in the same statement as the group insert of new keys), off the request's critical path. Until
+   * written, the record is `committed`, so a retry gets 409 `idempotency_key_in_use` (never a
+   * second run); a retry in this process waits for the write and replays.
    */
   complete(recordId: number, status: number, body: string): Promise<void> {
     this.pendingCompletions.set(recordId, { recordId, status, body });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => void this.flushCompletions());
-    }
+    this.startWriting();
     return Promise.resolve();
   }
 
-  /** Writes every pending response; resolves when they (and any flush in progress) are stored. */
+  /** Resolves when every response pending now is stored (or its write failed and was logged). */
   async flushCompletions(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = [...this.pendingCompletions.values()];
-    const previous = this.flushing;
-    const current = (async () => {
-      await previous;
-      if (batch.length === 0) return;
-      try {
-        await this.transactions.write((m) => this.writeCompletions(m, batch));
-      } catch (error) {
-        this.logger.warn({ err: error, records: batch.length }, 'could not store idempotent responses');
-      } finally {
-        for (const c of batch) {
-          if (this.pendingCompletions.get(c.recordId) === c) this.pendingCompletions.delete(c.recordId);
-        }
-      }
-    })();
-    this.flushing = current;
-    await current;
+    await this.writing;
+    if (this.pendingCompletions.size === 0) return;
+    const next = this.nextWrite.promise;
+    this.startWriting();
+    await next;
   }
 
-  private async writeCompletions(manager: EntityManager, batch: PendingCompletion[]): Promise<void> {
-    if (this.transactions.isPostgres) {
-      const values = batch.map((_, i) => `($${i * 3 + 1}::int, $${i * 3 + 2}::int, $${i * 3 + 3}::text)`).join(', ');
-      await manager.query(
-        `UPDATE idempotency_keys AS k SET state = 'completed', response_status = v.status, response_body = v.body ` +
-          `FROM (VALUES ${values}) AS v(id, status, body) WHERE k.id = v.id`,
-        batch.flatMap((c) => [c.recordId, c.status, c.body]),
-      );
-      return;
-    }
-    for (const c of batch) {
-      await manager.query(
-        `UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_body = ? WHERE id = ?`,
-        [c.status, c.body, c.recordId],
-      );
+  /** One write in flight at a time; it takes everything pending when it starts. */
+  private startWriting(): void {
+    if (this.writing) return;
+    this.writing = (async () => {
+      while (this.claims.length > 0 || this.pendingCompletions.size > 0) {
+        const done = this.nextWrite;
+        this.nextWrite = deferred();
+        const claims = this.claims.splice(0, MAX_CLAIMS_PER_INSERT);
+        const completions = [...this.pendingCompletions.values()];
+        this.pendingCompletions.clear();
+        await this.write(claims, completions);
+        done.resolve();
+      }
+      this.writing = null;
+    })();
+  }
+
+  private async write(claims: PendingClaim[], completions: PendingCompletion[]): Promise<void> {
+    try {
+      const ids = await this.transactions.write((m) => this.writeBatch(m, claims, completions));
+      for (const claim of claims) claim.resolve(ids.get(claim) ?? null);
+    } catch (error) {
+      for (const claim of claims) claim.reject(error);
+      if (completions.length > 0) {
+        this.logger.warn({ err: error, records: completions.length }, 'could not store idempotent responses');
+      }
     }
   }
 
@@ -167,29 +188,79 @@ export class IdempotencyStore implements OnModuleDestroy {
     return claimed.affected === 1 ? { kind: 'run', recordId: record.id } : null;
   }
 
-  // Hot path (every keyed POST): plain SQL, one statement, no ORM bookkeeping.
-  private async insertRunning(
+  // Hot path (every keyed POST): plain SQL, one statement per write, no ORM bookkeeping.
+  private async writeBatch(
     manager: EntityManager,
-    tokenId: number,
-    key: string,
-    fingerprint: string,
-  ): Promise<number> {
+    claims: PendingClaim[],
+    completions: PendingCompletion[],
+  ): Promise<Map<PendingClaim, number>> {
+    const ids = new Map<PendingClaim, number>();
+    if (claims.length === 0) {
+      await this.storeResponses(manager, completions);
+      return ids;
+    }
+    // The same key twice in one group: the first claims it, the other finds it taken.
+    const firsts = new Map<string, PendingClaim>();
+    for (const claim of claims) {
+      const id = `${claim.tokenId} ${claim.key}`;
+      if (!firsts.has(id)) firsts.set(id, claim);
+    }
     const now = Date.now();
-    const rows = await manager.query<Array<{ id: number }>>(
-      this.sql(
+    const lockedUntil = this.timestamp(now + IDEMPOTENCY_LOCK_MS);
+    const createdAt = this.timestamp(now);
+    const expiresAt = this.timestamp(now + this.config.idempotencyTtlHours * HOUR_MS);
+    const rows = [...firsts.values()];
+    const insert = {
+      sql:
         `INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
-          `VALUES (?, ?, ?, 'running', ?, ?, ?) RETURNING id`,
-      ),
-      [
-        tokenId,
-        key,
-        fingerprint,
-        this.timestamp(now + IDEMPOTENCY_LOCK_MS),
-        this.timestamp(now),
-        this.timestamp(now + this.config.idempotencyTtlHours * HOUR_MS),
-      ],
-    );
-    return Number(rows[0].id);
+        `VALUES ${rows.map(() => `(?, ?, ?, 'running', ?, ?, ?)`).join(', ')} ` +
+        `ON CONFLICT (token_id, key) DO NOTHING RETURNING id, token_id, key`,
+      params: rows.flatMap((c) => [c.tokenId, c.key, c.fingerprint, lockedUntil, createdAt, expiresAt]),
+    };
+    let inserted: Array<{ id: number; token_id: number; key: string }>;
+    if (completions.length > 0 && this.transactions.isPostgres) {
+      // One round trip: the responses' UPDATE runs as a data-modifying CTE of the INSERT.
+      const complete = this.completionStatement(completions);
+      inserted = await manager.query(this.sql(`WITH completed AS (${complete.sql}) ${insert.sql}`), [
+        ...complete.params,
+        ...insert.params,
+      ]);
+    } else {
+      await this.storeResponses(manager, completions);
+      inserted = await manager.query(this.sql(insert.sql), insert.params);
+    }
+    for (const row of inserted) {
+      const claim = firsts.get(`${Number(row.token_id)} ${row.key}`);
+      if (claim) ids.set(claim, Number(row.id));
+    }
+    return ids;
+  }
+
+  private async storeResponses(manager: EntityManager, completions: PendingCompletion[]): Promise<void> {
+    if (completions.length === 0) return;
+    if (this.transactions.isPostgres) {
+      const { sql, params } = this.completionStatement(completions);
+      await manager.query(this.sql(sql), params);
+      return;
+    }
+    // SQLite runs in-process: a short statement per response costs no round trip.
+    for (const c of completions) {
+      await manager.query(
+        `UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_body = ? WHERE id = ?`,
+        [c.status, c.body, c.recordId],
+      );
+    }
+  }
+
+  /** PostgreSQL: one UPDATE storing every pending response (`?` placeholders). */
+  private completionStatement(completions: PendingCompletion[]): { sql: string; params: unknown[] } {
+    return {
+      sql:
+        `UPDATE idempotency_keys AS k SET state = 'completed', response_status = v.status, response_body = v.body ` +
+        `FROM (VALUES ${completions.map(() => '(?::int, ?::int, ?::text)').join(', ')}) AS v(id, status, body) ` +
+        `WHERE k.id = v.id`,
+      params: completions.flatMap((c) => [c.recordId, c.status, c.body]),
+    };
   }
 
   /** `?` placeholders, numbered for PostgreSQL. */

@@ -7,6 +7,7 @@ import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 import { type ServerProcess, startServerProcess } from '../../support/server-process';
 import { redisPrefixFor } from '../../support/test-app';
+import { TEST_DB } from '../../support/test-databases';
 
 jest.setTimeout(120_000);
 
@@ -112,5 +113,59 @@ describe('Idempotency-Key recovery and transactions', () => {
     expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-multi' })).toBe(1);
     for (const status of responses) expect([201, 409]).toContain(status);
     expect(responses).toContain(201);
+  });
+
+  // Two processes on one SQLite file: a transaction that read before another process wrote cannot
+  // write any more (SQLITE_BUSY_SNAPSHOT, no busy wait); it rolled back whole, so it runs again.
+  (TEST_DB === 'sqlite' ? it : it.skip)(
+    'should run a SQLite transaction again when its snapshot went stale',
+    async () => {
+      const Database = (await import('better-sqlite3')).default;
+      const outsider = new Database(ctx.t.databaseUrl.slice('sqlite:'.length));
+      let attempts = 0;
+      try {
+        await ctx.t.app.get(TransactionService).run(async (m) => {
+          attempts++;
+          await m.query('SELECT COUNT(*) FROM settings');
+          if (attempts === 1) {
+            outsider
+              .prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('rec-outsider', '1', '2026-01-01')`)
+              .run();
+          }
+          await m.save(SettingEntity, { key: `rec-insider-${attempts}`, value: '1', updatedAt: new Date() });
+        });
+      } finally {
+        outsider.close();
+      }
+      expect(attempts).toBe(2);
+      const settings = ctx.t.dataSource.getRepository(SettingEntity);
+      expect(await settings.countBy({ key: 'rec-insider-1' })).toBe(0);
+      expect(await settings.countBy({ key: 'rec-insider-2' })).toBe(1);
+      expect(await settings.countBy({ key: 'rec-outsider' })).toBe(1);
+    },
+  );
+
+  // Two transactions locking the same rows in opposite order: PostgreSQL aborts one (deadlock);
+  // it rolled back whole, so it runs again and both complete.
+  (TEST_DB === 'postgres' ? it : it.skip)('should run a PostgreSQL transaction again after a deadlock', async () => {
+    const settings = ctx.t.dataSource.getRepository(SettingEntity);
+    await settings.save(['rec-lock-a', 'rec-lock-b'].map((key) => ({ key, value: '0', updatedAt: new Date() })));
+    const transactions = ctx.t.app.get(TransactionService);
+    let bothHoldOne!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
+    let holding = 0;
+    let attempts = 0;
+    const lockInOrder = (first: string, second: string) =>
+      transactions.run(async (m) => {
+        attempts++;
+        await m.query(`UPDATE settings SET value = (value::int + 1)::text WHERE key = $1`, [first]);
+        if (++holding === 2) bothHoldOne();
+        await Promise.race([barrier, new Promise((r) => setTimeout(r, 2000))]);
+        await m.query(`UPDATE settings SET value = (value::int + 1)::text WHERE key = $1`, [second]);
+      });
+    await Promise.all([lockInOrder('rec-lock-a', 'rec-lock-b'), lockInOrder('rec-lock-b', 'rec-lock-a')]);
+    expect(attempts).toBe(3);
+    expect((await settings.findOneByOrFail({ key: 'rec-lock-a' })).value).toBe('2');
+    expect((await settings.findOneByOrFail({ key: 'rec-lock-b' })).value).toBe('2');
   });
 });
