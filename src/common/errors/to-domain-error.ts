@@ -17,10 +17,11 @@ const UNAVAILABLE_PATTERNS = [
 
 /** True for errors that mean "the database is unreachable or too slow", as opposed to a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Not `instanceof Error`: socket errors are made by Node's internals, which may be another realm.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (code === '57014' || code === '57P01' || code === '57P03' || code === '08006' || code === '08001') return true;
-  const text = `${error.message} ${typeof code === 'string' ? code : ''}`;
+  const text = `${typeof message === 'string' ? message : ''} ${typeof code === 'string' ? code : ''}`;
   return UNAVAILABLE_PATTERNS.some((pattern) => pattern.test(text));
 }
 

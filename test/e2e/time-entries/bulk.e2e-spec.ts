@@ -106,4 +106,22 @@ describe('bulk actions on time entries', () => {
     expect((await ctx.t.get(`/api/v1/time-entries/${ids[0]}`, { token })).status).toBe(404);
     expect((await ctx.t.get(`/api/v1/time-entries/${ids[2]}`, { token })).status).toBe(200);
   });
+
+  // Rows are locked in id order whatever the request's order, and a deadlock would be retried:
+  // overlapping bulk updates in opposite orders all succeed and none loses another's change.
+  it('should apply overlapping bulk updates sent in opposite id orders, all of them', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const ids = await entries(token, 6);
+    const tags = Array.from({ length: 8 }, (_, i) => `race${i}`);
+    const results = await Promise.all(
+      tags.map((tag, i) =>
+        bulk(token, { entry_ids: i % 2 === 0 ? ids : [...ids].reverse(), action: 'add_tag', value: tag }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(tags.map(() => 200));
+    for (const id of ids) {
+      const entry = await get(token, id);
+      expect(String(entry.tags).split(',').sort()).toEqual([...tags].sort());
+    }
+  });
 });

@@ -1,0 +1,133 @@
+import { Client } from 'pg';
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { PrivatePostgres } from '../../support/postgres-server';
+import { TEST_DB } from '../../support/test-databases';
+
+jest.setTimeout(120_000);
+
+const admin = { token: ADMIN_TOKEN };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries a request until it succeeds; every answer on the way must be that or a 503. */
+async function untilRecovered(request: () => Promise<{ status: number }>, success: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < 100 && statuses.at(-1) !== success; i++) {
+    statuses.push((await request()).status);
+    if (statuses.at(-1) !== success) await sleep(100);
+  }
+  return statuses;
+}
+
+/** PostgreSQL going away under the app: its connections killed, then the whole server stopped. */
+(TEST_DB === 'postgres' ? describe : describe.skip)('PostgreSQL faults', () => {
+  describe('connections terminated (pg_terminate_backend)', () => {
+    let ctx: TestContext;
+    let database: string;
+    // A long query timeout, so what the request meets is the kill, not a timeout.
+    beforeAll(async () => {
+      ctx = await createTestContext({ env: { DB_TIMEOUT_MS: '10000' } });
+      database = new URL(ctx.t.databaseUrl).pathname.slice(1);
+    });
+    afterAll(async () => {
+      await ctx.close();
+    });
+
+    const withClient = async <T>(work: (c: Client) => Promise<T>): Promise<T> => {
+      const client = new Client({ connectionString: ctx.t.databaseUrl });
+      await client.connect();
+      try {
+        return await work(client);
+      } finally {
+        await client.end();
+      }
+    };
+    const terminate = (where: string) =>
+      withClient((c) =>
+        c.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND ${where}`,
+          [database],
+        ),
+      );
+
+    it('should answer 503 to the request whose connection dies, then serve again without a restart', async () => {
+      const outside = new Client({ connectionString: ctx.t.databaseUrl });
+      await outside.connect();
+      try {
+        // An uncommitted row with the same username: the app's INSERT waits on it, mid-request.
+        await outside.query('BEGIN');
+        await outside.query(
+          `INSERT INTO users (username, role, is_active, timezone, created_at, updated_at)
+           VALUES ('fault-victim', 'user', true, 'UTC', now(), now())`,
+        );
+        const pending = ctx.t.post('/api/v1/users', { username: 'fault-victim' }, admin);
+        let waiting = 0;
+        for (let i = 0; i < 100 && waiting === 0; i++) {
+          await sleep(50);
+          const { rows } = await outside.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+            [database],
+          );
+          waiting = rows[0].n as number;
+        }
+        expect(waiting).toBe(1);
+        await terminate(`wait_event_type = 'Lock'`);
+        const res = await pending;
+        expect(res.status).toBe(503);
+        expect(res.body.error_code).toBe('service_unavailable');
+        expect(res.text).not.toMatch(/terminat|INSERT|SELECT/i);
+        await outside.query('ROLLBACK');
+      } finally {
+        await outside.end();
+      }
+      // Every other connection of the app's pool dies too; the pool replaces them on its own.
+      await terminate('true');
+      const statuses = await untilRecovered(
+        () => ctx.t.post('/api/v1/users', { username: 'fault-victim' }, admin),
+        201,
+      );
+      expect(statuses.at(-1)).toBe(201);
+      for (const status of statuses) expect([201, 503]).toContain(status);
+      expect((await ctx.t.get('/api/v1/health')).status).toBe(200);
+    });
+  });
+
+  // Needs Debian's PostgreSQL binaries (initdb, pg_ctl) to run a private cluster.
+  (PrivatePostgres.available ? describe : describe.skip)('server stopped and started again', () => {
+    const server = new PrivatePostgres();
+    let ctx: TestContext;
+    const DB_TIMEOUT_MS = 1000;
+
+    beforeAll(async () => {
+      await server.init();
+      server.start();
+      ctx = await createTestContext({ databaseUrl: server.url, env: { DB_TIMEOUT_MS: String(DB_TIMEOUT_MS) } });
+    });
+    afterAll(async () => {
+      await ctx?.close();
+      server.destroy();
+    });
+
+    it('should answer 503 quickly while the server is down, and recover when it is back', async () => {
+      expect((await ctx.t.get('/api/v1/users/me', admin)).status).toBe(200);
+      server.stop('immediate');
+      await sleep(600); // past the token lookup cache
+
+      const started = Date.now();
+      const res = await ctx.t.post('/api/v1/users', { username: 'while-down' }, admin);
+      expect(res.status).toBe(503);
+      expect(res.body.error_code).toBe('service_unavailable');
+      expect(Date.now() - started).toBeLessThan(DB_TIMEOUT_MS * 2 + 2000);
+      expect((await ctx.t.get('/api/v1/health')).status).toBe(503);
+
+      server.start();
+      const statuses = await untilRecovered(
+        () => ctx.t.post('/api/v1/users', { username: 'after-restart' }, admin),
+        201,
+      );
+      expect(statuses.at(-1)).toBe(201);
+      for (const status of statuses) expect([201, 503]).toContain(status);
+      expect((await ctx.t.get('/api/v1/health')).status).toBe(200);
+      expect((await ctx.t.get('/api/v1/users/me', admin)).status).toBe(200);
+    });
+  });
+});
