@@ -6,7 +6,7 @@ import { APP_LOGGER } from '../../common/logging/logger';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { subscribes } from './webhook-events';
+import { privateTo, subscribes } from './webhook-events';
 import { WebhookSender } from './webhook-sender';
 import { WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from './webhook.entities';
 
@@ -75,13 +75,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       if (this.transactions.isPostgres) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
       const events = await qb.getMany();
       if (events.length === 0) return 0;
-      const webhooks = await m.findBy(WebhookEntity, { isActive: true });
+      const webhooks = await m.find(WebhookEntity, { where: { isActive: true }, relations: { user: true } });
       const now = new Date();
-      const deliveries = events.flatMap((event) =>
-        webhooks
+      const deliveries = events.flatMap((event) => {
+        const owner = privateTo(event.eventType, event.payload);
+        return webhooks
           .filter((w) => subscribes(w.events, event.eventType))
-          .map((w) => newDelivery(w.id, event.eventId, event.eventType, event.payload, now)),
-      );
+          .filter((w) => owner === null || w.userId === owner || w.user?.role === 'admin')
+          .map((w) => newDelivery(w.id, event.eventId, event.eventType, event.payload, now));
+      });
       if (deliveries.length) await m.insert(WebhookDeliveryEntity, deliveries);
       await m.update(
         WebhookEventEntity,
