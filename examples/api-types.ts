@@ -817,10 +817,10 @@ export interface components {
             api_token: components["schemas"]["ApiTokenResponseDto"];
             message?: string;
             /**
-             * @description Shown once; store it now
+             * @description Shown once; store it now. null in an Idempotency-Key replay: the plain token is never stored.
              * @example tt_abc123def456ghi789jkl012mno345pq
              */
-            token: string;
+            token: string | null;
         };
         BulkResultDto: {
             /** @description Entries changed or deleted */
@@ -1146,6 +1146,7 @@ export interface components {
         /** @enum {string} */
         ErrorCode: "unauthorized" | "forbidden" | "module_disabled" | "not_found" | "validation_error" | "bad_request" | "conflict" | "timer_already_running" | "no_active_timer" | "time_overlap" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
         ErrorResponseDto: {
+            available?: number;
             available_scopes?: string[];
             /** @example Validation failed */
             error: string;
@@ -1160,10 +1161,16 @@ export interface components {
             errors?: {
                 [key: string]: string[];
             };
+            limit_per_hour?: number;
+            limit_per_minute?: number;
             /** @example Validation failed */
             message: string;
+            missing_ids?: number[];
+            remaining_per_hour?: number;
+            remaining_per_minute?: number;
             /** @example 6f1c1f8e-7d1e-4c61-9a53-0d3c2b9f7e21 */
             request_id: string;
+            requested?: number;
             /** @example write:projects */
             required_scope?: string;
         };
@@ -1517,6 +1524,43 @@ export interface components {
             quantity_sold: number;
             sku: string;
             turnover_rate: number;
+        };
+        UnhealthyResponseDto: {
+            available?: number;
+            available_scopes?: string[];
+            /** @enum {string} */
+            database: "ok" | "error";
+            /** @example Validation failed */
+            error: string;
+            error_code: components["schemas"]["ErrorCode"];
+            /**
+             * @example {
+             *       "name": [
+             *         "name must be a string"
+             *       ]
+             *     }
+             */
+            errors?: {
+                [key: string]: string[];
+            };
+            limit_per_hour?: number;
+            limit_per_minute?: number;
+            /** @example Validation failed */
+            message: string;
+            missing_ids?: number[];
+            /** @enum {string} */
+            redis: "ok" | "error" | "disabled";
+            remaining_per_hour?: number;
+            remaining_per_minute?: number;
+            /** @example 6f1c1f8e-7d1e-4c61-9a53-0d3c2b9f7e21 */
+            request_id: string;
+            requested?: number;
+            /** @example write:projects */
+            required_scope?: string;
+            /** @enum {string} */
+            status: "healthy" | "unhealthy";
+            /** @example 2026-01-15T09:00:00Z */
+            timestamp: string;
         };
         UpdateApiTokenDto: {
             description?: string | null;
@@ -1885,6 +1929,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createApiToken: {
@@ -2006,6 +2070,44 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
@@ -2017,6 +2119,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -2143,6 +2265,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     revokeApiToken: {
@@ -2232,8 +2374,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -2363,8 +2544,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -2512,6 +2770,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getSettings: {
@@ -2581,6 +2859,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -2689,8 +2987,104 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -2825,6 +3219,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createClient: {
@@ -2918,9 +3332,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2938,6 +3409,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -3046,6 +3537,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -3175,8 +3686,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -3284,8 +3872,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -3415,8 +4042,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -3459,7 +4163,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnhealthyResponseDto"];
+                };
             };
         };
     };
@@ -3600,6 +4306,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createStockItem: {
@@ -3697,9 +4423,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3717,6 +4500,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -3829,6 +4632,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -3962,8 +4785,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -4075,8 +4975,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -4210,8 +5149,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -4327,6 +5343,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description insufficient_stock */
             409: {
                 headers: {
@@ -4342,7 +5377,47 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
@@ -4355,6 +5430,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -4467,6 +5562,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -4605,6 +5720,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getTurnoverReport: {
@@ -4703,6 +5838,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -4835,6 +5990,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     listStockLevels: {
@@ -4934,6 +6109,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -5070,6 +6265,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createStockTransfer: {
@@ -5167,6 +6382,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description insufficient_stock */
             409: {
                 headers: {
@@ -5182,7 +6416,47 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
@@ -5195,6 +6469,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -5307,6 +6601,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -5445,6 +6759,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createWarehouse: {
@@ -5542,9 +6876,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5562,6 +6953,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -5674,6 +7085,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -5807,8 +7238,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -5920,8 +7428,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -6055,8 +7602,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -6193,6 +7817,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createProject: {
@@ -6286,9 +7930,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6306,6 +8007,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -6414,6 +8135,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -6543,8 +8284,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -6652,8 +8470,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -6783,8 +8640,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -6917,6 +8851,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     globalSearch: {
@@ -7012,6 +8966,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -7149,6 +9123,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createTask: {
@@ -7242,9 +9236,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7262,6 +9313,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -7370,6 +9441,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -7499,8 +9590,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -7607,8 +9775,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -7738,8 +9945,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -7881,6 +10165,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createTimeEntry: {
@@ -7974,9 +10278,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7994,6 +10355,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -8105,9 +10486,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8125,6 +10563,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -8276,6 +10734,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
@@ -8300,9 +10777,30 @@ export interface operations {
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
-            /** @description Atomic import with invalid rows: nothing written */
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Atomic import with invalid rows: nothing written (or the error envelope: Idempotency-Key reused with a different request) */
             422: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -8318,11 +10816,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportCsvResultDto"];
+                    "application/json": components["schemas"]["ImportCsvResultDto"] | components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -8432,6 +10950,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -8564,8 +11102,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -8672,8 +11287,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -8806,8 +11460,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -8919,9 +11650,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8939,6 +11727,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9026,6 +11834,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9134,6 +11962,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9269,6 +12117,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createUser: {
@@ -9362,8 +12230,65 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Username taken */
             409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9392,6 +12317,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9479,6 +12424,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9587,6 +12552,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9716,8 +12701,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -9847,6 +12909,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createWebhook: {
@@ -9940,9 +13022,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            404: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9960,6 +13099,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -10047,6 +13206,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -10155,6 +13334,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -10284,8 +13483,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -10393,8 +13669,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -10524,8 +13839,85 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            409: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -10676,6 +14068,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     redeliverWebhookDelivery: {
@@ -10788,6 +14200,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;
@@ -10935,6 +14367,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     testWebhook: {
@@ -11046,6 +14498,26 @@ export interface operations {
             };
             /** @description Per-token rate limit exceeded (Retry-After set) */
             429: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    "Retry-After"?: number;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database did not answer in time (Retry-After: 1) */
+            503: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
                     RateLimit?: string;

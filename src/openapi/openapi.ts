@@ -63,6 +63,34 @@ function addCrossCuttingDocs(document: OpenAPIObject): OpenAPIObject {
       if (params.some((p) => p.in === 'path')) {
         responses['404'] ??= { description: 'No such resource', content: { 'application/json': { schema: errorRef } } };
       }
+      if (operation.requestBody) {
+        responses['404'] ??= {
+          description: 'A resource the body names (project, task, warehouse...) does not exist',
+          content: { 'application/json': { schema: errorRef } },
+        };
+        responses['413'] ??= { description: 'Body too large', content: { 'application/json': { schema: errorRef } } };
+        responses['415'] ??= {
+          description: 'Unsupported Content-Type',
+          content: { 'application/json': { schema: errorRef } },
+        };
+      }
+      if (method === 'put' || method === 'patch' || method === 'delete') {
+        responses['409'] ??= {
+          description: 'Conflicts with the current state (overlap, duplicate name, running entry...)',
+          content: { 'application/json': { schema: errorRef } },
+        };
+      }
+      responses['503'] ??= {
+        description: 'The database did not answer in time (Retry-After: 1)',
+        content: { 'application/json': { schema: errorRef } },
+        headers: { 'Retry-After': { schema: { type: 'integer' } } },
+      };
+      // Error statuses a handler declares by description only carry the envelope too.
+      for (const [status, response] of Object.entries(responses) as Array<[string, ResponseObject | ReferenceObject]>) {
+        if (Number(status) >= 400 && !('$ref' in response) && !response.content) {
+          response.content = { 'application/json': { schema: errorRef } };
+        }
+      }
       for (const response of Object.values(responses) as Array<ResponseObject | ReferenceObject>) {
         if (!('$ref' in response)) response.headers = { ...rateLimitHeaders, ...response.headers };
       }
@@ -79,10 +107,7 @@ function addCrossCuttingDocs(document: OpenAPIObject): OpenAPIObject {
           schema: { type: 'string', maxLength: 128 },
         },
       ];
-      responses['422'] ??= {
-        description: 'Idempotency-Key reused with a different request',
-        content: { 'application/json': { schema: errorRef } },
-      };
+      responses['422'] = orError(responses['422'], 'Idempotency-Key reused with a different request');
       responses['409'] ??= {
         description: 'Conflict, or Idempotency-Key still in use (Retry-After: 1)',
         content: { 'application/json': { schema: errorRef } },
@@ -90,6 +115,23 @@ function addCrossCuttingDocs(document: OpenAPIObject): OpenAPIObject {
     }
   }
   return document;
+}
+
+/**
+ * The idempotency layer's 422 on a route that documents its own 422 body: either shape. An
+ * error-only (or missing) response becomes the envelope.
+ */
+function orError(response: ResponseObject | ReferenceObject | undefined, description: string): ResponseObject {
+  if (!response || '$ref' in response) return { description, content: { 'application/json': { schema: errorRef } } };
+  const schema = response.content?.['application/json']?.schema;
+  if (!schema || ('$ref' in schema && schema.$ref === errorRef.$ref)) {
+    return { ...response, content: { 'application/json': { schema: errorRef } } };
+  }
+  return {
+    ...response,
+    description: `${response.description} (or the error envelope: ${description})`,
+    content: { 'application/json': { schema: { oneOf: [schema, errorRef] } } },
+  };
 }
 
 export function setupOpenApi(app: INestApplication): void {

@@ -8,7 +8,11 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createFastifyAdapter, NEST_APP_OPTIONS } from '../../src/common/http/configure-app';
 import { APP_LOGGER, createLogger } from '../../src/common/logging/logger';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../../src/config/app-config';
+import { OpenApiValidator, reportViolations } from './openapi-validator';
 import { createFreshDatabase, TEST_REDIS_URL } from './test-databases';
+
+/** Every response of the e2e suite is checked against openapi/openapi.json. */
+const openApi = OpenApiValidator.load();
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -18,6 +22,8 @@ export interface ApiResponse<T = any> {
 }
 
 export interface RequestOptions {
+  /** false: a test that sends what the document forbids on purpose and checks the raw answer. */
+  validate?: boolean;
   token?: string;
   headers?: Record<string, string>;
   body?: unknown;
@@ -119,6 +125,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    if (opts.validate !== false) {
+      reportViolations(openApi.check(method, url.pathname, res.status, res.headers.get('content-type') ?? '', parsed));
+    }
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   };
 

@@ -17,4 +17,15 @@ export class ErrorResponseDto {
 
   @ApiPropertyOptional({ example: 'write:projects' }) required_scope?: string;
   @ApiPropertyOptional({ type: [String] }) available_scopes?: string[];
+
+  // 404 of a bulk action: the ids that named nothing the caller may see.
+  @ApiPropertyOptional({ type: [Number] }) missing_ids?: number[];
+  // 409 insufficient_stock.
+  @ApiPropertyOptional({ type: Number }) available?: number;
+  @ApiPropertyOptional({ type: Number }) requested?: number;
+  // 429: both windows of the token's limit.
+  @ApiPropertyOptional({ type: Number }) limit_per_minute?: number;
+  @ApiPropertyOptional({ type: Number }) limit_per_hour?: number;
+  @ApiPropertyOptional({ type: Number }) remaining_per_minute?: number;
+  @ApiPropertyOptional({ type: Number }) remaining_per_hour?: number;
 }

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/auth/public.decorator';
 import { ApiInfoResponseDto } from './dto/api-info-response.dto';
-import { HealthResponseDto } from './dto/health-response.dto';
+import { HealthResponseDto, UnhealthyResponseDto } from './dto/health-response.dto';
 import { SystemService } from './system.service';
 
 @ApiTags('System')
@@ -20,7 +20,10 @@ export class SystemController {
   @Get('health')
   @Public()
   @ApiOkResponse({ type: HealthResponseDto })
-  @ApiServiceUnavailableResponse({ description: 'Database (or configured Redis) not answering' })
+  @ApiServiceUnavailableResponse({
+    description: 'Database (or configured Redis) not answering',
+    type: UnhealthyResponseDto,
+  })
   getHealth(): Promise<HealthResponseDto> {
     return this.service.getHealth();
   }

@@ -24,6 +24,11 @@ export class ApiTokenEnvelopeDto {
 
 /** Create and rotate: the only responses that carry the plain token. */
 export class ApiTokenSecretEnvelopeDto extends ApiTokenEnvelopeDto {
-  @ApiProperty({ example: 'tt_abc123def456ghi789jkl012mno345pq', description: 'Shown once; store it now' })
-  token: string;
+  @ApiProperty({
+    type: String,
+    example: 'tt_abc123def456ghi789jkl012mno345pq',
+    nullable: true,
+    description: 'Shown once; store it now. null in an Idempotency-Key replay: the plain token is never stored.',
+  })
+  token: string | null;
 }

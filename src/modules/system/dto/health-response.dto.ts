@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../../common/errors/error-response.dto';
 
 export class HealthResponseDto {
   @ApiProperty({ enum: ['healthy', 'unhealthy'] })
@@ -13,3 +14,6 @@ export class HealthResponseDto {
   @ApiProperty({ example: '2026-01-15T09:00:00Z' })
   timestamp: string;
 }
+
+/** 503: the error envelope, plus the same fields as the healthy answer. */
+export class UnhealthyResponseDto extends IntersectionType(ErrorResponseDto, HealthResponseDto) {}
