@@ -40,7 +40,8 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      roots: ['<rootDir>/test/e2e'],
+      // test/reliability: the reliability matrix (races, faults, bad input, cross-user access).
+      roots: ['<rootDir>/test/e2e', '<rootDir>/test/reliability'],
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

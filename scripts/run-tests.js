@@ -145,7 +145,7 @@ function runJest(label, projects, env, extraArgs, outDir, index) {
   console.log(
     `--- ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped; jest exit ${exitCode}${signal}`,
   );
-  return { ...counts, exitCode };
+  return { ...counts, exitCode, report };
 }
 
 async function main() {
@@ -189,6 +189,16 @@ async function main() {
     }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
+  }
+  // `npm run reliability`: the matrix with each row's result, written from these two runs.
+  const matrixFile = process.env.TT_RELIABILITY_REPORT;
+  if (matrixFile) {
+    const { writeReliabilityReport } = require('./reliability-matrix');
+    const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+    const dirty = git('status', '--porcelain', '--untracked-files=no') ? ' with uncommitted changes' : '';
+    const commit = `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${dirty}`;
+    const failing = writeReliabilityReport(matrixFile, runs[0]?.report, runs[1]?.report, commit);
+    console.log(`Reliability matrix written to ${matrixFile} (${failing} failing rows)`);
   }
 
   for (const r of runs) {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../support/factories';
 
 jest.setTimeout(180_000);
 

@@ -79,6 +79,21 @@ describe('timer and running entries', () => {
     expect(running.body.time_entries).toHaveLength(1);
   });
 
+  it('should let exactly one of 10 concurrent stops end the timer, once', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const started = await ctx.t.post('/api/v1/timer/start', { project_id: projectId }, { token });
+    expect(started.status).toBe(201);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => ctx.t.post('/api/v1/timer/stop', undefined, { token })),
+    );
+    const stopped = answers.filter((r) => r.status === 200);
+    expect(stopped).toHaveLength(1);
+    expect(answers.filter((r) => r.status === 409 && r.body.error_code === 'no_active_timer')).toHaveLength(9);
+    const entry = await ctx.t.get(`/api/v1/time-entries/${started.body.timer.id}`, { token });
+    expect(entry.body.time_entry.end_time).toBe(stopped[0].body.time_entry.end_time);
+    expect(entry.body.time_entry.duration_seconds).toBe(stopped[0].body.time_entry.duration_seconds);
+  });
+
   it('should keep one running entry per user, not per instance', async () => {
     const a = await ctx.newToken({ scopes: SCOPES });
     const b = await ctx.newToken({ scopes: SCOPES });

@@ -1,6 +1,6 @@
-import { WebhookDispatcher } from '../../../src/modules/webhooks/webhook-dispatcher';
-import { WEBHOOK_RESOLVER } from '../../../src/modules/webhooks/webhook-sender';
-import { createTestContext, type TestContext } from '../../support/factories';
+import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
+import { WEBHOOK_RESOLVER } from '../../src/modules/webhooks/webhook-sender';
+import { createTestContext, type TestContext } from '../support/factories';
 
 /**
  * OWASP API1/API3: user A, holding every scope a normal user can have, against each of user B's
@@ -95,13 +95,15 @@ describe('cross-user access matrix', () => {
     ['send a test event', ['post', () => `/api/v1/webhooks/${ids.webhook}/test`, undefined]],
   ];
 
+  /** One attempt, made with A's token. */
+  const asA = ([method, path, body]: Attempt) =>
+    method === 'get' || method === 'delete'
+      ? ctx.t[method](path(), { token: a.token })
+      : ctx.t[method](path(), body, { token: a.token });
+
   it.each(byId)("should answer 404 when A tries to %s of B's, changing nothing", async (_, [method, path, body]) => {
     const before = await snapshotOfB();
-    const asA = { token: a.token };
-    const res =
-      method === 'get' || method === 'delete'
-        ? await ctx.t[method](path(), asA)
-        : await ctx.t[method](path(), body, asA);
+    const res = await asA([method, path, body]);
     expect(res.status).toBe(404);
     expect(res.body.error_code).toBe('not_found');
     expect(res.text).not.toContain('b-private');
@@ -117,11 +119,7 @@ describe('cross-user access matrix', () => {
     ["rotate B's token", ['post', () => `/api/v1/admin/api-tokens/${b.id}/rotate`, undefined], 403],
   ])('should refuse when A tries to %s (admin only)', async (_, [method, path, body], status) => {
     const before = await snapshotOfB();
-    const asA = { token: a.token };
-    const res =
-      method === 'get' || method === 'delete'
-        ? await ctx.t[method](path(), asA)
-        : await ctx.t[method](path(), body, asA);
+    const res = await asA([method, path, body]);
     expect(res.status).toBe(status);
     expect(await snapshotOfB()).toEqual(before);
     // B's token still works.

@@ -1,0 +1,283 @@
+'use strict';
+/**
+ * The reliability matrix (../shared/reference/reliability-anchors.md §8 and issue #11): each row
+ * names the tests that check it. `npm run reliability` runs the whole suite and writes
+ * docs/RELIABILITY.md from the jest results of both databases (see scripts/run-tests.js).
+ */
+const { writeFileSync } = require('node:fs');
+
+const IDEM = 'test/e2e/idempotency/idempotency.e2e-spec.ts';
+const IDEM_RECOVERY = 'test/e2e/idempotency/idempotency-recovery.e2e-spec.ts';
+const RL = 'test/e2e/rate-limit/rate-limit.e2e-spec.ts';
+const REDIS = 'test/e2e/rate-limit/redis-faults.e2e-spec.ts';
+const WH = 'test/e2e/webhooks/webhooks.e2e-spec.ts';
+const AUTH = 'test/e2e/auth/authentication.e2e-spec.ts';
+const CROSS = 'test/reliability/cross-user.e2e-spec.ts';
+const ERRORS = 'test/e2e/platform/errors.e2e-spec.ts';
+const CSV = 'test/e2e/time-entries/import-csv.e2e-spec.ts';
+const TIMER = 'test/e2e/time-entries/timer.e2e-spec.ts';
+const BULK = 'test/e2e/time-entries/bulk.e2e-spec.ts';
+const FAULTS = 'test/reliability/database-faults.e2e-spec.ts';
+
+/** [row, what is checked, [[file, title substring (empty: every test of the file)], ...]] */
+const ROWS = [
+  [
+    'idem_replay_same_body',
+    'retry with the same key: same status and bytes, Idempotent-Replayed, one row',
+    [[IDEM, 'replay the stored response byte for byte']],
+  ],
+  [
+    'idem_same_key_different_body',
+    'same key, different body: 422, no new row',
+    [[IDEM, 'answer 422 when the key is reused']],
+  ],
+  ['idem_canonical_json', 'reordered keys and whitespace: a replay, not 422', [[IDEM, 'treat reordered JSON']]],
+  [
+    'idem_concurrent_same_key',
+    '10 parallel first requests with one key: exactly one row',
+    [[IDEM, 'exactly one of 10 concurrent']],
+  ],
+  [
+    'idem_multi_process',
+    'two server processes, same key at once: runs once',
+    [[IDEM_RECOVERY, 'two server processes get the same key']],
+  ],
+  [
+    'idem_crash_recovery',
+    'first request died before / after committing: take over / 409, never twice',
+    [
+      [IDEM_RECOVERY, 'take over a key'],
+      [IDEM_RECOVERY, 'response was lost'],
+      [IDEM_RECOVERY, 'same transaction as the change'],
+    ],
+  ],
+  ['idem_missing_or_bad_header', 'malformed keys: 400', [[IDEM, 'refuse a malformed key']]],
+  ['idem_scope_per_token', 'two tokens, one key: independent', [[IDEM, 'scope keys per token']]],
+  ['idem_expiry_24h', 'expired record: runs anew; purge', [[IDEM, 'run anew once the record has expired']]],
+  ['idem_5xx_not_saved', '5xx releases the key; the retry runs', [[IDEM, 'handler fails with a 5xx']]],
+  [
+    'idem_validation_not_saved',
+    '400 then corrected body with the same key: 201',
+    [[IDEM, 'not store a validation failure']],
+  ],
+  ['rl_minute_limit', '100 sequential, the 101st 429 with Retry-After', [[RL, '100 sequential requests']]],
+  ['rl_parallel_flood', '300 parallel with one token: exactly 100 admitted', [[RL, 'exactly 100 of 300 parallel']]],
+  [
+    'rl_sliding_no_boundary_burst',
+    'bursts either side of a window boundary: never more than the limit',
+    [[RL, 'no burst across a window boundary']],
+  ],
+  ['rl_hour_limit', 'hour window trips with room in the minute window', [[RL, 'trip the hour window']]],
+  ['rl_headers_present', 'contract headers on every authenticated answer and on 429', [[RL, 'contract headers']]],
+  [
+    'rl_per_token_isolation',
+    'token A exhausted, token B unaffected; failed authentications not counted',
+    [[RL, 'keep tokens apart']],
+  ],
+  [
+    'rl_multi_instance',
+    'two processes sharing Redis admit 100 in total',
+    [[REDIS, '100 in total across both processes']],
+  ],
+  [
+    'rl_redis_down_degrades',
+    'Redis frozen (SIGSTOP): bounded latency, local fallback, recovery',
+    [[REDIS, 'while Redis is frozen']],
+  ],
+  ['redis_hang', 'CLIENT PAUSE: bounded latency', [[REDIS, 'bounded under CLIENT PAUSE']]],
+  [
+    'rl_redis_killed',
+    'Redis killed and restarted: never 500, health reports it',
+    [[REDIS, 'never 500 when it is killed']],
+  ],
+  [
+    'wh_kat_signature',
+    'Standard Webhooks reference vector',
+    [['src/modules/webhooks/webhook-signature.spec.ts', 'reference vector']],
+  ],
+  [
+    'wh_verify_with_reference_lib',
+    'a loopback receiver verifies with the standardwebhooks library',
+    [[WH, 'reference library verifies']],
+  ],
+  ['wh_retry_schedule', 'receiver 500: retries with backoff, same event id', [[WH, 'retry with backoff']]],
+  [
+    'wh_3xx_410_timeout',
+    '302 not followed, 410 disables, hanging receiver times out',
+    [[WH, 'disable on 410, time out, and never follow redirects']],
+  ],
+  [
+    'wh_outbox_crash',
+    'crash between commit and send: delivered after restart, once, with two dispatchers',
+    [[WH, 'crash between commit and send']],
+  ],
+  [
+    'ssrf_literal_blocklist',
+    'loopback/private/metadata literals refused, no socket opened',
+    [
+      ['src/modules/webhooks/webhook-signature.spec.ts', 'refuse loopback'],
+      [WH, 'validate url and events'],
+    ],
+  ],
+  [
+    'ssrf_dns_to_loopback',
+    'a name resolving to loopback: refused at delivery, nothing sent',
+    [[WH, 'DNS answer is loopback']],
+  ],
+  [
+    'tok_expired_revoked',
+    'expired and revoked tokens: 401',
+    [
+      [AUTH, 'refuse a revoked token'],
+      [AUTH, 'refuse an expired token'],
+    ],
+  ],
+  [
+    'tok_scope_enforced',
+    'missing scope: 403 naming it',
+    [
+      [AUTH, '403 with required and available scopes'],
+      [AUTH, 'never read through write'],
+    ],
+  ],
+  [
+    'tok_hash_only_storage',
+    'plain token and hash never in a response or log line',
+    [[AUTH, 'never write the token or its hash']],
+  ],
+  [
+    'tok_last_used_throttled',
+    'usage written at most once a minute',
+    [['test/e2e/api-tokens/admin-api-tokens.e2e-spec.ts', 'at most once a minute']],
+  ],
+  ['bola_cross_user', "user A against each of B's resources by id: 404/403, B unchanged", [[CROSS, '']]],
+  [
+    'mass_assignment',
+    'id, user_id, created_at, secret in bodies: 400, nothing changed',
+    [
+      [CROSS, 'mass assignment'],
+      [CROSS, "under B's user_id"],
+    ],
+  ],
+  [
+    'response_schema_conformance',
+    'every response of the e2e suite matches openapi/openapi.json (closed objects)',
+    [
+      ['test/e2e/', ''],
+      ['test/reliability/', ''],
+    ],
+  ],
+  [
+    'route_inventory',
+    'every route declares its auth; admin routes need admin',
+    [['src/common/auth/route-inventory.spec.ts', '']],
+  ],
+  [
+    'limits_pagination',
+    'per_page and page out of range: clamped or 400',
+    [['test/e2e/users/users.e2e-spec.ts', 'validate page parameters']],
+  ],
+  [
+    'limits_body_and_depth',
+    'body over 1 MiB: 413; JSON deeper than 32: 400, not 500',
+    [
+      [ERRORS, 'over 1 MiB'],
+      [ERRORS, 'nested deeper than 32'],
+    ],
+  ],
+  ['limits_csv', 'CSV over the byte or row limit: 413, nothing written', [[CSV, 'byte and row limits']]],
+  [
+    'fuzz_json',
+    'fast-check bodies and queries on every JSON endpoint: never 5xx, always the envelope',
+    [['test/reliability/fuzz.e2e-spec.ts', '']],
+  ],
+  ['timer_double_start', '20 parallel starts for one user: exactly one wins', [[TIMER, 'one of 20 concurrent starts']]],
+  [
+    'timer_double_stop',
+    '10 parallel stops: exactly one ends the timer, once; the rest 409',
+    [[TIMER, 'one of 10 concurrent stops']],
+  ],
+  [
+    'stock_never_overdrawn',
+    '6 concurrent transfers of 5 from 15: exactly 3 admitted',
+    [['test/e2e/inventory/inventory.e2e-spec.ts', 'never overdraw']],
+  ],
+  ['csv_all_or_nothing', 'one bad row: nothing written, each row reported', [[CSV, 'write nothing in atomic mode']]],
+  ['csv_double_submit', 'the same import retried with its key: replayed', [[CSV, 'same Idempotency-Key']]],
+  [
+    'bulk_all_or_nothing',
+    'an id not visible: nothing changes, the ids named',
+    [[BULK, 'change nothing when any id is missing']],
+  ],
+  [
+    'bulk_deadlock_retry',
+    'overlapping bulk updates in opposite id orders all succeed; a deadlock is retried',
+    [
+      [BULK, 'opposite id orders'],
+      [IDEM_RECOVERY, 'again after a deadlock'],
+      [IDEM_RECOVERY, 'snapshot went stale'],
+    ],
+  ],
+  [
+    'pg_down_mid_request',
+    'backend terminated mid-request, server stopped, database stalled: 503 fast, recovery without restart',
+    [
+      [FAULTS, ''],
+      ['test/e2e/platform/database-timeout.e2e-spec.ts', ''],
+    ],
+  ],
+  [
+    'scale_out_auth',
+    'revocation, rotation, deactivation seen by a second process within 1 s',
+    [['test/e2e/auth/multi-process.e2e-spec.ts', '']],
+  ],
+  ['timer_model_based', 'fast-check model of start/stop/create/delete against the API', []],
+  ['csv_crash_mid_import', 'pg_terminate_backend of the import connection mid-way: nothing committed', []],
+];
+
+/** Status of one row in one jest report: passed, failed, skipped, or null (no such test ran). */
+function rowStatus(report, tests) {
+  if (!report) return null;
+  const results = [];
+  for (const [file, title] of tests) {
+    for (const suite of report.testResults || []) {
+      if (!suite.name.replace(/\\/g, '/').includes(file)) continue;
+      for (const t of suite.assertionResults || []) if (!title || t.fullName.includes(title)) results.push(t.status);
+      if (suite.status === 'failed' && !(suite.assertionResults || []).length) results.push('failed');
+    }
+  }
+  if (results.length === 0) return null;
+  if (results.includes('failed')) return 'failed';
+  if (results.every((s) => s === 'pending' || s === 'skipped' || s === 'todo')) return 'skipped';
+  return 'passed';
+}
+
+const MARK = { passed: 'pass', failed: '**FAIL**', skipped: 'skipped', null: '-' };
+
+/** Writes the matrix with each row's result on SQLite and PostgreSQL; returns the number of failing rows. */
+function writeReliabilityReport(file, sqliteReport, postgresReport, commit) {
+  const lines = [
+    '# Reliability matrix',
+    '',
+    `Written by \`npm run reliability\` (scripts/reliability-matrix.js) from the test run of commit ${commit}: each`,
+    'row of the matrix in the reliability anchors and issue #11, the tests that check it, and their',
+    'result on each database (`-`: that run has no such test, e.g. unit tests run once, with SQLite).',
+    '',
+    '| row | what is checked | tests | SQLite | PostgreSQL |',
+    '|---|---|---|---|---|',
+  ];
+  let failing = 0;
+  for (const [row, what, tests] of ROWS) {
+    const names = tests.length
+      ? tests.map(([f, t]) => `\`${f.replace(/^test\/e2e\/|^src\//, '')}\`${t ? ` "${t}"` : ''}`).join('<br>')
+      : 'not covered yet';
+    const s = rowStatus(sqliteReport, tests);
+    const p = rowStatus(postgresReport, tests);
+    if (s === 'failed' || p === 'failed') failing++;
+    lines.push(`| ${row} | ${what} | ${names} | ${MARK[s]} | ${MARK[p]} |`);
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return failing;
+}
+
+module.exports = { writeReliabilityReport, ROWS };
