@@ -96,6 +96,57 @@ async function expectRecovery(
         () => ctx.t.get('/api/v1/health'),
       );
     });
+
+    it('should commit nothing of an import whose connection is killed mid-way, and import all of it on retry', async () => {
+      const project = (await ctx.t.post('/api/v1/projects', { name: 'Import fault' }, admin)).body.project.id as number;
+      const rows = ['project_id,start_time,end_time,notes'];
+      for (let i = 0; i < 5_000; i++) {
+        const start = new Date(Date.UTC(2023, 0, 1) + i * 3_600_000);
+        rows.push(
+          `${project},${start.toISOString()},${new Date(start.getTime() + 1_800_000).toISOString()},fault ${i}`,
+        );
+      }
+      const csv = rows.join('\n');
+      const importCsv = () =>
+        ctx.t.request('POST', '/api/v1/time-entries/import-csv', {
+          ...admin,
+          rawBody: csv,
+          headers: { 'content-type': 'text/csv' },
+        });
+      const imported = () =>
+        withClient(async (c) => {
+          const { rows: r } = await c.query(`SELECT count(*)::int AS n FROM time_entries WHERE project_id = $1`, [
+            project,
+          ]);
+          return r[0].n as number;
+        });
+
+      const pending = importCsv();
+      // Kill the connection as soon as the import's transaction is busy writing.
+      let killed = 0;
+      for (let i = 0; i < 300 && killed === 0; i++) {
+        const { rows: busy } = await withClient((c) =>
+          c.query(
+            `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+             WHERE datname = $1 AND pid <> pg_backend_pid() AND state <> 'idle' AND query ILIKE '%time_entries%'`,
+            [database],
+          ),
+        );
+        killed = busy.length;
+        if (killed === 0) await sleep(10);
+      }
+      expect(killed).toBeGreaterThan(0);
+      const res = await pending;
+      expect(res.status).toBe(503);
+      expect(res.body.error_code).toBe('service_unavailable');
+      expect(await imported()).toBe(0);
+
+      let retry = await importCsv();
+      for (let i = 0; i < 20 && retry.status === 503; i++) retry = await importCsv();
+      expect(retry.status).toBe(201);
+      expect(retry.body).toMatchObject({ created: 5_000, failed: 0 });
+      expect(await imported()).toBe(5_000);
+    });
   });
 
   // Needs Debian's PostgreSQL binaries (initdb, pg_ctl) to run a private cluster.

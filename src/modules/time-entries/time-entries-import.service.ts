@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -122,9 +122,9 @@ export class TimeEntriesImportService {
       }
     } catch (error) {
       parser.destroy();
-      if (error instanceof DomainError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw DomainError.validation({ file: [`The CSV could not be read: ${message}`] });
+      // Only the parser's own errors are the file's fault; a database error stays what it is (503).
+      if (!(error instanceof CsvError)) throw error;
+      throw DomainError.validation({ file: [`The CSV could not be read: ${error.message}`] });
     }
     await flush();
     if (rows === 0) throw DomainError.validation({ file: ['The CSV has a header but no data rows'] });
