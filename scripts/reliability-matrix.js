@@ -232,7 +232,16 @@ const ROWS = [
     [['test/e2e/auth/multi-process.e2e-spec.ts', '']],
   ],
   ['timer_model_based', 'fast-check model of start/stop/create/delete against the API', []],
-  ['csv_crash_mid_import', 'pg_terminate_backend of the import connection mid-way: nothing committed', []],
+  [
+    'csv_crash_mid_import',
+    'pg_terminate_backend of the import connection mid-way: 503, nothing committed, the retry imports all',
+    [[FAULTS, 'import whose connection is killed']],
+  ],
+  [
+    'scale_out_critical_paths',
+    'two replicas sharing PostgreSQL and Redis, requests alternating: one timer, keyed create once, shared limit, stock, webhooks once',
+    [['test/reliability/scale-out.e2e-spec.ts', '']],
+  ],
 ];
 
 /** Status of one row in one jest report: passed, failed, skipped, or null (no such test ran). */
