@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, IsNull, Repository, type SelectQueryBuilder } from 'typeorm';
+import {
+  type EntityManager,
+  In,
+  IsNull,
+  LessThanOrEqual,
+  MoreThan,
+  Repository,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { inWindow, type PageWindow } from '../../common/pagination/paginate';
 import { TimeEntryEntity } from './time-entry.entity';
@@ -64,6 +72,16 @@ export class TimeEntriesRepository {
       window,
     ).getMany();
     return Promise.all([page, filtered(this.entries.createQueryBuilder('e')).getCount()]);
+  }
+
+  /** The end of the user's completed entry that covers `at` and ends after it, if any. */
+  async latestEndAfter(userId: number, at: Date): Promise<Date | null> {
+    const entry = await this.entries.findOne({
+      select: { id: true, endTime: true },
+      where: { userId, startTime: LessThanOrEqual(at), endTime: MoreThan(at) },
+      order: { endTime: 'DESC' },
+    });
+    return entry?.endTime ?? null;
   }
 
   /** Whether another completed entry of the user overlaps [start, end). */

@@ -6,7 +6,6 @@ import { TransactionService } from '../../database/transaction.service';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { TimeEntriesRepository } from '../time-entries/time-entries.repository';
 import { TimeEntriesService } from '../time-entries/time-entries.service';
-import { TimeEntryRules } from '../time-entries/time-entry-rules';
 import { durationBetween, toTimeEntryResponse } from '../time-entries/time-entry.mapper';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { StartTimerDto } from './dto/start-timer.dto';
@@ -18,7 +17,6 @@ export class TimerService {
     private readonly entries: TimeEntriesRepository,
     private readonly timeEntries: TimeEntriesService,
     private readonly projects: ProjectsRepository,
-    private readonly rules: TimeEntryRules,
     private readonly transactions: TransactionService,
     private readonly outbox: WebhookOutbox,
   ) {}
@@ -33,10 +31,13 @@ export class TimerService {
     if (project && project.status === 'archived') {
       throw DomainError.validation({ project_id: [`Project ${project.id} is archived`] });
     }
+    // A stop books at least one second: a start right after one begins where it ended (no overlap).
+    const now = new Date();
+    const previousEnd = await this.entries.latestEndAfter(auth.userId, now);
     const entry = await this.timeEntries.create(auth, {
       projectId: dto.project_id,
       taskId: dto.task_id ?? null,
-      start: new Date(),
+      start: previousEnd ?? now,
       end: null,
       notes: dto.notes,
       tags: dto.tags,
@@ -52,10 +53,9 @@ export class TimerService {
       await this.entries.lockUser(manager, auth.userId);
       const running = await this.entries.findRunning(auth.userId, manager);
       if (!running) throw new DomainError(ErrorCode.NoActiveTimer, 'No timer is running.');
+      // Never refused: a timer that could not be stopped would run for ever (a running entry cannot
+      // be deleted either). Starts never begin inside a completed entry, so this books no overlap.
       const end = new Date(Math.max(Date.now(), running.startTime.getTime() + 1000));
-      if (!auth.isAdmin && (await this.entries.overlaps(manager, auth.userId, running.startTime, end, running.id))) {
-        throw this.rules.overlap();
-      }
       running.endTime = end;
       running.durationSeconds = durationBetween(running.startTime, end);
       running.updatedAt = new Date();
