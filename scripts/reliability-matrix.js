@@ -231,7 +231,11 @@ const ROWS = [
     'revocation, rotation, deactivation seen by a second process within 1 s',
     [['test/e2e/auth/multi-process.e2e-spec.ts', '']],
   ],
-  ['timer_model_based', 'fast-check model of start/stop/create/delete against the API', []],
+  [
+    'timer_model_based',
+    'fast-check commands (start, stop, create, delete) against an in-memory model of one user',
+    [['test/reliability/timer-model.e2e-spec.ts', '']],
+  ],
   [
     'csv_crash_mid_import',
     'pg_terminate_backend of the import connection mid-way: 503, nothing committed, the retry imports all',
