@@ -187,6 +187,11 @@ const ROWS = [
   ],
   ['limits_csv', 'CSV over the byte or row limit: 413, nothing written', [[CSV, 'byte and row limits']]],
   [
+    'fuzz_csv',
+    'fast-check CSV (hostile cells, headers, delimiters) on the import: never 5xx, all rows or none',
+    [['test/reliability/csv-fuzz.e2e-spec.ts', '']],
+  ],
+  [
     'fuzz_json',
     'fast-check bodies and queries on every JSON endpoint: never 5xx, always the envelope',
     [['test/reliability/fuzz.e2e-spec.ts', '']],
@@ -201,6 +206,15 @@ const ROWS = [
     'stock_never_overdrawn',
     '6 concurrent transfers of 5 from 15: exactly 3 admitted',
     [['test/e2e/inventory/inventory.e2e-spec.ts', 'never overdraw']],
+  ],
+  [
+    'sqlite_concurrent_tx',
+    'parallel write requests on SQLite: no transaction within a transaction, all consistent',
+    [
+      [TIMER, 'one of 20 concurrent starts'],
+      [IDEM, 'exactly one of 10 concurrent'],
+      [BULK, 'opposite id orders'],
+    ],
   ],
   ['csv_all_or_nothing', 'one bad row: nothing written, each row reported', [[CSV, 'write nothing in atomic mode']]],
   ['csv_double_submit', 'the same import retried with its key: replayed', [[CSV, 'same Idempotency-Key']]],
