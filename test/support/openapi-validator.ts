@@ -46,16 +46,13 @@ export class OpenApiValidator {
     if (!operation) return [];
     const where = `${method} ${route.template} -> ${status}`;
     const responses = operation.responses ?? {};
-    const response = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-    if (!response) return [`${where}: status not documented`];
+    // The exact status, else its class (`4XX`), else `default`.
+    const code = [String(status), `${String(status)[0]}XX`, 'default'].find((c) => responses[c]);
+    if (!code) return [`${where}: status not documented`];
+    const response = responses[code];
     if (!contentType.includes('json')) return [];
     const key = `${route.template} ${method.toLowerCase()} ${status}`;
     if (!this.compiled.has(key)) {
-      const code = responses[String(status)]
-        ? String(status)
-        : responses.default === response
-          ? 'default'
-          : `${String(status)[0]}XX`;
       const media = response.content?.['application/json'];
       const pointer = [
         'paths',
