@@ -29,6 +29,9 @@ interface PendingCompletion {
   body: string;
 }
 
+/** A claim's identity within one group insert: the record's unique (token, key). */
+const claimId = (tokenId: number, key: string) => `${tokenId} ${key}`;
+
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
@@ -202,7 +205,7 @@ export class IdempotencyStore implements OnModuleDestroy {
     // The same key twice in one group: the first claims it, the other finds it taken.
     const firsts = new Map<string, PendingClaim>();
     for (const claim of claims) {
-      const id = `${claim.tokenId} ${claim.key}`;
+      const id = claimId(claim.tokenId, claim.key);
       if (!firsts.has(id)) firsts.set(id, claim);
     }
     const now = Date.now();
@@ -230,7 +233,7 @@ export class IdempotencyStore implements OnModuleDestroy {
       inserted = await manager.query(this.sql(insert.sql), insert.params);
     }
     for (const row of inserted) {
-      const claim = firsts.get(`${Number(row.token_id)} ${row.key}`);
+      const claim = firsts.get(claimId(Number(row.token_id), row.key));
       if (claim) ids.set(claim, Number(row.id));
     }
     return ids;
