@@ -1852,7 +1852,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -1985,7 +1985,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenSecretEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -2188,6 +2188,25 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -2315,6 +2334,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiTokenEnvelopeDto"];
+                };
+            };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, invalid, revoked or expired token */
@@ -2468,7 +2506,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -2675,6 +2713,25 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenSecretEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -2819,6 +2876,25 @@ export interface operations {
                     "application/json": components["schemas"]["SettingsResponseDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -2930,7 +3006,7 @@ export interface operations {
                     "application/json": components["schemas"]["SettingsResponseDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3142,7 +3218,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3275,7 +3351,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3478,6 +3554,25 @@ export interface operations {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -3610,7 +3705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -3815,6 +3910,25 @@ export interface operations {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -3966,7 +4080,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4225,7 +4339,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockItemListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4362,7 +4476,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4569,6 +4683,25 @@ export interface operations {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -4705,7 +4838,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -4914,6 +5047,25 @@ export interface operations {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -5069,7 +5221,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5282,7 +5434,7 @@ export interface operations {
                     "application/json": components["schemas"]["MovementResultDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5499,7 +5651,7 @@ export interface operations {
                     "application/json": components["schemas"]["LowStockReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5639,7 +5791,7 @@ export interface operations {
                     "application/json": components["schemas"]["MovementHistoryReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5775,7 +5927,7 @@ export interface operations {
                     "application/json": components["schemas"]["TurnoverReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -5909,7 +6061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValuationReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -6046,7 +6198,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -6184,7 +6336,7 @@ export interface operations {
                     "application/json": components["schemas"]["TransferListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -6321,7 +6473,7 @@ export interface operations {
                     "application/json": components["schemas"]["TransferCreatedDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -6538,6 +6690,25 @@ export interface operations {
                     "application/json": components["schemas"]["TransferEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -6678,7 +6849,7 @@ export interface operations {
                     "application/json": components["schemas"]["WarehouseListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -6815,7 +6986,7 @@ export interface operations {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -7022,6 +7193,25 @@ export interface operations {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -7158,7 +7348,7 @@ export interface operations {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -7367,6 +7557,25 @@ export interface operations {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -7522,7 +7731,7 @@ export interface operations {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -7740,7 +7949,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -7873,7 +8082,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -8076,6 +8285,25 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -8208,7 +8436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -8413,6 +8641,25 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -8564,7 +8811,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -8774,7 +9021,7 @@ export interface operations {
                     "application/json": components["schemas"]["SummaryResponseDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -8907,7 +9154,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponseDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9046,7 +9293,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9179,7 +9426,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9382,6 +9629,25 @@ export interface operations {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -9514,7 +9780,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -9718,6 +9984,25 @@ export interface operations {
                     "application/json": components["schemas"]["MessageResponseDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -9869,7 +10154,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10088,7 +10373,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10221,7 +10506,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10429,7 +10714,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkResultDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10677,7 +10962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportCsvResultDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -10891,6 +11176,25 @@ export interface operations {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -11026,7 +11330,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -11230,6 +11534,25 @@ export interface operations {
                     "application/json": components["schemas"]["MessageResponseDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -11384,7 +11707,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -11593,7 +11916,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimerEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -11794,6 +12117,25 @@ export interface operations {
                     "application/json": components["schemas"]["TimerStatusDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -11902,6 +12244,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
+                };
+            };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, invalid, revoked or expired token */
@@ -12040,7 +12401,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -12173,7 +12534,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -12384,6 +12745,25 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -12491,6 +12871,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
+                };
+            };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, invalid, revoked or expired token */
@@ -12625,7 +13024,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -12832,7 +13231,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -12965,7 +13364,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSecretEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -13166,6 +13565,25 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEventsDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -13273,6 +13691,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEnvelopeDto"];
+                };
+            };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, invalid, revoked or expired token */
@@ -13407,7 +13844,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -13612,6 +14049,25 @@ export interface operations {
                     "application/json": components["schemas"]["MessageResponseDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -13763,7 +14219,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -13972,7 +14428,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON) */
+            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
             400: {
                 headers: {
                     /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
@@ -14121,6 +14577,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryEnvelopeDto"];
+                };
+            };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, invalid, revoked or expired token */
@@ -14272,6 +14747,25 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSecretEnvelopeDto"];
                 };
             };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing, invalid, revoked or expired token */
             401: {
                 headers: {
@@ -14419,6 +14913,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryEnvelopeDto"];
+                };
+            };
+            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
+            400: {
+                headers: {
+                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
+                    RateLimit?: string;
+                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
+                    "RateLimit-Policy"?: string;
+                    /** @description Limit of the tighter window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the tighter window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix time (seconds) when the tighter window has room again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, invalid, revoked or expired token */

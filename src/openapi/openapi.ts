@@ -54,12 +54,13 @@ function addCrossCuttingDocs(document: OpenAPIObject): OpenAPIObject {
         headers: { 'Retry-After': { schema: { type: 'integer' } } },
       };
       const params = (operation.parameters ?? []) as Array<{ in?: string }>;
-      if (operation.requestBody || params.some((p) => p.in === 'query')) {
-        responses['400'] ??= {
-          description: 'validation_error (errors names each field) or bad_request (malformed JSON)',
-          content: { 'application/json': { schema: errorRef } },
-        };
-      }
+      const readsInput = operation.requestBody || params.some((p) => p.in === 'query');
+      responses['400'] ??= {
+        description: readsInput
+          ? 'validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key)'
+          : 'bad_request (a bad header, or both Authorization and X-API-Key)',
+        content: { 'application/json': { schema: errorRef } },
+      };
       if (params.some((p) => p.in === 'path')) {
         responses['404'] ??= { description: 'No such resource', content: { 'application/json': { schema: errorRef } } };
       }

@@ -29,6 +29,13 @@ export class TokenAuthenticator {
         "Provide an API token as 'Authorization: Bearer <token>' or 'X-API-Key'.",
       );
     }
+    if (extracted.kind === 'ambiguous') {
+      throw new DomainError(
+        ErrorCode.BadRequest,
+        "Send the API token in one header only: 'Authorization' or 'X-API-Key', not both.",
+        { title: 'Ambiguous credentials' },
+      );
+    }
     if (extracted.kind === 'malformed' || !TOKEN_PATTERN.test(extracted.token)) {
       throw unauthorized('Invalid token', 'The API token is malformed; expected tt_ followed by 32 characters.');
     }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { ApiTokenEntity } from '../../../src/modules/api-tokens/api-token.entity';
+import { ApiTokensRepository } from '../../../src/modules/api-tokens/api-tokens.repository';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 
 describe('authentication and scopes', () => {
@@ -48,6 +50,54 @@ describe('authentication and scopes', () => {
       const res = await ctx.t.get('/api/v1/users/me', { headers });
       expect(res.status).toBe(200);
       expect(res.body.user).toMatchObject({ id: user.id, username: user.username, role: 'user', total_hours: 0 });
+    }
+  });
+
+  it('should refuse a request that sends both Authorization and X-API-Key, even with the same token', async () => {
+    const { token } = await ctx.newToken({ scopes: ['read:users'] });
+    for (const apiKey of [token, ADMIN_TOKEN]) {
+      const res = await ctx.t.get('/api/v1/users/me', {
+        headers: { authorization: `Bearer ${token}`, 'x-api-key': apiKey },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error_code: 'bad_request', error: 'Ambiguous credentials' });
+      expect(res.body.message).toMatch(/not both/);
+    }
+    // Either header alone still works.
+    expect((await ctx.t.get('/api/v1/users/me', { headers: { 'x-api-key': token } })).status).toBe(200);
+  });
+
+  it('should refuse a token of the wrong shape before any database lookup', async () => {
+    const lookup = jest.spyOn(ctx.t.app.get(ApiTokensRepository), 'findByHashWithUser');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+    const outside = fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !alphabet.includes(c) && c.trim() === c);
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.nat({ max: ADMIN_TOKEN.length - 1 }),
+          fc.oneof(
+            outside.map((c) => ({ kind: 'replace' as const, c })),
+            fc.constant({ kind: 'delete' as const, c: '' }),
+            fc.constantFrom(...alphabet).map((c) => ({ kind: 'insert' as const, c })),
+          ),
+          async (at, edit) => {
+            const chars = [...ADMIN_TOKEN];
+            if (edit.kind === 'replace') chars[at] = edit.c;
+            else if (edit.kind === 'delete') chars.splice(at, 1);
+            else chars.splice(at, 0, edit.c);
+            const mutated = chars.join('');
+            if (!/^[\x21-\x7e]+$/.test(mutated)) return; // not sendable as a header value
+            lookup.mockClear();
+            const res = await ctx.t.get('/api/v1/users/me', { headers: { 'x-api-key': mutated } });
+            expect(res.status).toBe(401);
+            expect(res.body.message).toMatch(/malformed/);
+            expect(lookup).not.toHaveBeenCalled();
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
+      lookup.mockRestore();
     }
   });
 
