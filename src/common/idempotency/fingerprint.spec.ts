@@ -1,4 +1,4 @@
-import { canonicalJson, isValidIdempotencyKey, requestFingerprint } from './fingerprint';
+import { canonicalJson, parseIdempotencyKey, requestFingerprint } from './fingerprint';
 
 describe('idempotency fingerprint', () => {
   it('should not depend on key order or whitespace', () => {
@@ -16,11 +16,22 @@ describe('idempotency fingerprint', () => {
   });
 
   it('should accept 1-128 visible ASCII characters only', () => {
-    expect(isValidIdempotencyKey('a')).toBe(true);
-    expect(isValidIdempotencyKey('k'.repeat(128))).toBe(true);
-    expect(isValidIdempotencyKey('k'.repeat(129))).toBe(false);
-    expect(isValidIdempotencyKey('')).toBe(false);
-    expect(isValidIdempotencyKey('two, keys')).toBe(false);
-    expect(isValidIdempotencyKey('clé')).toBe(false);
+    expect(parseIdempotencyKey('a')).toBe('a');
+    expect(parseIdempotencyKey('k'.repeat(128))).toBe('k'.repeat(128));
+    expect(parseIdempotencyKey('k'.repeat(129))).toBeNull();
+    expect(parseIdempotencyKey('')).toBeNull();
+    expect(parseIdempotencyKey('two, keys')).toBeNull();
+    expect(parseIdempotencyKey('clé')).toBeNull();
+  });
+
+  it('should read a structured-field string as the same key as its bare form', () => {
+    expect(parseIdempotencyKey('"8e03978e-40d5"')).toBe('8e03978e-40d5');
+    expect(parseIdempotencyKey(`"${'k'.repeat(128)}"`)).toBe('k'.repeat(128));
+    expect(parseIdempotencyKey('""')).toBeNull();
+    expect(parseIdempotencyKey('"two words"')).toBeNull();
+    expect(parseIdempotencyKey('"a", "b"')).toBeNull();
+    // Not a whole sf-string: kept as written.
+    expect(parseIdempotencyKey('"abc')).toBe('"abc');
+    expect(parseIdempotencyKey('a"b"')).toBe('a"b"');
   });
 });

@@ -28,8 +28,14 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+const QUOTED = /^"([^"\\]*)"$/;
 
-/** 1-128 visible ASCII characters (contract §5); two headers arrive joined by ", " and fail. */
-export function isValidIdempotencyKey(key: string): boolean {
-  return KEY_PATTERN.test(key);
+/**
+ * The key of an `Idempotency-Key` header, or null when it is not 1-128 visible ASCII characters
+ * (contract §5). The IETF draft spells the key as a structured-field string (`"8e03..."`), most
+ * clients send it bare: both name the same key. Two headers arrive joined by ", " and fail.
+ */
+export function parseIdempotencyKey(header: string): string | null {
+  const key = QUOTED.exec(header)?.[1] ?? header;
+  return KEY_PATTERN.test(key) ? key : null;
 }

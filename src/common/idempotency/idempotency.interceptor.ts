@@ -6,7 +6,7 @@ import { errorResponse } from '../errors/error-body';
 import { ErrorCode } from '../errors/error-code';
 import { toDomainError } from '../errors/to-domain-error';
 import { idempotencyContext } from './idempotency-context';
-import { isValidIdempotencyKey, requestFingerprint } from './fingerprint';
+import { parseIdempotencyKey, requestFingerprint } from './fingerprint';
 import { REDACT_ON_REPLAY } from './redact-on-replay.decorator';
 import { MetricsService } from '../../modules/metrics/metrics.service';
 import { IdempotencyStore } from './idempotency.store';
@@ -42,8 +42,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (request.method !== 'POST' || raw === undefined || !request.auth) return next.handle();
-    const key = Array.isArray(raw) ? raw.join(', ') : raw;
-    if (!isValidIdempotencyKey(key)) {
+    const key = parseIdempotencyKey(Array.isArray(raw) ? raw.join(', ') : raw);
+    if (key === null) {
       throw new DomainError(ErrorCode.BadRequest, 'Idempotency-Key must be 1-128 visible ASCII characters.', {
         title: 'Invalid Idempotency-Key',
       });

@@ -55,6 +55,17 @@ describe('Idempotency-Key', () => {
     expect(b.text).toBe(a.text);
   });
 
+  it('should treat a quoted key (structured-field string) and its bare form as one key', async () => {
+    const key = uniqueKey();
+    const first = await createUser('idem-quoted', `"${key}"`);
+    expect(first.status).toBe(201);
+    const bare = await createUser('idem-quoted', key);
+    expect(bare.status).toBe(201);
+    expect(bare.headers.get('idempotent-replayed')).toBe('true');
+    expect(bare.text).toBe(first.text);
+    expect(await countUsers('idem-quoted')).toBe(1);
+  });
+
   it('should answer 422 when the key is reused with a different request', async () => {
     const key = uniqueKey();
     expect((await createUser('idem-two', key)).status).toBe(201);
