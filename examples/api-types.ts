@@ -1303,6 +1303,20 @@ export interface components {
             project_id: number;
             project_name: string;
         };
+        RotatedWebhookSecretEnvelopeDto: {
+            message?: string;
+            /**
+             * Format: date-time
+             * @description Until then each delivery also carries a v1 signature made with the previous secret (WEBHOOK_SECRET_OVERLAP_HOURS); null when the overlap is off
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * @description Shown only here; verify with any Standard Webhooks library
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            webhook: components["schemas"]["WebhookResponseDto"];
+        };
         SearchResponseDto: {
             count: number;
             query: string;
@@ -14744,7 +14758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookSecretEnvelopeDto"];
+                    "application/json": components["schemas"]["RotatedWebhookSecretEnvelopeDto"];
                 };
             };
             /** @description bad_request (a bad header, or both Authorization and X-API-Key) */

@@ -30,7 +30,12 @@ export interface AppConfig {
   };
   idempotencyTtlHours: number;
   csvImport: { maxBytes: number; maxRows: number };
-  webhooks: { retryBaseSeconds: number; allowedPrivateHosts: string[]; dispatchIntervalMs: number };
+  webhooks: {
+    retryBaseSeconds: number;
+    allowedPrivateHosts: string[];
+    dispatchIntervalMs: number;
+    secretOverlapHours: number;
+  };
   bootstrapAdminToken: string | null;
   metricsToken: string | null;
 }
@@ -78,6 +83,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
       dispatchIntervalMs: schema.WEBHOOK_DISPATCH_INTERVAL_MS,
+      secretOverlapHours: schema.WEBHOOK_SECRET_OVERLAP_HOURS,
     },
     bootstrapAdminToken: schema.BOOTSTRAP_ADMIN_TOKEN ?? null,
     metricsToken: schema.METRICS_TOKEN ?? null,

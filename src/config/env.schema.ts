@@ -129,6 +129,15 @@ export class EnvSchema {
   @IsString()
   WEBHOOK_ALLOWED_PRIVATE_HOSTS = '';
 
+  @Describe(
+    'Hours the previous webhook secret still signs deliveries after rotate-secret (a second v1 signature); 0 ends it at once.',
+  )
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(168)
+  WEBHOOK_SECRET_OVERLAP_HOURS = 24;
+
   @Describe('Milliseconds between two runs of the webhook dispatcher in each process.')
   @toInt()
   @IsInt()

@@ -5,6 +5,7 @@ import { CreateClientsProjectsTasks1764400000003 } from '../../migrations/176440
 import { CreateTimeEntries1764400000004 } from '../../migrations/1764400000004-create-time-entries';
 import { CreateInventory1764400000005 } from '../../migrations/1764400000005-create-inventory';
 import { CreateWebhooks1764400000006 } from '../../migrations/1764400000006-create-webhooks';
+import { AddWebhookPreviousSecret1764400000007 } from '../../migrations/1764400000007-add-webhook-previous-secret';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateTimeEntries1764400000004,
   CreateInventory1764400000005,
   CreateWebhooks1764400000006,
+  AddWebhookPreviousSecret1764400000007,
 ];

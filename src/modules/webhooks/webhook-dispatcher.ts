@@ -136,6 +136,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const result = await this.sender.send({
       url: webhook.url,
       secret: webhook.secret,
+      previousSecret:
+        webhook.previousSecret && (webhook.previousSecretExpiresAt?.getTime() ?? 0) > Date.now()
+          ? webhook.previousSecret
+          : null,
       eventId: delivery.eventId,
       eventType: delivery.eventType,
       payload: delivery.payload,

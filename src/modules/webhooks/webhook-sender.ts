@@ -22,6 +22,8 @@ export interface SendResult {
 export interface Outgoing {
   url: string;
   secret: string;
+  /** Also signs (a second `v1,` entry) while a rotation's overlap lasts. */
+  previousSecret: string | null;
   eventId: string;
   eventType: string;
   payload: string;
@@ -60,7 +62,10 @@ export class WebhookSender {
       'user-agent': 'TimeTracker-Webhook/1.0',
       'webhook-id': out.eventId,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': standardSignature(out.secret, out.eventId, timestamp, out.payload),
+      'webhook-signature': [out.secret, out.previousSecret]
+        .filter((secret): secret is string => secret !== null)
+        .map((secret) => standardSignature(secret, out.eventId, timestamp, out.payload))
+        .join(' '),
       'x-webhook-event': out.eventType,
       'x-webhook-signature': legacySignature(out.secret, out.payload),
       'content-length': String(Buffer.byteLength(out.payload)),

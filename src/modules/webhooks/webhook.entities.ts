@@ -18,6 +18,10 @@ export class WebhookEntity {
   @Column({ name: 'url', type: 'varchar', length: 500 }) url: string;
   /** Needed in clear to sign; returned only by create and rotate-secret. */
   @Column({ name: 'secret', type: 'varchar', length: 100 }) secret: string;
+  /** The secret before the last rotation: it signs too until `previousSecretExpiresAt`. */
+  @Column({ name: 'previous_secret', type: 'varchar', length: 100, nullable: true }) previousSecret: string | null;
+  @Column({ name: 'previous_secret_expires_at', type: columnTypes.timestamp, nullable: true })
+  previousSecretExpiresAt: Date | null;
   @Column({ name: 'events', type: 'simple-json' }) events: string[];
   @Column({ name: 'is_active', type: 'boolean', default: true }) isActive: boolean;
   @Column({ name: 'max_retries', type: 'integer', default: 5 }) maxRetries: number;

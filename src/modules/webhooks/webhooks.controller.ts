@@ -11,6 +11,7 @@ import { MessageResponseDto } from '../../common/http/message-response.dto';
 import {
   DeliveryEnvelopeDto,
   DeliveryListDto,
+  RotatedWebhookSecretEnvelopeDto,
   WebhookEnvelopeDto,
   WebhookEventsDto,
   WebhookListDto,
@@ -114,7 +115,7 @@ export class WebhooksController {
   @HttpCode(200)
   @Authenticated(WRITE)
   @RedactOnReplay('secret')
-  @ApiOkResponse({ type: WebhookSecretEnvelopeDto })
+  @ApiOkResponse({ type: RotatedWebhookSecretEnvelopeDto })
   rotateWebhookSecret(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
     return this.service.rotateWebhookSecret(auth, id);
   }

@@ -112,16 +112,25 @@ export class WebhooksService {
 
   async rotateWebhookSecret(auth: AuthContext, id: number) {
     const secret = generateWebhookSecret();
+    const overlapMs = this.config.webhooks.secretOverlapHours * 3_600_000;
     const webhook = await this.transactions.run(async (m) => {
       const w = await this.visible(m, auth, id);
+      const now = new Date();
+      // Receivers switch over at their own pace: until then each delivery carries both signatures.
+      w.previousSecret = overlapMs > 0 ? w.secret : null;
+      w.previousSecretExpiresAt = overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null;
       w.secret = secret;
-      w.updatedAt = new Date();
+      w.updatedAt = now;
       return m.save(w);
     });
+    const until = webhook.previousSecretExpiresAt;
     return {
-      message: 'Secret rotated; store it now, it is not shown again',
+      message: until
+        ? `Secret rotated; store it now, it is not shown again. Until ${until.toISOString()} deliveries are signed with the previous secret too.`
+        : 'Secret rotated; store it now, it is not shown again',
       webhook: toWebhookResponse(webhook),
       secret,
+      previous_secret_expires_at: until ? until.toISOString() : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { WebhookDispatcher } from '../../../src/modules/webhooks/webhook-dispatcher';
-import { WebhookDeliveryEntity } from '../../../src/modules/webhooks/webhook.entities';
+import { WebhookDeliveryEntity, WebhookEntity } from '../../../src/modules/webhooks/webhook.entities';
 import { WEBHOOK_RESOLVER } from '../../../src/modules/webhooks/webhook-sender';
 import { legacySignature } from '../../../src/modules/webhooks/webhook-signature';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
@@ -137,6 +137,59 @@ describe('webhooks', () => {
         event_type: 'project.created',
       });
       await deactivate(created.body.webhook.id);
+    });
+
+    it('should sign with both secrets while a rotation overlaps, each verifiable, then with the new one only', async () => {
+      const created = await createHook({ events: ['client.created'] });
+      const id = created.body.webhook.id as number;
+      const before = Date.now();
+      const rotated = await ctx.t.post(`/api/v1/webhooks/${id}/rotate-secret`, undefined, admin);
+      expect(rotated.status).toBe(200);
+      const until = Date.parse(rotated.body.previous_secret_expires_at);
+      expect(until - before).toBeGreaterThanOrEqual(24 * 3_600_000 - 1000);
+      expect(until - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
+      const [oldSecret, newSecret] = [created.body.secret as string, rotated.body.secret as string];
+
+      const deliver = async (name: string) => {
+        receiver.received.length = 0;
+        await ctx.t.post('/api/v1/clients', { name }, admin);
+        await dispatch();
+        expect(receiver.received).toHaveLength(1);
+        const [hit] = receiver.received;
+        const headers = {
+          'webhook-id': hit.headers['webhook-id'] as string,
+          'webhook-timestamp': hit.headers['webhook-timestamp'] as string,
+          'webhook-signature': hit.headers['webhook-signature'] as string,
+        };
+        return { hit, headers };
+      };
+
+      const during = await deliver(`Rotating ${id}`);
+      const signatures = during.headers['webhook-signature'].split(' ');
+      expect(signatures).toHaveLength(2);
+      expect(signatures.every((s) => s.startsWith('v1,'))).toBe(true);
+      for (const secret of [newSecret, oldSecret]) {
+        expect(new Webhook(secret).verify(during.hit.body, during.headers)).toMatchObject({
+          event_type: 'client.created',
+        });
+      }
+      // The original's single-value header follows the new secret at once.
+      expect(during.hit.headers['x-webhook-signature']).toBe(legacySignature(newSecret, during.hit.body));
+
+      // Once the overlap has ended, only the new secret signs.
+      await ctx.t.dataSource
+        .createQueryBuilder()
+        .update(WebhookEntity)
+        .set({ previousSecretExpiresAt: new Date(Date.now() - 1000) })
+        .where('id = :id', { id })
+        .execute();
+      const after = await deliver(`Rotated ${id}`);
+      expect(after.headers['webhook-signature'].split(' ')).toHaveLength(1);
+      expect(new Webhook(newSecret).verify(after.hit.body, after.headers)).toMatchObject({
+        event_type: 'client.created',
+      });
+      expect(() => new Webhook(oldSecret).verify(after.hit.body, after.headers)).toThrow();
+      await deactivate(id);
     });
 
     it('should fire time entry and timer events from the services', async () => {

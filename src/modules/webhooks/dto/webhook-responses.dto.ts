@@ -34,6 +34,17 @@ export class WebhookSecretEnvelopeDto extends WebhookEnvelopeDto {
   secret: string;
 }
 
+export class RotatedWebhookSecretEnvelopeDto extends WebhookSecretEnvelopeDto {
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Until then each delivery also carries a v1 signature made with the previous secret (WEBHOOK_SECRET_OVERLAP_HOURS); null when the overlap is off',
+  })
+  previous_secret_expires_at: string | null;
+}
+
 export class WebhookListDto {
   @ApiProperty({ type: [WebhookResponseDto] }) webhooks: WebhookResponseDto[];
   @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
