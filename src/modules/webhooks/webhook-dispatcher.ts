@@ -100,15 +100,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
     return this.transactions.write(async (m: EntityManager) => {
       const pg = this.transactions.isPostgres;
+      // SQLite binds `?` in the order they appear in the text, so $n follows that order too.
       const p = (n: number) => (pg ? `$${n}` : '?');
       const due =
-        `(status IN ('pending', 'retrying') AND next_attempt_at <= ${p(1)}) ` +
-        `OR (status = 'sending' AND locked_until < ${p(2)})`;
+        `(status IN ('pending', 'retrying') AND next_attempt_at <= ${p(2)}) ` +
+        `OR (status = 'sending' AND locked_until < ${p(3)})`;
       const pick = `SELECT id FROM webhook_deliveries WHERE ${due} ORDER BY next_attempt_at, id LIMIT ${SEND_BATCH}${pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
       type Row = { id: number };
       const rows = await m.query<Row[] | [Row[], number]>(
-        `UPDATE webhook_deliveries SET status = 'sending', locked_until = ${p(3)} WHERE id IN (${pick}) RETURNING id`,
-        pg ? [now, now, lease] : [sqliteTime(now), sqliteTime(now), sqliteTime(lease)],
+        `UPDATE webhook_deliveries SET status = 'sending', locked_until = ${p(1)} WHERE id IN (${pick}) RETURNING id`,
+        pg ? [lease, now, now] : [sqliteTime(lease), sqliteTime(now), sqliteTime(now)],
       );
       // pg's UPDATE ... RETURNING comes back as [rows, count].
       const list = Array.isArray(rows[0]) ? rows[0] : (rows as Row[]);

@@ -5,7 +5,8 @@ import { WEBHOOK_RESOLVER } from '../../../src/modules/webhooks/webhook-sender';
 import { legacySignature } from '../../../src/modules/webhooks/webhook-signature';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 import { Receiver } from '../../support/receiver';
-import { createTestApp } from '../../support/test-app';
+import { startServerProcess } from '../../support/server-process';
+import { redisPrefixFor } from '../../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -311,20 +312,57 @@ describe('webhooks', () => {
   });
 
   describe('across restarts and processes', () => {
+    it('should lease a delivery it is sending for a minute, so another dispatcher cannot take it', async () => {
+      const id = (await createHook({ events: ['client.created'] })).body.webhook.id;
+      await ctx.t.post('/api/v1/clients', { name: `Leased ${id}` }, admin);
+      receiver.respond = () => ({ status: 200, delayMs: 1000 });
+      const sending = dispatch();
+      let row: { status: string; locked_until: unknown } | undefined;
+      for (let i = 0; i < 50 && row?.status !== 'sending'; i++) {
+        await sleep(20);
+        [row] = await ctx.t.dataSource.query(
+          'SELECT status, locked_until FROM webhook_deliveries WHERE webhook_id = ' + id,
+        );
+      }
+      expect(row?.status).toBe('sending');
+      const lockedUntil =
+        row!.locked_until instanceof Date ? row!.locked_until : new Date(`${String(row!.locked_until)}Z`);
+      expect(lockedUntil.getTime() - Date.now()).toBeGreaterThan(50_000);
+      await sending;
+      expect(receiver.received).toHaveLength(1);
+      await deactivate(id);
+    });
+
     it('should deliver after a crash between commit and send, exactly once with two dispatchers', async () => {
       const id = (await createHook({ events: ['client.created'] })).body.webhook.id;
-      for (let i = 0; i < 5; i++) await ctx.t.post('/api/v1/clients', { name: `Outbox ${i}` }, admin);
-      // A second app on the same database: the restarted (or second) process.
-      const other = await createTestApp({ databaseUrl: ctx.t.databaseUrl, env: ENV });
+      const serverEnv = {
+        ...ENV,
+        DATABASE_URL: ctx.t.databaseUrl,
+        REDIS_KEY_PREFIX: redisPrefixFor(ctx.t.databaseUrl),
+      };
+      // A real server process commits the changes (and their outbox rows), then dies by SIGKILL
+      // before its dispatcher's first tick: nothing was sent.
+      const crashed = await startServerProcess(serverEnv);
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${crashed.baseUrl}/api/v1/clients`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `Outbox ${i}` }),
+        });
+        expect(res.status).toBe(201);
+      }
+      await crashed.stop('SIGKILL');
+      expect(receiver.received).toHaveLength(0);
+
+      // Restarted, twice over: two processes whose dispatchers tick every 100 ms race for the events.
+      const restarted = await Promise.all(
+        [1, 2].map(() => startServerProcess({ ...serverEnv, WEBHOOK_DISPATCH_INTERVAL_MS: '100' })),
+      );
       try {
-        await Promise.all([
-          dispatch(),
-          other.app.get(WebhookDispatcher).runOnce(),
-          dispatch(),
-          other.app.get(WebhookDispatcher).runOnce(),
-        ]);
+        for (let i = 0; i < 100 && receiver.received.length < 5; i++) await sleep(100);
+        await sleep(500); // room for a duplicate to show up
       } finally {
-        await other.close();
+        await Promise.all(restarted.map((p) => p.stop()));
       }
       const events = receiver.received.map((r) => r.headers['webhook-id']);
       expect(events).toHaveLength(5);
