@@ -299,7 +299,7 @@ const ROWS = [
     [
       [BULK, 'opposite id orders'],
       [IDEM_RECOVERY, 'again after a deadlock'],
-      [IDEM_RECOVERY, 'snapshot went stale'],
+      [IDEM_RECOVERY, "wait for another process's write"],
     ],
   ],
   [

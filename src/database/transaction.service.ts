@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { idempotencyContext } from '../common/idempotency/idempotency-context';
@@ -29,10 +29,28 @@ function isTransientConflict(error: unknown): boolean {
  * serialised through a process-wide queue (the embedded mode is single-process).
  */
 @Injectable()
-export class TransactionService {
+export class TransactionService implements OnModuleInit {
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * SQLite: every transaction begins IMMEDIATE, taking the write lock up front. Within this process
+   * writes are queued anyway; against another process on the same file (the CLI, a second server)
+   * a deferred transaction that read first would fail with a stale snapshot when the other one
+   * commits, where an immediate one simply waits its turn (busy_timeout, bounded by DB_TIMEOUT_MS).
+   * TypeORM's better-sqlite3 driver has one query runner per DataSource, so this covers them all.
+   */
+  onModuleInit(): void {
+    if (this.isPostgres) return;
+    const runner = this.dataSource.createQueryRunner();
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: unknown[]) =>
+      (query as (...args: unknown[]) => Promise<unknown>)(
+        sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql,
+        ...rest,
+      )) as typeof runner.query;
+  }
 
   get isPostgres(): boolean {
     return this.dataSource.options.type === 'postgres';

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
 import { idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
@@ -115,32 +116,43 @@ describe('Idempotency-Key recovery and transactions', () => {
     expect(responses).toContain(201);
   });
 
-  // Two processes on one SQLite file: a transaction that read before another process wrote cannot
-  // write any more (SQLITE_BUSY_SNAPSHOT, no busy wait); it rolled back whole, so it runs again.
+  // Two processes on one SQLite file: transactions begin IMMEDIATE, so one that meets another
+  // process's open write waits for its commit (busy_timeout) and then reads what it wrote, rather
+  // than reading first and failing on a stale snapshot when it comes to write.
   (TEST_DB === 'sqlite' ? it : it.skip)(
-    'should run a SQLite transaction again when its snapshot went stale',
+    "should make a SQLite transaction wait for another process's write, then see it",
     async () => {
-      const Database = (await import('better-sqlite3')).default;
-      const outsider = new Database(ctx.t.databaseUrl.slice('sqlite:'.length));
+      const outsider = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const db = new (require('better-sqlite3'))(process.env.DB_FILE);
+           db.pragma('busy_timeout = 5000');
+           db.exec('BEGIN IMMEDIATE');
+           db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('rec-outsider', '1', '2026-01-01')").run();
+           process.stdout.write('locked\\n');
+           setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`,
+        ],
+        {
+          cwd: process.cwd(),
+          env: { ...process.env, DB_FILE: ctx.t.databaseUrl.slice('sqlite:'.length) },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const exited = new Promise((resolve) => outsider.once('exit', resolve));
+      await new Promise((resolve) => outsider.stdout.once('data', resolve));
       let attempts = 0;
-      try {
-        await ctx.t.app.get(TransactionService).run(async (m) => {
-          attempts++;
-          await m.query('SELECT COUNT(*) FROM settings');
-          if (attempts === 1) {
-            outsider
-              .prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('rec-outsider', '1', '2026-01-01')`)
-              .run();
-          }
-          await m.save(SettingEntity, { key: `rec-insider-${attempts}`, value: '1', updatedAt: new Date() });
-        });
-      } finally {
-        outsider.close();
-      }
-      expect(attempts).toBe(2);
+      let seen: unknown;
+      await ctx.t.app.get(TransactionService).run(async (m) => {
+        attempts++;
+        seen = await m.query("SELECT COUNT(*) AS n FROM settings WHERE key = 'rec-outsider'");
+        await m.save(SettingEntity, { key: `rec-insider-${attempts}`, value: '1', updatedAt: new Date() });
+      });
+      await exited;
+      expect(attempts).toBe(1);
+      expect(seen).toEqual([{ n: 1 }]);
       const settings = ctx.t.dataSource.getRepository(SettingEntity);
-      expect(await settings.countBy({ key: 'rec-insider-1' })).toBe(0);
-      expect(await settings.countBy({ key: 'rec-insider-2' })).toBe(1);
+      expect(await settings.countBy({ key: 'rec-insider-1' })).toBe(1);
       expect(await settings.countBy({ key: 'rec-outsider' })).toBe(1);
     },
   );
