@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  type EntityManager,
-  In,
-  IsNull,
-  LessThanOrEqual,
-  MoreThan,
-  Repository,
-  type SelectQueryBuilder,
-} from 'typeorm';
+import { type EntityManager, In, IsNull, MoreThan, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { inWindow, type PageWindow } from '../../common/pagination/paginate';
 import { TimeEntryEntity } from './time-entry.entity';
@@ -74,11 +66,22 @@ export class TimeEntriesRepository {
     return Promise.all([page, filtered(this.entries.createQueryBuilder('e')).getCount()]);
   }
 
-  /** The end of the user's completed entry that covers `at` and ends after it, if any. */
+  /**
+   * Where a timer started at `at` begins: the latest end among the user's timer entries that end
+   * after `at`, if any. A stop books at least a second, so start/stop cycles faster than that chain
+   * entries into the future; the next start goes after the whole chain, not just the entry covering
+   * `at`. Planned manual entries do not move a timer. Chains begin at a real start, hence the
+   * one-day bound, which keeps the lookup on the (user_id, start_time) index.
+   */
   async latestEndAfter(userId: number, at: Date): Promise<Date | null> {
     const entry = await this.entries.findOne({
       select: { id: true, endTime: true },
-      where: { userId, startTime: LessThanOrEqual(at), endTime: MoreThan(at) },
+      where: {
+        userId,
+        source: 'timer',
+        startTime: MoreThan(new Date(at.getTime() - 86_400_000)),
+        endTime: MoreThan(at),
+      },
       order: { endTime: 'DESC' },
     });
     return entry?.endTime ?? null;
