@@ -88,7 +88,7 @@ class DeleteOne implements fc.AsyncCommand<Model, Real> {
   toString = () => (this.pickRunning ? 'delete running' : 'delete completed');
 }
 
-/** After every step: status and the entry list agree with the model (at most one running). */
+/** After every step: status and the entry list agree with the model (at most one running, no overlaps). */
 async function expectAgreement(m: Model, r: Real) {
   const status = await r.ctx.t.get('/api/v1/timer/status', as(r));
   expect(status.body.active).toBe(m.running !== null);
@@ -99,6 +99,12 @@ async function expectAgreement(m: Model, r: Real) {
   expect(
     list.body.time_entries.filter((e: { end_time: string | null }) => e.end_time === null).length,
   ).toBeLessThanOrEqual(1);
+  // No two completed entries overlap, however fast starts and stops follow each other.
+  const completed = (list.body.time_entries as Array<{ start_time: string; end_time: string | null }>)
+    .filter((e) => e.end_time !== null)
+    .map((e) => [Date.parse(e.start_time), Date.parse(e.end_time as string)])
+    .sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < completed.length; i++) expect(completed[i][0]).toBeGreaterThanOrEqual(completed[i - 1][1]);
 }
 
 class Checked implements fc.AsyncCommand<Model, Real> {
