@@ -46,6 +46,20 @@ export class TimeEntriesRepository {
     return this.repo(manager).findOne({ where: { userId, endTime: IsNull() }, relations: RELATIONS });
   }
 
+  /** Whether the user has a running entry: one indexed probe, no joins (the partial unique index). */
+  async hasRunning(userId: number, manager: EntityManager): Promise<boolean> {
+    return manager.getRepository(TimeEntryEntity).exists({ where: { userId, endTime: IsNull() } });
+  }
+
+  /** Ends a running entry in one UPDATE (no re-read: the caller holds the row under the user's lock). */
+  async stop(entry: TimeEntryEntity, manager: EntityManager): Promise<void> {
+    await manager.update(
+      TimeEntryEntity,
+      { id: entry.id },
+      { endTime: entry.endTime, durationSeconds: entry.durationSeconds, updatedAt: entry.updatedAt },
+    );
+  }
+
   /** Newest first. The count runs on the bare table (no joins), in parallel with the page. */
   list(filter: TimeEntryListFilter, window: PageWindow): Promise<[TimeEntryEntity[], number]> {
     const filtered = (qb: SelectQueryBuilder<TimeEntryEntity>) => {

@@ -105,7 +105,7 @@ export class TimeEntriesService {
         });
         await this.entries.lockUser(manager, owner.id);
         if (input.end === null) {
-          if (await this.entries.findRunning(owner.id, manager)) throw this.rules.timerRunning();
+          if (await this.entries.hasRunning(owner.id, manager)) throw this.rules.timerRunning();
         } else if (!auth.isAdmin && (await this.entries.overlaps(manager, owner.id, input.start, input.end))) {
           throw this.rules.overlap();
         }

@@ -49,7 +49,7 @@ export class TimerService {
   }
 
   async stopTimer(auth: AuthContext) {
-    const id = await this.transactions.run(async (manager) => {
+    const entry = await this.transactions.run(async (manager) => {
       await this.entries.lockUser(manager, auth.userId);
       const running = await this.entries.findRunning(auth.userId, manager);
       if (!running) throw new DomainError(ErrorCode.NoActiveTimer, 'No timer is running.');
@@ -59,11 +59,11 @@ export class TimerService {
       running.endTime = end;
       running.durationSeconds = durationBetween(running.startTime, end);
       running.updatedAt = new Date();
-      await this.entries.save(running, manager);
+      await this.entries.stop(running, manager);
       await this.outbox.emit(manager, 'timer.stopped', auth, toTimeEntryResponse(running));
-      return running.id;
+      // Loaded with its relations under the user's lock and changed only here: no re-read needed.
+      return running;
     });
-    const entry = await this.entries.reload(id);
-    return { message: 'Timer stopped successfully', time_entry: toTimeEntryResponse(entry!) };
+    return { message: 'Timer stopped successfully', time_entry: toTimeEntryResponse(entry) };
   }
 }
