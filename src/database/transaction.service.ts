@@ -26,7 +26,7 @@ function isTransientConflict(error: unknown): boolean {
  *
  * TypeORM's SQLite drivers share a single connection per DataSource, so two concurrent
  * transactions would interleave on it. On SQLite every write transaction is therefore
- * serialised through a process-wide queue (the embedded mode is single-process).
+ * serialised through a process-wide queue; across processes, BEGIN IMMEDIATE (see onModuleInit).
  */
 @Injectable()
 export class TransactionService implements OnModuleInit {
