@@ -4,7 +4,7 @@
  * the same PostgreSQL data set, alternating runs so machine drift cancels out. Each server runs in its
  * own process (dist/src/main.js as in production: rate limiting on with limits raised, Redis
  * configured); autocannon drives both from this one.
- * Targets: list >= 0.6x the baseline's throughput, create >= 0.5x, app peak RSS < 250 MB.
+ * Targets: list >= 0.6x the baseline's throughput, create and the timer >= 0.5x, app peak RSS < 250 MB.
  */
 const { Pool } = require('pg');
 const { spawn } = require('node:child_process');
@@ -18,12 +18,16 @@ const DURATION = SMOKE ? 1 : 5;
 const CONNECTIONS = 16;
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 
+/** Every server started, so that a failed run does not leave them behind. */
+const children = [];
+
 /** Starts a server script in its own process on `port` and waits until it answers HTTP. */
-async function spawnServer(script, port, env) {
-  const child = spawn(process.execPath, [script], {
+async function spawnServer(script, port, env, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  children.push(child);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
@@ -54,15 +58,23 @@ async function main() {
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   // App and baseline each run in their own process, as in production; the app's peak RSS is its own.
   const port = 20000 + (process.pid % 20000);
-  const app = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), port, {
-    DATABASE_URL: db.url,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `tt:bench:${process.pid}:`,
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000',
-    API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000',
-    LOG_LEVEL: 'warn',
-  });
+  const app = await spawnServer(
+    join(__dirname, '..', 'dist', 'src', 'main.js'),
+    port,
+    {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: `tt:bench:${process.pid}:`,
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+      API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000',
+      API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000',
+      LOG_LEVEL: 'warn',
+      // As `npm start` and the Docker image run it.
+      NODE_OPTIONS: '--max-old-space-size=192',
+    },
+    // e.g. BENCH_APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=prof": profile the app (not the baseline).
+    (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  );
   const pool = new Pool({ connectionString: db.url, max: 2 });
   await seedPostgres(pool, ENTRIES);
   const baseline = await spawnServer(join(__dirname, 'baseline', 'server.js'), port + 1, { DATABASE_URL: db.url });
@@ -77,6 +89,57 @@ async function main() {
   if (issued.status !== 201) throw new Error(`token issue: ${issued.status} ${await issued.text()}`);
   const { token } = await issued.json();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+  // The timer scenario: one user (and token) per connection, each cycling start, stop.
+  const timerUsers = await pool.query(
+    "SELECT id FROM users WHERE username LIKE 'bench%' AND username <> 'bench1' ORDER BY id LIMIT $1",
+    [CONNECTIONS],
+  );
+  const timerTokens = [];
+  for (const { id } of timerUsers.rows) {
+    const res = await fetch(`${app.url}/api/v1/admin/api-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: id, name: 'bench timer', scopes: ['read:*', 'write:*'] }),
+    });
+    if (res.status !== 201) throw new Error(`token issue: ${res.status} ${await res.text()}`);
+    timerTokens.push((await res.json()).token);
+  }
+  /**
+   * A run can end between a start and its stop: every timer is stopped before the next run, once
+   * the requests cut off at the end of the previous one have finished on the server.
+   */
+  const stopAllTimers = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await Promise.all(
+      timerTokens.map((t) =>
+        fetch(`${app.url}/api/v1/timer/stop`, { method: 'POST', headers: { authorization: `Bearer ${t}` } }),
+      ),
+    );
+  };
+  const timerOptions = () => {
+    let next = 0;
+    return {
+      path: '/api/v1/timer/start',
+      method: 'POST',
+      headers,
+      // autocannon calls setupClient once per connection: each gets its own user's token.
+      setupClient: (client) => client.setHeaders({ ...headers, authorization: `Bearer ${timerTokens[next++]}` }),
+      requests: [
+        { method: 'POST', path: '/api/v1/timer/start', setupRequest: (req) => ({ ...req, body: '{"project_id":1}' }) },
+        {
+          method: 'POST',
+          path: '/api/v1/timer/stop',
+          // No body, so no content-type either.
+          setupRequest: ({ headers: { authorization }, ...req }) => ({
+            ...req,
+            headers: { authorization },
+            body: undefined,
+          }),
+        },
+      ],
+    };
+  };
 
   // Creates never overlap: each request books its own hour, app and baseline in separate years.
   const counters = { app: 0, baseline: 0 };
@@ -114,6 +177,12 @@ async function main() {
         requests: createRequests(side, side === 'app' ? 2030 : 2060),
       }),
     },
+    {
+      name: 'POST /timer/start + /timer/stop (a user per connection)',
+      target: 0.5,
+      before: stopAllTimers,
+      opts: timerOptions,
+    },
   ];
 
   const rows = [];
@@ -121,6 +190,7 @@ async function main() {
     const a = [];
     const b = [];
     for (let i = 0; i < ROUNDS; i++) {
+      await s.before?.();
       const base = s.opts('baseline');
       b.push(
         await measure({
@@ -131,6 +201,7 @@ async function main() {
           duration: DURATION,
         }),
       );
+      await s.before?.();
       const mine = s.opts('app');
       a.push(
         await measure({
@@ -180,5 +251,6 @@ async function main() {
 
 main().catch((error) => {
   console.error(error);
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   process.exit(1);
 });

@@ -80,7 +80,10 @@ const SMOKE = process.env.BENCH_SMOKE === '1';
 async function measure(options) {
   const result = await autocannon({ connections: 16, duration: SMOKE ? 1 : 4, ...options });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`benchmark run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    const statuses = JSON.stringify(result.statusCodeStats ?? {});
+    throw new Error(
+      `benchmark run against ${options.url} had ${result.non2xx} non-2xx answers (${statuses}) and ${result.errors} errors`,
+    );
   }
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }

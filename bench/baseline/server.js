@@ -34,6 +34,32 @@ function createBaselineServer(databaseUrl) {
     return { perPage, pageNo, offset: (pageNo - 1) * perPage };
   };
 
+  const ENTRY_WITH_NAMES = `SELECT e.*, u.username, p.name AS project_name, c.name AS client_name, t.name AS task_name
+    FROM time_entries e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN projects p ON p.id = e.project_id
+    LEFT JOIN clients c ON c.id = e.client_id LEFT JOIN tasks t ON t.id = e.task_id`;
+  const outboxEvent = (client, type, auth, entry) =>
+    client.query('INSERT INTO webhook_events (event_id, event_type, payload, created_at) VALUES ($1, $2, $3, now())', [
+      `evt_${createHash('sha1').update(`${process.pid}:${Math.random()}`).digest('hex').slice(0, 24)}`,
+      type,
+      JSON.stringify({ event_type: type, user: { id: auth.user_id, username: auth.username }, data: entry }),
+    ]);
+  /** BEGIN ... COMMIT on one pooled client; `work` answers with [status, body]. */
+  const inTransaction = async (res, work) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const [status, body] = await work(client);
+      await client.query(status < 300 ? 'COMMIT' : 'ROLLBACK');
+      return [status, body];
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      send(res, 500, { error_code: 'internal_error', message: String(error.message) });
+      return null;
+    } finally {
+      client.release();
+    }
+  };
+
   const routes = {
     'GET /api/v1/time-entries': async (req, res, url, auth) => {
       const { perPage, pageNo, offset } = page(url);
@@ -102,6 +128,61 @@ function createBaselineServer(databaseUrl) {
         })),
         pagination: { page: pageNo, per_page: perPage, total, pages: Math.ceil(total / perPage) },
       });
+    },
+    // The timer: the same statements the app runs (project, where the start goes, owner, refs,
+    // the user's advisory lock, the running check, insert, outbox; stop: lock, running, update,
+    // outbox, re-read with names).
+    'POST /api/v1/timer/start': async (req, res, url, auth, body) => {
+      const now = new Date();
+      const project = await pool.query('SELECT id, status, client_id FROM projects WHERE id = $1', [body.project_id]);
+      if (!project.rows[0]) return send(res, 404, { error_code: 'not_found' });
+      const chained = await pool.query(
+        `SELECT id, end_time FROM time_entries WHERE user_id = $1 AND source = 'timer' AND start_time > $2 AND end_time > $3
+         ORDER BY end_time DESC LIMIT 1`,
+        [auth.user_id, new Date(now.getTime() - 86_400_000), now],
+      );
+      const start = chained.rows[0]?.end_time ?? now;
+      const answer = await inTransaction(res, async (client) => {
+        await client.query('SELECT id, username FROM users WHERE id = $1', [auth.user_id]);
+        await client.query(
+          'SELECT p.*, c.name AS client_name FROM projects p LEFT JOIN clients c ON c.id = p.client_id WHERE p.id = $1',
+          [body.project_id],
+        );
+        await client.query('SELECT pg_advisory_xact_lock(7243, $1)', [auth.user_id]);
+        const running = await client.query(`${ENTRY_WITH_NAMES} WHERE e.user_id = $1 AND e.end_time IS NULL LIMIT 1`, [
+          auth.user_id,
+        ]);
+        if (running.rows[0]) return [409, { error_code: 'timer_already_running' }];
+        const inserted = await client.query(
+          `INSERT INTO time_entries (user_id, project_id, client_id, start_time, source, billable, paid, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'timer', true, false, now(), now()) RETURNING *`,
+          [auth.user_id, body.project_id, project.rows[0].client_id, start],
+        );
+        await outboxEvent(client, 'timer.started', auth, inserted.rows[0]);
+        return [201, { message: 'Timer started successfully', timer: inserted.rows[0] }];
+      });
+      if (answer) send(res, answer[0], answer[1]);
+    },
+    'POST /api/v1/timer/stop': async (req, res, url, auth) => {
+      const answer = await inTransaction(res, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(7243, $1)', [auth.user_id]);
+        const running = await client.query(`${ENTRY_WITH_NAMES} WHERE e.user_id = $1 AND e.end_time IS NULL LIMIT 1`, [
+          auth.user_id,
+        ]);
+        const entry = running.rows[0];
+        if (!entry) return [409, { error_code: 'no_active_timer' }];
+        const end = new Date(Math.max(Date.now(), entry.start_time.getTime() + 1000));
+        await client.query(
+          'UPDATE time_entries SET end_time = $2, duration_seconds = $3, updated_at = now() WHERE id = $1',
+          [entry.id, end, Math.floor((end - entry.start_time) / 1000)],
+        );
+        await outboxEvent(client, 'timer.stopped', auth, { ...entry, end_time: end });
+        return [200, entry.id];
+      });
+      if (!answer) return;
+      if (answer[0] !== 200) return send(res, answer[0], answer[1]);
+      const reloaded = await pool.query(`${ENTRY_WITH_NAMES} WHERE e.id = $1`, [answer[1]]);
+      send(res, 200, { message: 'Timer stopped successfully', time_entry: reloaded.rows[0] });
     },
     'POST /api/v1/time-entries': async (req, res, url, auth, body) => {
       const start = new Date(body.start_time);
