@@ -33,6 +33,15 @@ describe('rate limits when Redis fails', () => {
     return results;
   };
 
+  /** Health answers 200 again (Redis back and reconnected) within 5 s. */
+  const healthyWithin5s = async () => {
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if ((await ctx.t.get('/api/v1/health')).status === 200) return true;
+    }
+    return false;
+  };
+
   const expectBounded = (results: Array<{ status: number; ms: number }>) => {
     for (const r of results) {
       expect([200, 429]).toContain(r.status);
@@ -112,12 +121,7 @@ describe('rate limits when Redis fails', () => {
     const during = await burst(token, 10);
     expectBounded(during);
     await redis.start();
-    let healthy = false;
-    for (let i = 0; i < 50 && !healthy; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      healthy = (await ctx.t.get('/api/v1/health')).status === 200;
-    }
-    expect(healthy).toBe(true);
+    expect(await healthyWithin5s()).toBe(true);
     const after = await burst(token, 5);
     expect(after.every((r) => r.status === 200)).toBe(true);
     const last = await ctx.t.get('/api/v1/users/me', { token });
@@ -140,12 +144,7 @@ describe('rate limits when Redis fails', () => {
     const fallback = await Promise.all(Array.from({ length: 100 }, () => ctx.t.get('/api/v1/users/me', { token })));
     expect(fallback.filter((r) => r.status === 200)).toHaveLength(90);
     await redis.start();
-    let healthy = false;
-    for (let i = 0; i < 50 && !healthy; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      healthy = (await ctx.t.get('/api/v1/health')).status === 200;
-    }
-    expect(healthy).toBe(true);
+    expect(await healthyWithin5s()).toBe(true);
     expect((await ctx.t.get('/api/v1/users/me', { token: ADMIN_TOKEN })).status).toBe(200);
   });
 });

@@ -22,6 +22,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stubResolver = async (hostname: string) =>
   hostname === 'evil.test' ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '93.184.216.34', family: 4 }];
 
+/** The Standard Webhooks headers of a received delivery, as a verifier takes them. */
+const standardHeaders = (hit: { headers: Record<string, string | string[] | undefined> }) => ({
+  'webhook-id': hit.headers['webhook-id'] as string,
+  'webhook-timestamp': hit.headers['webhook-timestamp'] as string,
+  'webhook-signature': hit.headers['webhook-signature'] as string,
+});
+
 describe('webhooks', () => {
   let ctx: TestContext;
   const admin = { token: ADMIN_TOKEN };
@@ -116,12 +123,7 @@ describe('webhooks', () => {
       await dispatch();
       expect(receiver.received).toHaveLength(1);
       const [hit] = receiver.received;
-      const headers = {
-        'webhook-id': hit.headers['webhook-id'] as string,
-        'webhook-timestamp': hit.headers['webhook-timestamp'] as string,
-        'webhook-signature': hit.headers['webhook-signature'] as string,
-      };
-      const payload = new Webhook(secret).verify(hit.body, headers) as Record<string, any>;
+      const payload = new Webhook(secret).verify(hit.body, standardHeaders(hit)) as Record<string, any>;
       expect(payload).toMatchObject({
         event_type: 'project.created',
         user: { id: 1, username: 'admin' },
@@ -157,12 +159,7 @@ describe('webhooks', () => {
         await dispatch();
         expect(receiver.received).toHaveLength(1);
         const [hit] = receiver.received;
-        const headers = {
-          'webhook-id': hit.headers['webhook-id'] as string,
-          'webhook-timestamp': hit.headers['webhook-timestamp'] as string,
-          'webhook-signature': hit.headers['webhook-signature'] as string,
-        };
-        return { hit, headers };
+        return { hit, headers: standardHeaders(hit) };
       };
 
       const during = await deliver(`Rotating ${id}`);
