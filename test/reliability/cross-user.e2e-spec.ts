@@ -1,6 +1,6 @@
 import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
 import { WEBHOOK_RESOLVER } from '../../src/modules/webhooks/webhook-sender';
-import { createTestContext, type TestContext } from '../support/factories';
+import { createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../support/factories';
 
 /**
  * OWASP API1/API3: user A, holding every scope a normal user can have, against each of user B's
@@ -19,8 +19,7 @@ describe('cross-user access matrix', () => {
     ctx = await createTestContext({
       env: {
         WEBHOOK_DISPATCH_INTERVAL_MS: '3600000',
-        API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
-        API_TOKEN_RATE_LIMIT_PER_HOUR: '100000',
+        ...RAISED_RATE_LIMITS,
       },
       overrides: [[WEBHOOK_RESOLVER, async () => [{ address: '93.184.216.34', family: 4 }]]],
     });

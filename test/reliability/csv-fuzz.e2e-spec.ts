@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ADMIN_TOKEN, createTestContext, type TestContext } from '../support/factories';
+import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../support/factories';
 
 jest.setTimeout(120_000);
 
@@ -47,7 +47,7 @@ describe('fuzzing the CSV import', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext({
-      env: { API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000', API_TOKEN_RATE_LIMIT_PER_HOUR: '1000000' },
+      env: RAISED_RATE_LIMITS,
     });
     await ctx.t.post('/api/v1/projects', { name: 'Fuzz project' }, { token: ADMIN_TOKEN });
   });

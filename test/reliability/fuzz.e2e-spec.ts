@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ADMIN_TOKEN, createTestContext, type TestContext } from '../support/factories';
+import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../support/factories';
 
 jest.setTimeout(180_000);
 
@@ -131,7 +131,7 @@ describe('fuzzing every JSON endpoint', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext({
-      env: { API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000', API_TOKEN_RATE_LIMIT_PER_HOUR: '1000000' },
+      env: RAISED_RATE_LIMITS,
     });
     await ctx.t.post('/api/v1/clients', { name: 'Fuzz client' }, { token: ADMIN_TOKEN });
     await ctx.t.post('/api/v1/projects', { name: 'Fuzz project', client_id: 1 }, { token: ADMIN_TOKEN });

@@ -1,5 +1,11 @@
 import { createTestApp, type TestApp, type TestAppOptions } from './test-app';
 
+/** Env for suites that send far more requests than the production limits allow (fuzzing, models). */
+export const RAISED_RATE_LIMITS = {
+  API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+  API_TOKEN_RATE_LIMIT_PER_HOUR: '1000000',
+} as const;
+
 /** The bootstrap admin's token in every e2e app (user `admin`, admin:all). */
 export const ADMIN_TOKEN = 'tt_e2eAdminToken0123456789abcdefXYZ';
 
