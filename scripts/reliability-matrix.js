@@ -234,7 +234,7 @@ const ROWS = [
   ],
   [
     'route_inventory',
-    'every route declares its auth; admin routes need admin',
+    'every route declares its auth; admin routes need admin; openapi/openapi.json lists exactly the registered routes',
     [['src/common/auth/route-inventory.spec.ts', '']],
   ],
   [

@@ -1,15 +1,33 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import type { Type } from '@nestjs/common';
+import { RequestMethod, type Type } from '@nestjs/common';
 import { AppModule } from '../../app.module';
+import { API_PREFIX } from '../http/configure-app';
 import { AUTH_OPTIONS, type AuthOptions } from './authenticated.decorator';
 import { IS_PUBLIC } from './public.decorator';
 
 interface Route {
   name: string;
+  /** `GET /api/v1/projects/{id}`, as OpenAPI spells it. */
+  operations: string[];
+  documented: boolean;
   isPublic: boolean;
   auth: AuthOptions | undefined;
 }
+
+/** @nestjs/swagger's metadata keys for ApiExcludeController / ApiExcludeEndpoint (its constants are not exported). */
+const EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
+const EXCLUDE_ENDPOINT = 'swagger/apiExcludeEndpoint';
+
+/** Nest path metadata: a string or a list of them. */
+const paths = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : [value ?? '']);
+const joinPath = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** Every controller route reachable from AppModule, with its declared access policy. */
 function collectRoutes(module: Type<unknown>, seen = new Set<unknown>()): Route[] {
@@ -37,8 +55,21 @@ function collectRoutes(module: Type<unknown>, seen = new Set<unknown>()): Route[
       }
       const read = <T>(meta: string) =>
         (Reflect.getMetadata(meta, handler) ?? Reflect.getMetadata(meta, controller)) as T | undefined;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const prefix = controller.name === 'MetricsController' ? '' : API_PREFIX;
+      const operations = paths(Reflect.getMetadata(PATH_METADATA, controller) as string | string[] | undefined).flatMap(
+        (base) =>
+          paths(Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined).map(
+            (path) => `${method} ${joinPath(prefix, base, path).replace(/:(\w+)/g, '{$1}')}`,
+          ),
+      );
       routes.push({
         name: `${controller.name}.${key}`,
+        operations,
+        documented: !(
+          Reflect.getMetadata(EXCLUDE_CONTROLLER, controller)?.[0] ||
+          Reflect.getMetadata(EXCLUDE_ENDPOINT, handler)?.disable
+        ),
         isPublic: read<boolean>(IS_PUBLIC) === true,
         auth: read<AuthOptions>(AUTH_OPTIONS),
       });
@@ -58,6 +89,23 @@ describe('route inventory', () => {
         'ApiTokensController.rotateApiToken',
       ]),
     );
+  });
+
+  it('should document exactly the registered routes in openapi/openapi.json', () => {
+    const document = JSON.parse(readFileSync(join(__dirname, '../../../openapi/openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+      .filter((op) => /^(GET|POST|PUT|PATCH|DELETE) /.test(op))
+      .sort();
+    const registered = routes
+      .filter((r) => r.documented)
+      .flatMap((r) => r.operations)
+      .sort();
+    expect(registered).toEqual(documented);
+    // Only /metrics stays out of the document (it is not part of the API).
+    expect(routes.filter((r) => !r.documented).map((r) => r.name)).toEqual(['MetricsController.getMetrics']);
   });
 
   it('should declare @Public() or @Authenticated() on every route', () => {
