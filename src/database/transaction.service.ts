@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { idempotencyContext } from '../common/idempotency/idempotency-context';
 
 /**
@@ -15,10 +15,17 @@ function markCommitted(recordId: number): string {
 
 const MAX_ATTEMPTS = 3;
 
-/** PostgreSQL deadlock_detected / serialization_failure; SQLite's stale-snapshot busy error. */
+/** PostgreSQL deadlock_detected / serialization_failure (SQLite transactions begin IMMEDIATE: no stale snapshot). */
 function isTransientConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY_SNAPSHOT';
+  return code === '40P01' || code === '40001';
+}
+
+/** Makes `runner` send `replacement` wherever TypeORM sends exactly `statement`. */
+function rewriteStatement(runner: QueryRunner, statement: string, replacement: string): void {
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  runner.query = ((sql: string, ...rest: unknown[]) =>
+    query(sql === statement ? replacement : sql, ...rest)) as typeof runner.query;
 }
 
 /**
@@ -43,17 +50,26 @@ export class TransactionService implements OnModuleInit {
    */
   onModuleInit(): void {
     if (this.isPostgres) return;
-    const runner = this.dataSource.createQueryRunner();
-    const query = runner.query.bind(runner);
-    runner.query = ((sql: string, ...rest: unknown[]) =>
-      (query as (...args: unknown[]) => Promise<unknown>)(
-        sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql,
-        ...rest,
-      )) as typeof runner.query;
+    rewriteStatement(this.dataSource.createQueryRunner(), 'BEGIN TRANSACTION', 'BEGIN IMMEDIATE TRANSACTION');
   }
 
   get isPostgres(): boolean {
     return this.dataSource.options.type === 'postgres';
+  }
+
+  /**
+   * Raw SQL written with `?` placeholders, numbered `$1, $2...` for PostgreSQL: both drivers then
+   * bind the parameters in the order the placeholders appear in the text.
+   */
+  sql(text: string): string {
+    if (!this.isPostgres) return text;
+    let n = 0;
+    return text.replace(/\?/g, () => `$${++n}`);
+  }
+
+  /** A timestamp as a raw-query parameter: a Date for pg, the text TypeORM stores in SQLite. */
+  timestamp(date: Date): Date | string {
+    return this.isPostgres ? date : date.toISOString().replace('T', ' ').replace('Z', '');
   }
 
   /**
@@ -69,9 +85,8 @@ export class TransactionService implements OnModuleInit {
   }
 
   /**
-   * Runs `work` in one transaction. A transaction the database aborted only because of another
-   * one (a deadlock or serialization failure on PostgreSQL; on SQLite, a snapshot gone stale when
-   * another process wrote) rolled back completely and runs again, up to three times.
+   * Runs `work` in one transaction. A transaction PostgreSQL aborted only because of another one
+   * (a deadlock or serialization failure) rolled back completely and runs again, up to three times.
    */
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -103,12 +118,7 @@ export class TransactionService implements OnModuleInit {
    */
   private async committingWith<T>(statement: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
-    const query = runner.query.bind(runner);
-    runner.query = ((sql: string, ...rest: unknown[]) =>
-      (query as (...args: unknown[]) => Promise<unknown>)(
-        sql === 'COMMIT' ? `${statement}; COMMIT` : sql,
-        ...rest,
-      )) as typeof runner.query;
+    rewriteStatement(runner, 'COMMIT', `${statement}; COMMIT`);
     try {
       return await runner.manager.transaction(work);
     } finally {

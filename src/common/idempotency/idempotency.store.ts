@@ -209,9 +209,9 @@ export class IdempotencyStore implements OnModuleDestroy {
       if (!firsts.has(id)) firsts.set(id, claim);
     }
     const now = Date.now();
-    const lockedUntil = this.timestamp(now + IDEMPOTENCY_LOCK_MS);
-    const createdAt = this.timestamp(now);
-    const expiresAt = this.timestamp(now + this.config.idempotencyTtlHours * HOUR_MS);
+    const lockedUntil = this.transactions.timestamp(new Date(now + IDEMPOTENCY_LOCK_MS));
+    const createdAt = this.transactions.timestamp(new Date(now));
+    const expiresAt = this.transactions.timestamp(new Date(now + this.config.idempotencyTtlHours * HOUR_MS));
     const rows = [...firsts.values()];
     const insert = {
       sql:
@@ -224,13 +224,13 @@ export class IdempotencyStore implements OnModuleDestroy {
     if (completions.length > 0 && this.transactions.isPostgres) {
       // One round trip: the responses' UPDATE runs as a data-modifying CTE of the INSERT.
       const complete = this.completionStatement(completions);
-      inserted = await manager.query(this.sql(`WITH completed AS (${complete.sql}) ${insert.sql}`), [
+      inserted = await manager.query(this.transactions.sql(`WITH completed AS (${complete.sql}) ${insert.sql}`), [
         ...complete.params,
         ...insert.params,
       ]);
     } else {
       await this.storeResponses(manager, completions);
-      inserted = await manager.query(this.sql(insert.sql), insert.params);
+      inserted = await manager.query(this.transactions.sql(insert.sql), insert.params);
     }
     for (const row of inserted) {
       const claim = firsts.get(claimId(Number(row.token_id), row.key));
@@ -243,7 +243,7 @@ export class IdempotencyStore implements OnModuleDestroy {
     if (completions.length === 0) return;
     if (this.transactions.isPostgres) {
       const { sql, params } = this.completionStatement(completions);
-      await manager.query(this.sql(sql), params);
+      await manager.query(this.transactions.sql(sql), params);
       return;
     }
     // SQLite runs in-process: a short statement per response costs no round trip.
@@ -264,17 +264,5 @@ export class IdempotencyStore implements OnModuleDestroy {
         `WHERE k.id = v.id`,
       params: completions.flatMap((c) => [c.recordId, c.status, c.body]),
     };
-  }
-
-  /** `?` placeholders, numbered for PostgreSQL. */
-  private sql(text: string): string {
-    if (!this.transactions.isPostgres) return text;
-    let n = 0;
-    return text.replace(/\?/g, () => `$${++n}`);
-  }
-
-  /** Timestamps as each driver stores them for the entity's column type. */
-  private timestamp(ms: number): Date | string {
-    return this.transactions.isPostgres ? new Date(ms) : new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   }
 }

@@ -100,16 +100,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
     return this.transactions.write(async (m: EntityManager) => {
       const pg = this.transactions.isPostgres;
-      // SQLite binds `?` in the order they appear in the text, so $n follows that order too.
-      const p = (n: number) => (pg ? `$${n}` : '?');
-      const due =
-        `(status IN ('pending', 'retrying') AND next_attempt_at <= ${p(2)}) ` +
-        `OR (status = 'sending' AND locked_until < ${p(3)})`;
+      const due = `(status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?)`;
       const pick = `SELECT id FROM webhook_deliveries WHERE ${due} ORDER BY next_attempt_at, id LIMIT ${SEND_BATCH}${pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
       type Row = { id: number };
       const rows = await m.query<Row[] | [Row[], number]>(
-        `UPDATE webhook_deliveries SET status = 'sending', locked_until = ${p(1)} WHERE id IN (${pick}) RETURNING id`,
-        pg ? [lease, now, now] : [sqliteTime(lease), sqliteTime(now), sqliteTime(now)],
+        this.transactions.sql(
+          `UPDATE webhook_deliveries SET status = 'sending', locked_until = ? WHERE id IN (${pick}) RETURNING id`,
+        ),
+        [lease, now, now].map((date) => this.transactions.timestamp(date)),
       );
       // pg's UPDATE ... RETURNING comes back as [rows, count].
       const list = Array.isArray(rows[0]) ? rows[0] : (rows as Row[]);
@@ -210,9 +208,4 @@ export function newDelivery(webhookId: number, eventId: string, eventType: strin
     createdAt: now,
     lastAttemptAt: null,
   };
-}
-
-/** How TypeORM stores datetimes in SQLite (for raw statements). */
-function sqliteTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
 }
