@@ -80,14 +80,18 @@ async function main() {
   const baseline = await spawnServer(join(__dirname, 'baseline', 'server.js'), port + 1, { DATABASE_URL: db.url });
   const baselineUrl = baseline.url;
 
+  /** A new read/write token for one bench user, through the app's admin API. */
+  const issueToken = async (userId, name) => {
+    const res = await fetch(`${app.url}/api/v1/admin/api-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: userId, name, scopes: ['read:*', 'write:*'] }),
+    });
+    if (res.status !== 201) throw new Error(`token issue: ${res.status} ${await res.text()}`);
+    return (await res.json()).token;
+  };
   const userId = (await pool.query("SELECT id FROM users WHERE username = 'bench1'")).rows[0].id;
-  const issued = await fetch(`${app.url}/api/v1/admin/api-tokens`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ user_id: userId, name: 'bench', scopes: ['read:*', 'write:*'] }),
-  });
-  if (issued.status !== 201) throw new Error(`token issue: ${issued.status} ${await issued.text()}`);
-  const { token } = await issued.json();
+  const token = await issueToken(userId, 'bench');
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // The timer scenario: one user (and token) per connection, each cycling start, stop.
@@ -96,15 +100,7 @@ async function main() {
     [CONNECTIONS],
   );
   const timerTokens = [];
-  for (const { id } of timerUsers.rows) {
-    const res = await fetch(`${app.url}/api/v1/admin/api-tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ user_id: id, name: 'bench timer', scopes: ['read:*', 'write:*'] }),
-    });
-    if (res.status !== 201) throw new Error(`token issue: ${res.status} ${await res.text()}`);
-    timerTokens.push((await res.json()).token);
-  }
+  for (const { id } of timerUsers.rows) timerTokens.push(await issueToken(id, 'bench timer'));
   /**
    * A run can end between a start and its stop: every timer is stopped before the next run, once
    * the requests cut off at the end of the previous one have finished on the server.
