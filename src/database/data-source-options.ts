@@ -39,6 +39,8 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     type: 'better-sqlite3',
     database: db.path,
     timeout: db.timeoutMs,
+    // Prepared statements kept (FIFO): the app's fixed statements plus IN-lists of every length.
+    statementCacheSize: 500,
     prepareDatabase: (sqlite: { pragma(sql: string): unknown }) => {
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('foreign_keys = ON');

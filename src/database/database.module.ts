@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { bindSqliteIntegers } from './sqlite-integer-parameters';
 import { TransactionService } from './transaction.service';
 
 @Global()
@@ -16,6 +18,11 @@ import { TransactionService } from './transaction.service';
         migrationsTransactionMode: 'each',
         retryAttempts: 0,
       }),
+      dataSourceFactory: async (options) => {
+        const dataSource = new DataSource(options!);
+        bindSqliteIntegers(dataSource);
+        return dataSource.initialize();
+      },
     }),
   ],
   providers: [TransactionService],
