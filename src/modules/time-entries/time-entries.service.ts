@@ -27,6 +27,8 @@ export interface NewEntry extends Partial<EntryRefs> {
   paid?: boolean;
   invoiceNumber?: string | null;
   source: TimeEntrySource;
+  /** The timer refuses an archived project (checked on the row the transaction reads anyway). */
+  activeProjectOnly?: boolean;
   /** The webhook event recorded with the entry. */
   event: 'time_entry.created' | 'timer.started';
 }
@@ -103,6 +105,9 @@ export class TimeEntriesService {
           clientId: input.clientId ?? null,
           taskId: input.taskId ?? null,
         });
+        if (input.activeProjectOnly && refs.project?.status === 'archived') {
+          throw DomainError.validation({ project_id: [`Project ${refs.project.id} is archived`] });
+        }
         await this.entries.lockUser(manager, owner.id);
         if (input.end === null) {
           if (await this.entries.hasRunning(owner.id, manager)) throw this.rules.timerRunning();
@@ -127,7 +132,7 @@ export class TimeEntriesService {
           createdAt: now,
           updatedAt: now,
         });
-        const saved = await this.entries.save(entry, manager);
+        const saved = await this.entries.insert(entry, manager);
         // The relations are already loaded: no re-read of the row (it would run under the user's lock).
         Object.assign(saved, { user: owner, project: refs.project, client: refs.client, task: refs.task });
         await this.outbox.emit(manager, input.event, auth, toTimeEntryResponse(saved));

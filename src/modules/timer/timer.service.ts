@@ -3,7 +3,6 @@ import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { TransactionService } from '../../database/transaction.service';
-import { ProjectsRepository } from '../projects/projects.repository';
 import { TimeEntriesRepository } from '../time-entries/time-entries.repository';
 import { TimeEntriesService } from '../time-entries/time-entries.service';
 import { durationBetween, toTimeEntryResponse } from '../time-entries/time-entry.mapper';
@@ -16,7 +15,6 @@ export class TimerService {
   constructor(
     private readonly entries: TimeEntriesRepository,
     private readonly timeEntries: TimeEntriesService,
-    private readonly projects: ProjectsRepository,
     private readonly transactions: TransactionService,
     private readonly outbox: WebhookOutbox,
   ) {}
@@ -27,10 +25,6 @@ export class TimerService {
   }
 
   async startTimer(auth: AuthContext, dto: StartTimerDto) {
-    const project = await this.projects.findById(dto.project_id);
-    if (project && project.status === 'archived') {
-      throw DomainError.validation({ project_id: [`Project ${project.id} is archived`] });
-    }
     // A stop books at least one second: a start right after one begins where it ended (no overlap).
     const now = new Date();
     const previousEnd = await this.entries.latestEndAfter(auth.userId, now);
@@ -43,6 +37,7 @@ export class TimerService {
       tags: dto.tags,
       billable: dto.billable,
       source: 'timer',
+      activeProjectOnly: true,
       event: 'timer.started',
     });
     return { message: 'Timer started successfully', timer: toTimeEntryResponse(entry) };
