@@ -6,6 +6,7 @@ import { CreateTimeEntries1764400000004 } from '../../migrations/1764400000004-c
 import { CreateInventory1764400000005 } from '../../migrations/1764400000005-create-inventory';
 import { CreateWebhooks1764400000006 } from '../../migrations/1764400000006-create-webhooks';
 import { AddWebhookPreviousSecret1764400000007 } from '../../migrations/1764400000007-add-webhook-previous-secret';
+import { IdempotencyKeysFillfactor1764400000008 } from '../../migrations/1764400000008-idempotency-keys-fillfactor';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateInventory1764400000005,
   CreateWebhooks1764400000006,
   AddWebhookPreviousSecret1764400000007,
+  IdempotencyKeysFillfactor1764400000008,
 ];
