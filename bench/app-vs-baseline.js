@@ -1,18 +1,20 @@
 'use strict';
 /**
- * bench/app-vs-baseline: the app against bench/baseline (node:http + pg, same SQL, no framework) on
- * the same PostgreSQL data set, alternating runs so machine drift cancels out. Each server runs in its
- * own process (dist/src/main.js as in production: rate limiting on with limits raised, Redis
- * configured); autocannon drives both from this one.
+ * bench/app-vs-baseline: the app against bench/baseline (node:http + the same driver, same SQL, no
+ * framework) on the same data set, alternating runs so machine drift cancels out: PostgreSQL with
+ * 1M entries (when reachable), then SQLite with 100k. Each server runs in its own process
+ * (dist/src/main.js as in production: rate limiting on with limits raised, Redis configured);
+ * autocannon drives both from this one.
  * Targets: list >= 0.6x the baseline's throughput, create and the timer >= 0.5x, app peak RSS < 250 MB.
  */
 const { Pool } = require('pg');
 const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { freshDatabase, measure, median, seedPostgres, SMOKE } = require('./support');
+const { freshDatabase, freshSqlite, measure, median, seedPostgres, seedSqlite, SMOKE } = require('./support');
 
 const ENTRIES = SMOKE ? 5_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
+const SQLITE_ENTRIES = SMOKE ? 2_000 : Number(process.env.BENCH_SQLITE_ENTRIES ?? 100_000);
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = SMOKE ? 1 : 5;
 const CONNECTIONS = 16;
@@ -49,22 +51,39 @@ async function spawnServer(script, port, env, nodeFlags = []) {
   throw new Error(`${script} did not answer in 30 s`);
 }
 
-async function main() {
-  const db = await freshDatabase();
-  if (db.kind !== 'postgres') {
-    console.log('# bench/app-vs-baseline needs PostgreSQL on 127.0.0.1:5432 (BENCH_POSTGRES_URL); skipped');
-    return;
+/** Rows of one SQL statement (`?` placeholders) against the bench database, outside both servers. */
+function sqlClient(db) {
+  if (db.kind === 'postgres') {
+    const pool = new Pool({ connectionString: db.url, max: 2 });
+    const numbered = (sql) => {
+      let n = 0;
+      return sql.replace(/\?/g, () => `$${++n}`);
+    };
+    return {
+      pool,
+      rows: async (sql, params = []) => (await pool.query(numbered(sql), params)).rows,
+      close: () => pool.end(),
+    };
   }
-  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-  // App and baseline each run in their own process, as in production; the app's peak RSS is its own.
-  const port = 20000 + (process.pid % 20000);
+  const Database = require('better-sqlite3');
+  const file = db.url.slice('sqlite:'.length);
+  const sqlite = new Database(file);
+  return {
+    file,
+    rows: async (sql, params = []) => sqlite.prepare(sql).all(...params),
+    close: async () => sqlite.close(),
+  };
+}
+
+/** Seeds `db`, starts the app and the baseline on it, and measures every scenario; returns the table. */
+async function suite(db, entries, redisUrl, port) {
   const app = await spawnServer(
     join(__dirname, '..', 'dist', 'src', 'main.js'),
     port,
     {
       DATABASE_URL: db.url,
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `tt:bench:${process.pid}:`,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      REDIS_KEY_PREFIX: `tt:bench:${process.pid}:${db.kind}:`,
       BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
       API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000',
       API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000',
@@ -75,8 +94,9 @@ async function main() {
     // e.g. BENCH_APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=prof": profile the app (not the baseline).
     (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   );
-  const pool = new Pool({ connectionString: db.url, max: 2 });
-  await seedPostgres(pool, ENTRIES);
+  const sql = sqlClient(db);
+  if (db.kind === 'postgres') await seedPostgres(sql.pool, entries);
+  else seedSqlite(sql.file, entries);
   const baseline = await spawnServer(join(__dirname, 'baseline', 'server.js'), port + 1, { DATABASE_URL: db.url });
   const baselineUrl = baseline.url;
 
@@ -90,17 +110,17 @@ async function main() {
     if (res.status !== 201) throw new Error(`token issue: ${res.status} ${await res.text()}`);
     return (await res.json()).token;
   };
-  const userId = (await pool.query("SELECT id FROM users WHERE username = 'bench1'")).rows[0].id;
+  const userId = (await sql.rows("SELECT id FROM users WHERE username = 'bench1'"))[0].id;
   const token = await issueToken(userId, 'bench');
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // The timer scenario: one user (and token) per connection, each cycling start, stop.
-  const timerUsers = await pool.query(
-    "SELECT id FROM users WHERE username LIKE 'bench%' AND username <> 'bench1' ORDER BY id LIMIT $1",
+  const timerUsers = await sql.rows(
+    "SELECT id FROM users WHERE username LIKE 'bench%' AND username <> 'bench1' ORDER BY id LIMIT ?",
     [CONNECTIONS],
   );
   const timerTokens = [];
-  for (const { id } of timerUsers.rows) timerTokens.push(await issueToken(id, 'bench timer'));
+  for (const { id } of timerUsers) timerTokens.push(await issueToken(id, 'bench timer'));
   /**
    * A run can end between a start and its stop: every timer is stopped before the next run, once
    * the requests cut off at the end of the previous one have finished on the server.
@@ -182,7 +202,8 @@ async function main() {
   ];
 
   const rows = [];
-  for (const s of scenarios) {
+  // e.g. BENCH_ONLY=timer: the scenarios whose name contains it (to profile one).
+  for (const s of scenarios.filter((x) => x.name.includes(process.env.BENCH_ONLY ?? ''))) {
     const a = [];
     const b = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -217,8 +238,19 @@ async function main() {
     rows.push({ name: s.name, target: s.target, app: pick(a), base: pick(b) });
   }
 
+  // VmHWM: the kernel's peak resident set of the app process over the whole run (seeding included).
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'))?.[1] ?? NaN);
+  await baseline.stop();
+  await sql.close();
+  await app.stop();
+  await db.drop();
+  return { rows, rssMb: peakKb / 1024 };
+}
+
+function printTable(db, entries, redisUrl, { rows, rssMb }) {
+  const name = db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite';
   console.log(
-    `# bench/app-vs-baseline on PostgreSQL${redisUrl ? ' + Redis' : ''}: ${ENTRIES.toLocaleString('en')} entries, ` +
+    `\n# bench/app-vs-baseline on ${name}${redisUrl ? ' + Redis' : ''}: ${entries.toLocaleString('en')} entries, ` +
       `${ROUNDS} alternating round(s) of ${DURATION} s, ${CONNECTIONS} connections${SMOKE ? ' (smoke)' : ''}`,
   );
   console.log(
@@ -232,17 +264,27 @@ async function main() {
         `${ratio.toFixed(2)}x | >= ${r.target}x${ratio >= r.target ? '' : ' (missed)'} |`,
     );
   }
-  // VmHWM: the kernel's peak resident set of the app process over the whole run (seeding included).
-  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'))?.[1] ?? NaN);
-  const rssMb = peakKb / 1024;
   console.log(
     `\nPeak RSS of the app process (VmHWM) over the run: ${rssMb.toFixed(0)} MB ` +
       `(target < 250 MB${rssMb < 250 ? '' : ', missed'})`,
   );
-  await baseline.stop();
-  await pool.end();
-  await app.stop();
-  await db.drop();
+}
+
+async function main() {
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+  // App and baseline each run in their own process, as in production; the app's peak RSS is its own.
+  const port = 20000 + (process.pid % 20000);
+  const pg = await freshDatabase();
+  if (pg.kind === 'postgres') {
+    printTable(pg, ENTRIES, redisUrl, await suite(pg, ENTRIES, redisUrl, port));
+  } else {
+    console.log(
+      '# bench/app-vs-baseline: PostgreSQL not reachable on 127.0.0.1:5432 (BENCH_POSTGRES_URL); its suite skipped',
+    );
+  }
+  // The laptop setup: the embedded database and its smaller data set.
+  const sqlite = freshSqlite();
+  printTable(sqlite, SQLITE_ENTRIES, redisUrl, await suite(sqlite, SQLITE_ENTRIES, redisUrl, port + 2));
 }
 
 main().catch((error) => {

@@ -44,11 +44,7 @@ async function freshDatabase() {
     };
     return { url: url.toString(), kind: 'postgres', drop };
   }
-  return {
-    url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'bench.sqlite')}`,
-    kind: 'sqlite',
-    drop: async () => {},
-  };
+  return freshSqlite();
 }
 
 /** Boots the real AppModule; `overrides` is a list of [token, value] provider replacements. */
@@ -145,4 +141,58 @@ async function seedPostgres(pool, entries) {
   await pool.query('ANALYZE');
 }
 
-module.exports = { dist, freshDatabase, seedPostgres, startApp, throughput, compare, measure, median, SMOKE };
+/** A temporary SQLite file (the laptop setup), whatever else is reachable. */
+function freshSqlite() {
+  return {
+    url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'bench.sqlite')}`,
+    kind: 'sqlite',
+    drop: async () => {},
+  };
+}
+
+/**
+ * The same data set in SQLite (after the app has migrated the file): 100 users, 50 clients, 500
+ * projects, 5,000 tasks and `entries` time entries, timestamps in the text form TypeORM writes.
+ */
+function seedSqlite(file, entries) {
+  const Database = require('better-sqlite3');
+  const db = new Database(file);
+  db.pragma('busy_timeout = 5000');
+  const series = (n) => `WITH RECURSIVE g(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM g WHERE g < ${Number(n)})`;
+  const now = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+  db.transaction(() => {
+    db.exec(`INSERT INTO users (username, role, is_active, timezone, created_at, updated_at)
+      ${series(100)} SELECT 'bench' || g, 'user', 1, 'UTC', ${now}, ${now} FROM g`);
+    db.exec(`INSERT INTO clients (name, status, created_at, updated_at)
+      ${series(50)} SELECT 'Client ' || g, 'active', ${now}, ${now} FROM g`);
+    db.exec(`INSERT INTO projects (name, client_id, billable, status, created_at, updated_at)
+      ${series(500)} SELECT 'Project ' || g, 1 + (g % 50), 1, 'active', ${now}, ${now} FROM g`);
+    db.exec(`INSERT INTO tasks (project_id, name, status, priority, created_at, updated_at)
+      ${series(5000)} SELECT 1 + (g % 500), 'Task ' || g, 'todo', 2, ${now}, ${now} FROM g`);
+    db.exec(`INSERT INTO time_entries (user_id, project_id, client_id, start_time, end_time, duration_seconds, notes,
+        tags, source, billable, paid, created_at, updated_at)
+      ${series(entries)}, x AS (SELECT g, (g / 100) * 105 * 60 AS s, 1800 + (g % 61) * 60 AS d FROM g)
+      SELECT 2 + (g % 100), 1 + ((g * 7) % 500), NULL,
+             strftime('%Y-%m-%d %H:%M:%f', '2024-01-01', '+' || s || ' seconds'),
+             strftime('%Y-%m-%d %H:%M:%f', '2024-01-01', '+' || (s + d) || ' seconds'), d,
+             CASE WHEN g % 20 = 0 THEN 'website work ' || g ELSE 'work ' || g END,
+             CASE WHEN g % 7 = 0 THEN 'web' END, 'import', g % 5 <> 0, 0, ${now}, ${now}
+      FROM x`);
+  })();
+  db.exec('ANALYZE');
+  db.close();
+}
+
+module.exports = {
+  dist,
+  freshDatabase,
+  freshSqlite,
+  seedPostgres,
+  seedSqlite,
+  startApp,
+  throughput,
+  compare,
+  measure,
+  median,
+  SMOKE,
+};
