@@ -1,0 +1,48 @@
+import { DataSource } from 'typeorm';
+import { bindSqliteIntegers } from './sqlite-integer-parameters';
+
+type Escape = (sql: string, parameters: Record<string, unknown>) => [string, unknown[]];
+
+describe('bindSqliteIntegers', () => {
+  let dataSource: DataSource;
+  let escape: Escape;
+
+  beforeAll(async () => {
+    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+    bindSqliteIntegers(dataSource);
+    await dataSource.initialize();
+    const driver = dataSource.driver as unknown as { escapeQueryWithParameters: Escape };
+    escape = driver.escapeQueryWithParameters.bind(driver);
+    await dataSource.query('CREATE TABLE t (id INTEGER PRIMARY KEY, code VARCHAR(10))');
+    await dataSource.query("INSERT INTO t (id, code) VALUES (7, '42')");
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  it('should bind integers, so that the statement text is the same for every id', () => {
+    const [first, firstParams] = escape('SELECT * FROM t WHERE id = :id AND id IN (:...ids)', { id: 7, ids: [1, 2] });
+    const [second] = escape('SELECT * FROM t WHERE id = :id AND id IN (:...ids)', { id: 8, ids: [3, 4] });
+    expect(first).toBe('SELECT * FROM t WHERE id = ? AND id IN (?, ?)');
+    expect(second).toBe(first);
+    expect(firstParams).toEqual([7n, 1n, 2n]);
+  });
+
+  it('should keep the driver behaviour for other values', () => {
+    const [sql, params] = escape('SELECT :rate, :on, :name', { rate: 1.5, on: true, name: 'x' });
+    expect(sql).toBe('SELECT 1.5, ?, ?');
+    expect(params).toEqual([1, 'x']);
+  });
+
+  it('should bind them as SQLite INTEGERs, as the inlined literal was (a JS number binds as REAL)', async () => {
+    const rows = await dataSource
+      .createQueryBuilder()
+      .select('typeof(:n)', 'type')
+      .addSelect('t.id', 'id')
+      .from('t', 't')
+      .where('t.code = :code', { code: 42 })
+      .setParameter('n', 5)
+      .getRawMany<{ type: string; id: number }>();
+    // A REAL 42.0 would compare to the text column as '42.0' and find nothing.
+    expect(rows).toEqual([{ type: 'integer', id: 7 }]);
+  });
+});
