@@ -114,13 +114,17 @@ async function suite(db, entries, redisUrl, port) {
   const token = await issueToken(userId, 'bench');
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-  // The timer scenario: one user (and token) per connection, each cycling start, stop.
+  // The timer scenario: one user (and token) per connection, each cycling start, stop. App and
+  // baseline get users of their own: every cycle books an entry, and where the next start goes is
+  // read from the user's entries of the last day, so neither side pays for the other's cycles.
   const timerUsers = await sql.rows(
     "SELECT id FROM users WHERE username LIKE 'bench%' AND username <> 'bench1' ORDER BY id LIMIT ?",
-    [CONNECTIONS],
+    [2 * CONNECTIONS],
   );
-  const timerTokens = [];
-  for (const { id } of timerUsers) timerTokens.push(await issueToken(id, 'bench timer'));
+  const timerTokens = { app: [], baseline: [] };
+  for (const [i, { id }] of timerUsers.entries()) {
+    timerTokens[i < CONNECTIONS ? 'app' : 'baseline'].push(await issueToken(id, 'bench timer'));
+  }
   /**
    * A run can end between a start and its stop: every timer is stopped before the next run, once
    * the requests cut off at the end of the previous one have finished on the server.
@@ -128,19 +132,19 @@ async function suite(db, entries, redisUrl, port) {
   const stopAllTimers = async () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await Promise.all(
-      timerTokens.map((t) =>
+      [...timerTokens.app, ...timerTokens.baseline].map((t) =>
         fetch(`${app.url}/api/v1/timer/stop`, { method: 'POST', headers: { authorization: `Bearer ${t}` } }),
       ),
     );
   };
-  const timerOptions = () => {
+  const timerOptions = (side) => {
     let next = 0;
     return {
       path: '/api/v1/timer/start',
       method: 'POST',
       headers,
       // autocannon calls setupClient once per connection: each gets its own user's token.
-      setupClient: (client) => client.setHeaders({ ...headers, authorization: `Bearer ${timerTokens[next++]}` }),
+      setupClient: (client) => client.setHeaders({ ...headers, authorization: `Bearer ${timerTokens[side][next++]}` }),
       requests: [
         { method: 'POST', path: '/api/v1/timer/start', setupRequest: (req) => ({ ...req, body: '{"project_id":1}' }) },
         {
