@@ -8,10 +8,19 @@
  * Targets: list >= 0.6x the baseline's throughput, create and the timer >= 0.5x, app peak RSS < 250 MB.
  */
 const { Pool } = require('pg');
-const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { freshDatabase, freshSqlite, measure, median, seedPostgres, seedSqlite, SMOKE } = require('./support');
+const {
+  freshDatabase,
+  freshSqlite,
+  killServers,
+  measure,
+  median,
+  seedPostgres,
+  seedSqlite,
+  spawnServer,
+  SMOKE,
+} = require('./support');
 
 const ENTRIES = SMOKE ? 5_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const SQLITE_ENTRIES = SMOKE ? 2_000 : Number(process.env.BENCH_SQLITE_ENTRIES ?? 100_000);
@@ -19,37 +28,6 @@ const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = SMOKE ? 1 : 5;
 const CONNECTIONS = 16;
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
-
-/** Every server started, so that a failed run does not leave them behind. */
-const children = [];
-
-/** Starts a server script in its own process on `port` and waits until it answers HTTP. */
-async function spawnServer(script, port, env, nodeFlags = []) {
-  const child = spawn(process.execPath, [...nodeFlags, script], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    const up = await fetch(`${url}/api/v1/health`).then(
-      () => true,
-      () => false,
-    );
-    if (up) {
-      const stop = () =>
-        new Promise((resolve) => {
-          child.once('exit', resolve);
-          child.kill('SIGTERM');
-        });
-      return { child, url, stop };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${script} did not answer in 30 s`);
-}
 
 /** Rows of one SQL statement (`?` placeholders) against the bench database, outside both servers. */
 function sqlClient(db) {
@@ -293,6 +271,6 @@ async function main() {
 
 main().catch((error) => {
   console.error(error);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killServers();
   process.exit(1);
 });

@@ -1,41 +1,21 @@
 'use strict';
 /**
  * bench/guards: overhead of the per-token rate limiter and of the Idempotency-Key layer, each as a
- * ratio against the same route with that layer disabled, measured alternately in one process.
+ * ratio against the same route with that layer disabled, measured alternately: the limiter against a
+ * second server process whose limiter is a no-op, idempotency as the same POST with and without a key.
  * Target: < 10 % each. Not a test: it prints numbers.
  */
-const { dist, freshDatabase, startApp, throughput, compare, SMOKE } = require('./support');
+const { mkdtempSync, readFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { freshDatabase, killServers, spawnServer, throughput, compare, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
-
-const noWindows = [
-  { spec: { name: 'minute', limit: 1e8, windowMs: 60_000 }, used: 1, resetMs: 60_000 },
-  { spec: { name: 'hour', limit: 1e8, windowMs: 3_600_000 }, used: 1, resetMs: 3_600_000 },
-];
-
 const TOKENS = SMOKE ? 50 : Number(process.env.BENCH_TOKENS ?? 2000);
-
-/** Tokens of the admin user, created through the service (the API itself would rate-limit this). */
-async function issueTokens(app, count) {
-  const { TransactionService } = dist('database/transaction.service');
-  const { ApiTokensService } = dist('modules/api-tokens/api-tokens.service');
-  const { UsersRepository } = dist('modules/users/users.repository');
-  const admin = await app.get(UsersRepository).findByUsername('admin');
-  const tokens = [];
-  await app.get(TransactionService).run(async (m) => {
-    for (let i = 0; i < count; i++) {
-      const { token } = await app.get(ApiTokensService).issue(m, admin, { name: `bench ${i}`, scopes: ['admin:all'] });
-      tokens.push(token);
-    }
-  });
-  return tokens;
-}
 
 async function main() {
   const db = await freshDatabase();
-  // Entity column types follow the database kind at import time.
-  process.env.DATABASE_URL = db.url;
   const redisUrl = process.env.BENCH_REDIS_URL ?? (db.kind === 'postgres' ? 'redis://127.0.0.1:6379/0' : undefined);
   const env = {
     DATABASE_URL: db.url,
@@ -46,12 +26,20 @@ async function main() {
     API_TOKEN_RATE_LIMIT_PER_HOUR: '1000',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
-  const { SlidingWindowStorage } = dist('common/rate-limit/sliding-window.storage');
-  const limited = await startApp(env);
-  const unlimited = await startApp(env, [
-    [SlidingWindowStorage, { consume: async () => ({ allowed: true, now: Date.now(), windows: noWindows }) }],
-  ]);
-  const tokens = await issueTokens(limited.app, TOKENS);
+  // Each server in its own process (autocannon in this one), so that neither's garbage, timers or
+  // pools run on the other's event loop. The first one migrates the database and issues the tokens.
+  const script = join(__dirname, 'guards-server.js');
+  const tokensFile = join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'tokens.json');
+  const port = 20000 + (process.pid % 20000);
+  const limited = await spawnServer(
+    script,
+    port,
+    { ...env, BENCH_ISSUE_TOKENS: String(TOKENS), BENCH_TOKENS_FILE: tokensFile },
+    // e.g. BENCH_APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=prof": profile the server with both layers.
+    (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  );
+  const unlimited = await spawnServer(script, port + 1, { ...env, BENCH_NO_LIMITER: '1' });
+  const tokens = JSON.parse(readFileSync(tokensFile, 'utf8'));
   let t = 0;
   const rotating = [
     { setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) },
@@ -120,12 +108,13 @@ async function main() {
   console.log(row('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(row('idempotency', 'POST /api/v1/time-entries', idemEntries));
 
-  await limited.app.close();
-  await unlimited.app.close();
+  await limited.stop();
+  await unlimited.stop();
   await db.drop();
 }
 
 main().catch((error) => {
   console.error(error);
+  killServers();
   process.exit(1);
 });

@@ -7,6 +7,7 @@ require('reflect-metadata');
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { spawn } = require('node:child_process');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
 
@@ -48,7 +49,7 @@ async function freshDatabase() {
 }
 
 /** Boots the real AppModule; `overrides` is a list of [token, value] provider replacements. */
-async function startApp(env, overrides = []) {
+async function startApp(env, overrides = [], port = 0) {
   const { Test } = require('@nestjs/testing');
   const { AppModule } = dist('app.module');
   const { configureApp, createFastifyAdapter, NEST_APP_OPTIONS } = dist('common/http/configure-app');
@@ -64,9 +65,50 @@ async function startApp(env, overrides = []) {
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication(createFastifyAdapter(config), { ...NEST_APP_OPTIONS, logger: false });
   configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address();
-  return { app, url: `http://127.0.0.1:${port}` };
+  // port null: initialised, listening left to the caller.
+  if (port === null) {
+    await app.init();
+    return { app, url: null };
+  }
+  await app.listen(port, '127.0.0.1');
+  return { app, url: `http://127.0.0.1:${app.getHttpServer().address().port}` };
+}
+
+/** Every server process started, so that a failed run does not leave them behind. */
+const children = [];
+
+/** Starts a server script in its own process on `port` and waits until it answers HTTP. */
+async function spawnServer(script, port, env, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    const up = await fetch(`${url}/api/v1/health`).then(
+      () => true,
+      () => false,
+    );
+    if (up) {
+      const stop = () =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        });
+      return { child, url, stop };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${script} did not answer in 30 s`);
+}
+
+/** After a failure: kills every server process still running. */
+function killServers() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 /** `npm run bench -- --smoke`: tiny data and short runs, only to prove the scripts work (CI). */
@@ -187,8 +229,10 @@ module.exports = {
   dist,
   freshDatabase,
   freshSqlite,
+  killServers,
   seedPostgres,
   seedSqlite,
+  spawnServer,
   startApp,
   throughput,
   compare,
