@@ -29,6 +29,17 @@ interface PendingCompletion {
   body: string;
 }
 
+/**
+ * PostgreSQL: the store's own writes (claims and responses) commit without waiting for their WAL
+ * flush, a wait that was most of their cost. Nothing is lost that matters: a claim's WAL precedes
+ * its request's business commit, which is flushed and takes the claim with it (if PostgreSQL
+ * crashes first, neither survived and a retry runs). A response is already stored after it was
+ * sent (write-behind); one lost to a PostgreSQL crash in the next few hundred milliseconds leaves
+ * the record `committed`, and a retry gets 409, never a second run. `set_config(..., true)` holds
+ * for the statement's own transaction only; the CTE must be referenced to run.
+ */
+const ASYNC_COMMIT = `async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS off)`;
+
 /** A claim's identity within one group insert: the record's unique (token, key). */
 const claimId = (tokenId: number, key: string) => `${tokenId} ${key}`;
 
@@ -221,13 +232,15 @@ export class IdempotencyStore implements OnModuleDestroy {
       params: rows.flatMap((c) => [c.tokenId, c.key, c.fingerprint, lockedUntil, createdAt, expiresAt]),
     };
     let inserted: Array<{ id: number; token_id: number; key: string }>;
-    if (completions.length > 0 && this.transactions.isPostgres) {
-      // One round trip: the responses' UPDATE runs as a data-modifying CTE of the INSERT.
-      const complete = this.completionStatement(completions);
-      inserted = await manager.query(this.transactions.sql(`WITH completed AS (${complete.sql}) ${insert.sql}`), [
-        ...complete.params,
-        ...insert.params,
-      ]);
+    if (this.transactions.isPostgres) {
+      // One round trip: the responses' UPDATE runs as a data-modifying CTE of the INSERT, which
+      // commits without waiting for its WAL flush (ASYNC_COMMIT; evaluated once a row is returned).
+      const complete = completions.length > 0 ? this.completionStatement(completions) : null;
+      const ctes = [ASYNC_COMMIT, ...(complete ? [`completed AS (${complete.sql})`] : [])];
+      inserted = await manager.query(
+        this.transactions.sql(`WITH ${ctes.join(', ')} ${insert.sql}, (SELECT off FROM async_commit) AS async_commit`),
+        [...(complete?.params ?? []), ...insert.params],
+      );
     } else {
       await this.storeResponses(manager, completions);
       inserted = await manager.query(this.transactions.sql(insert.sql), insert.params);
@@ -242,8 +255,8 @@ export class IdempotencyStore implements OnModuleDestroy {
   private async storeResponses(manager: EntityManager, completions: PendingCompletion[]): Promise<void> {
     if (completions.length === 0) return;
     if (this.transactions.isPostgres) {
-      const { sql, params } = this.completionStatement(completions);
-      await manager.query(this.transactions.sql(sql), params);
+      const { sql, params } = this.completionStatement(completions, 'async_commit');
+      await manager.query(this.transactions.sql(`WITH ${ASYNC_COMMIT} ${sql}`), params);
       return;
     }
     // SQLite runs in-process: a short statement per response costs no round trip.
@@ -255,13 +268,13 @@ export class IdempotencyStore implements OnModuleDestroy {
     }
   }
 
-  /** PostgreSQL: one UPDATE storing every pending response (`?` placeholders). */
-  private completionStatement(completions: PendingCompletion[]): { sql: string; params: unknown[] } {
+  /** PostgreSQL: one UPDATE storing every pending response (`?` placeholders), joined with `alsoFrom`. */
+  private completionStatement(completions: PendingCompletion[], alsoFrom?: string): { sql: string; params: unknown[] } {
     return {
       sql:
         `UPDATE idempotency_keys AS k SET state = 'completed', response_status = v.status, response_body = v.body ` +
-        `FROM (VALUES ${completions.map(() => '(?::int, ?::int, ?::text)').join(', ')}) AS v(id, status, body) ` +
-        `WHERE k.id = v.id`,
+        `FROM (VALUES ${completions.map(() => '(?::int, ?::int, ?::text)').join(', ')}) AS v(id, status, body)` +
+        `${alsoFrom ? `, ${alsoFrom}` : ''} WHERE k.id = v.id`,
       params: completions.flatMap((c) => [c.recordId, c.status, c.body]),
     };
   }
