@@ -100,10 +100,12 @@ async function main() {
   const idemUsers = await compare(ROUNDS, post('/api/v1/users', false), post('/api/v1/users', true));
   const idemEntries = await compare(ROUNDS, post('/api/v1/time-entries', false), post('/api/v1/time-entries', true));
 
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
   const row = (name, route, r) =>
-    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${(r.overhead * 100).toFixed(1)} % |`;
-  console.log('| layer | route | req/s without | req/s with | overhead |');
-  console.log('|---|---|---|---|---|');
+    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${pct(r.overhead)} | ` +
+    `${pct(r.range[0])} to ${pct(r.range[1])} |`;
+  console.log('| layer | route | req/s without | req/s with | overhead (median of pairs) | pairs |');
+  console.log('|---|---|---|---|---|---|');
   console.log(row('rate limiter', 'GET /api/v1/users/me', rl));
   console.log(row('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(row('idempotency', 'POST /api/v1/time-entries', idemEntries));

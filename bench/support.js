@@ -134,7 +134,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /**
  * Runs `baseline` and `subject` in `rounds` pairs, alternating which goes first (a drift in the
  * machine's speed hits both alike), and returns the median throughputs and the overhead: the
- * median over the pairs of baseline/subject, minus 1. A first pair warms up the JIT, the pools
+ * median over the pairs of baseline/subject, minus 1 (and the lowest and highest pair). A first pair warms up the JIT, the pools
  * and the database's caches (a cold process runs at half speed) and is not counted.
  */
 async function compare(rounds, baseline, subject) {
@@ -153,7 +153,14 @@ async function compare(rounds, baseline, subject) {
       b.push(await baseline());
     }
   }
-  return { baseline: median(b), subject: median(s), overhead: median(b.map((x, i) => x / s[i])) - 1 };
+  const overheads = b.map((x, i) => x / s[i] - 1);
+  return {
+    baseline: median(b),
+    subject: median(s),
+    overhead: median(overheads),
+    // The pairs' spread: on a noisy machine as telling as the median.
+    range: [Math.min(...overheads), Math.max(...overheads)],
+  };
 }
 
 /**
