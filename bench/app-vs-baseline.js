@@ -8,7 +8,6 @@
  * Targets: list >= 0.6x the baseline's throughput, create and the timer >= 0.5x, app peak RSS < 250 MB.
  */
 const { Pool } = require('pg');
-const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const {
   freshDatabase,
@@ -16,6 +15,7 @@ const {
   killServers,
   measure,
   median,
+  peakRssMb,
   seedPostgres,
   seedSqlite,
   spawnServer,
@@ -220,13 +220,13 @@ async function suite(db, entries, redisUrl, port) {
     rows.push({ name: s.name, target: s.target, app: pick(a), base: pick(b) });
   }
 
-  // VmHWM: the kernel's peak resident set of the app process over the whole run (seeding included).
-  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'))?.[1] ?? NaN);
+  // The app process's peak resident set over the whole run (seeding included).
+  const rssMb = peakRssMb(app.child.pid);
   await baseline.stop();
   await sql.close();
   await app.stop();
   await db.drop();
-  return { rows, rssMb: peakKb / 1024 };
+  return { rows, rssMb };
 }
 
 function printTable(db, entries, redisUrl, { rows, rssMb }) {

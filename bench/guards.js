@@ -8,7 +8,7 @@
 const { mkdtempSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { freshDatabase, killServers, spawnServer, throughput, compare, SMOKE } = require('./support');
+const { benchRedis, freshDatabase, killServers, spawnServer, throughput, compare, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
@@ -16,15 +16,13 @@ const TOKENS = SMOKE ? 50 : Number(process.env.BENCH_TOKENS ?? 2000);
 
 async function main() {
   const db = await freshDatabase();
-  const redisUrl = process.env.BENCH_REDIS_URL ?? (db.kind === 'postgres' ? 'redis://127.0.0.1:6379/0' : undefined);
   const env = {
     DATABASE_URL: db.url,
     BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    REDIS_KEY_PREFIX: `tt:bench:${process.pid}:`,
     // The default limits; load is spread over many tokens so none is refused.
     API_TOKEN_RATE_LIMIT_PER_MINUTE: '100',
     API_TOKEN_RATE_LIMIT_PER_HOUR: '1000',
-    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...benchRedis(db),
   };
   // Each server in its own process (autocannon in this one), so that neither's garbage, timers or
   // pools run on the other's event loop. The first one migrates the database and issues the tokens.
@@ -45,7 +43,7 @@ async function main() {
     { setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) },
   ];
   console.log(
-    `# bench/guards on ${db.kind}${redisUrl ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of ${SMOKE ? 1 : 4} s, 16 connections, ` +
+    `# bench/guards on ${db.kind}${env.REDIS_URL ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of ${SMOKE ? 1 : 4} s, 16 connections, ` +
       `${TOKENS} tokens at the default limits (100/min, 1000/h)`,
   );
 

@@ -1,11 +1,12 @@
 'use strict';
 /**
  * bench/import: a 100,000-row CSV import in one request, against a 10,000-row baseline in the same
- * process. Prints the time ratio (linear scaling ~ 10x) and the peak heap growth against the CSV
- * size (rows are streamed and inserted in batches, so the heap must not grow with the row count).
+ * process. Prints the time ratio (linear scaling ~ 10x), the peak heap growth against the CSV size
+ * (rows are streamed and inserted in batches, so the heap must not grow with the row count) and the
+ * process's peak RSS.
  * bench/run.js runs it under --max-old-space-size=128: 100k rows as objects would not fit.
  */
-const { dist, freshDatabase, startApp, SMOKE } = require('./support');
+const { benchRedis, dist, freshDatabase, peakRssMb, startApp, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 
@@ -46,6 +47,7 @@ async function main() {
     BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     CSV_IMPORT_MAX_ROWS: '100000',
     API_TOKEN_RATE_LIMIT_PER_MINUTE: '1000',
+    ...benchRedis(db),
   });
   const { ProjectsService } = dist('modules/projects/projects.service');
   const admin = { tokenId: 0, userId: 1, username: 'admin', isAdmin: true, scopes: ['*'] };
@@ -71,6 +73,7 @@ async function main() {
     `time ratio 100k/10k: ${(b.seconds / a.seconds).toFixed(1)}x (linear = 10x); ` +
       `peak heap growth ratio 100k/10k: ${(b.heapGrowth / a.heapGrowth).toFixed(2)}x (bounded = ~1x)`,
   );
+  console.log(`peak RSS of the process (VmHWM) over both imports: ${peakRssMb().toFixed(0)} MB`);
   await app.close();
   await db.drop();
 }

@@ -4,7 +4,7 @@
  * a provider replaced), drive it with autocannon on loopback, and compare runs as ratios.
  */
 require('reflect-metadata');
-const { mkdtempSync } = require('node:fs');
+const { mkdtempSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { spawn } = require('node:child_process');
@@ -109,6 +109,21 @@ async function spawnServer(script, port, env, nodeFlags = []) {
 /** After a failure: kills every server process still running. */
 function killServers() {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/**
+ * Redis for the app under test, as production runs it with several replicas: BENCH_REDIS_URL, or
+ * the local one next to the local PostgreSQL (a unique key prefix per run).
+ */
+function benchRedis(db) {
+  const url = process.env.BENCH_REDIS_URL ?? (db.kind === 'postgres' ? 'redis://127.0.0.1:6379/0' : undefined);
+  return url ? { REDIS_URL: url, REDIS_KEY_PREFIX: `tt:bench:${process.pid}:` } : {};
+}
+
+/** The kernel's peak resident set of this process so far (VmHWM), in MB. */
+function peakRssMb(pid = 'self') {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return kb / 1024;
 }
 
 /** `npm run bench -- --smoke`: tiny data and short runs, only to prove the scripts work (CI). */
@@ -233,6 +248,7 @@ function seedSqlite(file, entries) {
 }
 
 module.exports = {
+  benchRedis,
   dist,
   freshDatabase,
   freshSqlite,
@@ -245,5 +261,6 @@ module.exports = {
   compare,
   measure,
   median,
+  peakRssMb,
   SMOKE,
 };
