@@ -82,6 +82,41 @@ describe('time entries', () => {
     expect(got.headers.get('etag')).toMatch(/^"\d+-\d+"$/);
   });
 
+  it('should list each entry exactly as it reads on its own (relations, times, flags, invoice)', async () => {
+    const d = nextDay();
+    const withEverything = await create(alice.token, {
+      task_id: 3,
+      start_time: `${d}T08:00:00Z`,
+      end_time: `${d}T09:15:30Z`,
+      notes: 'listed',
+      tags: 'a, b',
+      billable: false,
+      paid: true,
+      invoice_number: 'INV-7',
+    });
+    const clientOnly = await ctx.t.post(
+      '/api/v1/time-entries',
+      { client_id: clientId, start_time: `${d}T10:00:00Z`, end_time: `${d}T11:00:00Z` },
+      { token: alice.token },
+    );
+    expect([withEverything.status, clientOnly.status]).toEqual([201, 201]);
+    const listed = await ctx.t.get(`/api/v1/time-entries?start_date=${d}&end_date=${d}`, { token: alice.token });
+    expect(listed.body.time_entries).toHaveLength(2);
+    for (const entry of listed.body.time_entries as Array<{ id: number }>) {
+      const single = await ctx.t.get(`/api/v1/time-entries/${entry.id}`, { token: alice.token });
+      expect(entry).toEqual(single.body.time_entry);
+    }
+    expect(listed.body.time_entries[1]).toMatchObject({
+      task: 'Task 3',
+      client: 'Entry Client',
+      billable: false,
+      paid: true,
+      invoice_number: 'INV-7',
+      duration_seconds: 4530,
+    });
+    expect(listed.body.time_entries[0]).toMatchObject({ project_id: null, project: null, task: null });
+  });
+
   it('should compute durations consistently and read offsets and naive times', async () => {
     const d = nextDay();
     const res = await create(alice.token, { start_time: `${d}T10:00:00+02:00`, end_time: `${d} 09:30:45` });
