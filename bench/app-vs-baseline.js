@@ -7,7 +7,7 @@
  * autocannon drives both from this one.
  * Targets: list >= 0.6x the baseline's throughput, create and the timer >= 0.5x, app peak RSS < 250 MB.
  */
-const { Pool } = require('pg');
+const { openDatabase } = require('./baseline/server');
 const { join } = require('node:path');
 const {
   freshDatabase,
@@ -29,30 +29,6 @@ const DURATION = SMOKE ? 1 : 5;
 const CONNECTIONS = 16;
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 
-/** Rows of one SQL statement (`?` placeholders) against the bench database, outside both servers. */
-function sqlClient(db) {
-  if (db.kind === 'postgres') {
-    const pool = new Pool({ connectionString: db.url, max: 2 });
-    const numbered = (sql) => {
-      let n = 0;
-      return sql.replace(/\?/g, () => `$${++n}`);
-    };
-    return {
-      pool,
-      rows: async (sql, params = []) => (await pool.query(numbered(sql), params)).rows,
-      close: () => pool.end(),
-    };
-  }
-  const Database = require('better-sqlite3');
-  const file = db.url.slice('sqlite:'.length);
-  const sqlite = new Database(file);
-  return {
-    file,
-    rows: async (sql, params = []) => sqlite.prepare(sql).all(...params),
-    close: async () => sqlite.close(),
-  };
-}
-
 /** Seeds `db`, starts the app and the baseline on it, and measures every scenario; returns the table. */
 async function suite(db, entries, redisUrl, port) {
   const app = await spawnServer(
@@ -72,7 +48,8 @@ async function suite(db, entries, redisUrl, port) {
     // e.g. BENCH_APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=prof": profile the app (not the baseline).
     (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   );
-  const sql = sqlClient(db);
+  // The bench's own connection to the data set (seeding, ids), through the baseline's driver layer.
+  const sql = openDatabase(db.url);
   if (db.kind === 'postgres') await seedPostgres(sql.pool, entries);
   else seedSqlite(sql.file, entries);
   const baseline = await spawnServer(join(__dirname, 'baseline', 'server.js'), port + 1, { DATABASE_URL: db.url });
@@ -88,14 +65,14 @@ async function suite(db, entries, redisUrl, port) {
     if (res.status !== 201) throw new Error(`token issue: ${res.status} ${await res.text()}`);
     return (await res.json()).token;
   };
-  const userId = (await sql.rows("SELECT id FROM users WHERE username = 'bench1'"))[0].id;
+  const userId = (await sql.query("SELECT id FROM users WHERE username = 'bench1'"))[0].id;
   const token = await issueToken(userId, 'bench');
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // The timer scenario: one user (and token) per connection, each cycling start, stop. App and
   // baseline get users of their own: every cycle books an entry, and where the next start goes is
   // read from the user's entries of the last day, so neither side pays for the other's cycles.
-  const timerUsers = await sql.rows(
+  const timerUsers = await sql.query(
     "SELECT id FROM users WHERE username LIKE 'bench%' AND username <> 'bench1' ORDER BY id LIMIT ?",
     [2 * CONNECTIONS],
   );

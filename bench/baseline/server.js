@@ -17,7 +17,8 @@ const http = require('node:http');
 function openDatabase(databaseUrl) {
   if (databaseUrl.startsWith('sqlite:')) {
     const Database = require('better-sqlite3');
-    const db = new Database(databaseUrl.slice('sqlite:'.length));
+    const file = databaseUrl.slice('sqlite:'.length);
+    const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -46,6 +47,7 @@ function openDatabase(databaseUrl) {
     };
     return {
       kind: 'sqlite',
+      file,
       query,
       transaction,
       // SQLite keeps timestamps as the text TypeORM writes ('YYYY-MM-DD HH:MM:SS.SSS', UTC).
@@ -77,6 +79,7 @@ function openDatabase(databaseUrl) {
   };
   return {
     kind: 'postgres',
+    pool,
     query,
     transaction,
     timestamp: (date) => date,
@@ -320,7 +323,7 @@ function createBaselineServer(databaseUrl) {
   };
 }
 
-module.exports = { createBaselineServer };
+module.exports = { createBaselineServer, openDatabase };
 
 if (require.main === module) {
   // Run alone (as the benchmark does, so that it gets its own process like the app):
