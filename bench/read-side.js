@@ -5,7 +5,7 @@
  * (target <= 1.5x), search latency, and the summary query's plan.
  */
 const { Pool } = require('pg');
-const { benchRedis, dist, freshDatabase, median, seedPostgres, startApp, SMOKE } = require('./support');
+const { benchRedis, compare, dist, freshDatabase, median, seedPostgres, startApp, SMOKE } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const RUNS = SMOKE ? 5 : Number(process.env.BENCH_RUNS ?? 40);
@@ -25,23 +25,17 @@ async function timeIt(runs, fn) {
 }
 
 /**
- * Median latencies of `a` and `b`, measured alternately (each pair in turn order), so that the
- * database's caches and the machine's drift favour neither.
+ * Median latencies of `a` and `b`, measured alternately through `compare` (each pair in turn order),
+ * so that the database's caches and the machine's drift favour neither.
  */
 async function timeAlternately(runs, a, b) {
-  for (let i = 0; i < 3; i++) await Promise.resolve().then(a).then(b); // warm-up
-  const msA = [];
-  const msB = [];
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      msA.push(await elapsedMs(a));
-      msB.push(await elapsedMs(b));
-    } else {
-      msB.push(await elapsedMs(b));
-      msA.push(await elapsedMs(a));
-    }
-  }
-  return [median(msA), median(msB)];
+  for (let i = 0; i < 2; i++) await Promise.resolve().then(a).then(b); // warm-up (compare adds a pair)
+  const { baseline, subject } = await compare(
+    runs,
+    () => elapsedMs(a),
+    () => elapsedMs(b),
+  );
+  return [baseline, subject];
 }
 
 async function main() {

@@ -148,9 +148,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * Runs `baseline` and `subject` in `rounds` pairs, alternating which goes first (a drift in the
- * machine's speed hits both alike), and returns the median throughputs and the overhead: the
- * median over the pairs of baseline/subject, minus 1 (and the lowest and highest pair). A first pair warms up the JIT, the pools
- * and the database's caches (a cold process runs at half speed) and is not counted.
+ * machine's speed hits both alike), and returns the medians of each side and the overhead: the
+ * median over the pairs of baseline/subject, minus 1 (and the lowest and highest pair). A first
+ * pair warms up the JIT, the pools and the database's caches (a cold process runs at half speed)
+ * and is not counted.
  */
 async function compare(rounds, baseline, subject) {
   if (!SMOKE) {
