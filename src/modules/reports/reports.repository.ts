@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { TimeEntryEntity } from '../time-entries/time-entry.entity';
+import { DataSource } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
 
 export interface SummaryFilter {
   from: Date;
@@ -22,75 +22,134 @@ export interface Group extends Totals {
   name: string;
 }
 
-/** Aggregates over completed entries by start_time, all in SQL (SUM / COUNT / GROUP BY). */
+/** Which filters a summary has: the statement's text depends only on these. */
+export interface SummaryShape {
+  user: boolean;
+  project: boolean;
+  withUsers: boolean;
+}
+
+export interface Summary {
+  totals: Totals;
+  /** Per project (entries without a project are in the totals only), most hours first. */
+  byProject: Group[];
+  /** Per user, most hours first; only when asked for. */
+  byUser: Group[] | null;
+}
+
+/** Which aggregate a row of the summary statement belongs to. */
+const Kind = { Total: 0, Project: 1, User: 2 } as const;
+
+interface SummaryRow {
+  kind: number | string;
+  id: number | string | null;
+  name: string | null;
+  seconds: number | string | null;
+  billable: number | string | null;
+  entries: number | string;
+}
+
+const AGGREGATES =
+  'SUM(e.duration_seconds) AS seconds, ' +
+  'SUM(CASE WHEN e.billable THEN e.duration_seconds ELSE 0 END) AS billable, COUNT(*) AS entries';
+const PROJECT_NAMES = 'LEFT JOIN projects g ON g.id = e.project_id';
+const USER_NAMES = 'INNER JOIN users u ON u.id = e.user_id';
+
+/**
+ * Aggregates over completed entries by start_time, all in SQL (SUM / COUNT / GROUP BY), in one
+ * statement per report: on PostgreSQL one scan with GROUPING SETS (the totals, per project, per
+ * user), on SQLite (no grouping sets; in-process, no round trip) a UNION ALL of the three. The
+ * statement text depends only on which filters are present, so it is built once per shape.
+ */
 @Injectable()
 export class ReportsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly statements = new Map<string, string>();
 
-  async totals(filter: SummaryFilter): Promise<Totals> {
-    const row = await this.base(filter)
-      .select('COALESCE(SUM(e.duration_seconds), 0)', 'seconds')
-      .addSelect('COALESCE(SUM(CASE WHEN e.billable THEN e.duration_seconds ELSE 0 END), 0)', 'billable')
-      .addSelect('COUNT(*)', 'entries')
-      .getRawOne<{ seconds: string | number; billable: string | number; entries: string | number }>();
-    return {
-      seconds: Number(row?.seconds ?? 0),
-      billableSeconds: Number(row?.billable ?? 0),
-      entries: Number(row?.entries ?? 0),
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionService,
+  ) {}
+
+  async summary(filter: SummaryFilter, withUsers: boolean): Promise<Summary> {
+    const shape: SummaryShape = {
+      user: filter.userId !== undefined,
+      project: filter.projectId !== undefined,
+      withUsers,
     };
+    const where: unknown[] = [this.transactions.timestamp(filter.from), this.transactions.timestamp(filter.to)];
+    if (shape.user) where.push(filter.userId);
+    if (shape.project) where.push(filter.projectId);
+    const parts = this.transactions.isPostgres ? 1 : withUsers ? 3 : 2;
+    const rows = await this.dataSource.query<SummaryRow[]>(
+      this.statementFor(shape),
+      Array.from({ length: parts }, () => where).flat(),
+    );
+    const summary: Summary = {
+      totals: { seconds: 0, billableSeconds: 0, entries: 0 },
+      byProject: [],
+      byUser: withUsers ? [] : null,
+    };
+    for (const row of rows) {
+      const totals: Totals = {
+        seconds: Number(row.seconds ?? 0),
+        billableSeconds: Number(row.billable ?? 0),
+        entries: Number(row.entries),
+      };
+      const kind = Number(row.kind);
+      if (kind === Kind.Total) summary.totals = totals;
+      else if (kind === Kind.Project) summary.byProject.push({ id: Number(row.id), name: row.name ?? '', ...totals });
+      else summary.byUser?.push({ id: Number(row.id), name: row.name ?? '', ...totals });
+    }
+    return summary;
   }
 
-  /** Per project (entries without a project are not in it), most hours first. */
-  byProject(filter: SummaryFilter): Promise<Group[]> {
-    return this.grouped(filter, 'project_id', 'e.project', 'g.name');
+  /** The statement for a filter shape, with `$n` (PostgreSQL) or `?` placeholders; also run by bench/read-side. */
+  statementFor(shape: SummaryShape): string {
+    const cacheKey = `${+shape.user}${+shape.project}${+shape.withUsers}`;
+    let sql = this.statements.get(cacheKey);
+    if (sql === undefined) {
+      const conditions = ['e.end_time IS NOT NULL', 'e.start_time >= ?', 'e.start_time < ?'];
+      if (shape.user) conditions.push('e.user_id = ?');
+      if (shape.project) conditions.push('e.project_id = ?');
+      const where = `WHERE ${conditions.join(' AND ')}`;
+      sql = this.transactions.sql(
+        this.transactions.isPostgres ? groupingSets(where, shape.withUsers) : unionAll(where, shape.withUsers),
+      );
+      this.statements.set(cacheKey, sql);
+    }
+    return sql;
   }
+}
 
-  /** Per user, most hours first. */
-  byUser(filter: SummaryFilter): Promise<Group[]> {
-    return this.grouped(filter, 'user_id', 'e.user', 'g.username');
-  }
+/** PostgreSQL: one scan; the row's grouping set tells its kind. The no-project group is dropped. */
+function groupingSets(where: string, withUsers: boolean): string {
+  const kind = withUsers
+    ? `CASE WHEN GROUPING(e.project_id) = 0 THEN ${Kind.Project} WHEN GROUPING(e.user_id) = 0 THEN ${Kind.User} ELSE ${Kind.Total} END`
+    : `CASE WHEN GROUPING(e.project_id) = 0 THEN ${Kind.Project} ELSE ${Kind.Total} END`;
+  const sets = withUsers ? '(), (e.project_id, g.name), (e.user_id, u.username)' : '(), (e.project_id, g.name)';
+  const id = withUsers ? 'COALESCE(e.project_id, e.user_id)' : 'e.project_id';
+  const name = withUsers ? 'COALESCE(g.name, u.username)' : 'g.name';
+  return (
+    `SELECT ${kind} AS kind, ${id} AS id, ${name} AS name, ${AGGREGATES} ` +
+    `FROM time_entries e ${PROJECT_NAMES}${withUsers ? ` ${USER_NAMES}` : ''} ${where} ` +
+    `GROUP BY GROUPING SETS (${sets}) ` +
+    `HAVING GROUPING(e.project_id) = 1 OR e.project_id IS NOT NULL ` +
+    `ORDER BY 1, SUM(e.duration_seconds) DESC, 2`
+  );
+}
 
-  private async grouped(
-    filter: SummaryFilter,
-    column: 'project_id' | 'user_id',
-    relation: string,
-    nameColumn: string,
-  ): Promise<Group[]> {
-    const rows = await this.base(filter)
-      .innerJoin(relation, 'g')
-      .select(`e.${column}`, 'id')
-      .addSelect(nameColumn, 'name')
-      .addSelect('SUM(e.duration_seconds)', 'seconds')
-      .addSelect('SUM(CASE WHEN e.billable THEN e.duration_seconds ELSE 0 END)', 'billable')
-      .addSelect('COUNT(*)', 'entries')
-      .groupBy(`e.${column}`)
-      .addGroupBy(nameColumn)
-      .orderBy('SUM(e.duration_seconds)', 'DESC')
-      .addOrderBy(`e.${column}`, 'ASC')
-      .getRawMany<{
-        id: number;
-        name: string;
-        seconds: string | number;
-        billable: string | number;
-        entries: string | number;
-      }>();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      name: r.name,
-      seconds: Number(r.seconds),
-      billableSeconds: Number(r.billable),
-      entries: Number(r.entries),
-    }));
+/** SQLite: the totals, then each grouping, as one compound statement (one scan each). */
+function unionAll(where: string, withUsers: boolean): string {
+  const parts = [
+    `SELECT ${Kind.Total} AS kind, NULL AS id, NULL AS name, ${AGGREGATES} FROM time_entries e ${where}`,
+    `SELECT ${Kind.Project}, e.project_id, g.name, ${AGGREGATES} FROM time_entries e ` +
+      `INNER JOIN projects g ON g.id = e.project_id ${where} GROUP BY e.project_id, g.name`,
+  ];
+  if (withUsers) {
+    parts.push(
+      `SELECT ${Kind.User}, e.user_id, u.username, ${AGGREGATES} FROM time_entries e ${USER_NAMES} ${where} ` +
+        `GROUP BY e.user_id, u.username`,
+    );
   }
-
-  private base(filter: SummaryFilter): SelectQueryBuilder<TimeEntryEntity> {
-    const qb = this.dataSource
-      .createQueryBuilder(TimeEntryEntity, 'e')
-      .where('e.end_time IS NOT NULL')
-      .andWhere('e.start_time >= :from', { from: filter.from })
-      .andWhere('e.start_time < :to', { to: filter.to });
-    if (filter.userId !== undefined) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
-    if (filter.projectId !== undefined) qb.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
-    return qb;
-  }
+  return `${parts.join(' UNION ALL ')} ORDER BY kind, seconds DESC, id`;
 }

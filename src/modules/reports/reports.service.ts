@@ -35,11 +35,7 @@ export class ReportsService {
       userId: auth.isAdmin ? query.user_id : auth.userId,
       projectId: query.project_id,
     };
-    const [totals, byProject, byUser] = await Promise.all([
-      this.reports.totals(filter),
-      this.reports.byProject(filter),
-      auth.isAdmin ? this.reports.byUser(filter) : Promise.resolve(null),
-    ]);
+    const { totals, byProject, byUser } = await this.reports.summary(filter, auth.isAdmin);
     return {
       summary: {
         start_date: toIsoUtc(from),

@@ -96,6 +96,41 @@ describe('summary report', () => {
     expect(one.body.summary).toMatchObject({ total_hours: 4, total_entries: 1 });
   });
 
+  it('should answer a range without entries with zero totals and empty groups', async () => {
+    const res = await summary(ADMIN_TOKEN, { start_date: '2030-01-01', end_date: '2030-12-31' });
+    expect(res.status).toBe(200);
+    expect(res.body.summary).toEqual({
+      start_date: '2030-01-01T00:00:00Z',
+      end_date: '2030-12-31T23:59:59Z',
+      total_hours: 0,
+      billable_hours: 0,
+      total_entries: 0,
+      by_project: [],
+      by_user: [],
+    });
+  });
+
+  it('should order groups with equal hours by id', async () => {
+    const tie = await ctx.newToken({ scopes: SCOPES });
+    for (const project_id of [projectB, projectA]) {
+      const res = await ctx.t.post(
+        '/api/v1/time-entries',
+        {
+          project_id,
+          start_time: `2026-03-0${project_id === projectA ? 1 : 2}T09:00:00Z`,
+          end_time: `2026-03-0${project_id === projectA ? 1 : 2}T10:00:00Z`,
+        },
+        { token: tie.token },
+      );
+      expect(res.status).toBe(201);
+    }
+    const res = await summary(tie.token, { start_date: '2026-03-01', end_date: '2026-03-31' });
+    expect(res.body.summary.by_project.map((g: { project_id: number }) => g.project_id)).toEqual([
+      Math.min(projectA, projectB),
+      Math.max(projectA, projectB),
+    ]);
+  });
+
   it("should refuse a non-admin another user's report, but allow their own id", async () => {
     const other = await summary(u1.token, { user_id: u2.user.id });
     expect(other.status).toBe(403);
