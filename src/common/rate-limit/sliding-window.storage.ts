@@ -57,13 +57,16 @@ export class SlidingWindowStorage implements ThrottlerStorage {
 
   private async consumeInRedis(client: Redis, key: string): Promise<RateLimitDecision> {
     if (!this.scriptDefined) {
-      client.defineCommand('ttSlidingWindow', { numberOfKeys: this.specs.length, lua: SLIDING_WINDOW_LUA });
+      client.defineCommand('ttSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
       this.scriptDefined = true;
     }
-    // One hash tag, so both keys live on one slot in Redis Cluster.
-    const keys = this.specs.map((s) => this.redis.key(`rl:{${key}}:${s.name}`));
+    // One sorted set per token for every window ("rl2": the earlier layout had one per window).
     const args = this.specs.flatMap((s) => [s.limit, s.windowMs]);
-    const out = await (client as SlidingWindowRedis).ttSlidingWindow(...keys, ...args, randomBytes(6).toString('hex'));
+    const out = await (client as SlidingWindowRedis).ttSlidingWindow(
+      this.redis.key(`rl2:${key}`),
+      ...args,
+      randomBytes(6).toString('hex'),
+    );
     return {
       allowed: out[0] === 1,
       now: out[1],

@@ -67,35 +67,49 @@ export class MemorySlidingWindowStore {
 }
 
 /**
- * The Redis twin, one atomic script: trims and counts both windows, and records the request in
- * both only when neither is full. Uses the Redis clock, so every process agrees on time.
- * KEYS: one sorted set per window. ARGV: limit and window (ms) per window, then a unique suffix.
- * Returns: allowed (0/1), now (ms), then used and reset (ms) per window.
+ * The Redis twin, one atomic script on one sorted set per token holding the admitted requests of
+ * the longest window: trims it, counts each window (the longest by ZCARD, shorter ones by ZCOUNT
+ * over their span), and records the request only when no window is full. Uses the Redis clock, so
+ * every process agrees on time. KEYS: the token's set. ARGV: limit and window (ms) per window,
+ * then a unique suffix. Returns: allowed (0/1), now (ms), then used and reset (ms) per window.
  */
 export const SLIDING_WINDOW_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local n = #KEYS
+local key = KEYS[1]
+local n = (#ARGV - 1) / 2
+local longest = 0
+for i = 1, n do
+  local window = tonumber(ARGV[2 * i])
+  if window > longest then longest = window end
+end
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - longest)
 local used = {}
 local allowed = 1
 for i = 1, n do
-  local limit = tonumber(ARGV[2 * i - 1])
   local window = tonumber(ARGV[2 * i])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-  used[i] = redis.call('ZCARD', KEYS[i])
-  if used[i] >= limit then allowed = 0 end
+  if window == longest then
+    used[i] = redis.call('ZCARD', key)
+  else
+    used[i] = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
+  end
+  if used[i] >= tonumber(ARGV[2 * i - 1]) then allowed = 0 end
 end
-local member = now .. '-' .. ARGV[2 * n + 1]
+if allowed == 1 then
+  redis.call('ZADD', key, now, now .. '-' .. ARGV[2 * n + 1])
+  redis.call('PEXPIRE', key, longest)
+end
 local out = { allowed, now }
 for i = 1, n do
   local window = tonumber(ARGV[2 * i])
-  if allowed == 1 then
-    redis.call('ZADD', KEYS[i], now, member)
-    redis.call('PEXPIRE', KEYS[i], window)
-    used[i] = used[i] + 1
+  if allowed == 1 then used[i] = used[i] + 1 end
+  local oldest
+  if window == longest then
+    oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  else
+    oldest = redis.call('ZRANGEBYSCORE', key, '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   end
   local reset = 0
-  local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
   if oldest[2] then reset = tonumber(oldest[2]) + window - now end
   out[#out + 1] = used[i]
   out[#out + 1] = math.max(0, reset)
