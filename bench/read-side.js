@@ -23,7 +23,7 @@ const {
 } = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
-const RUNS = SMOKE ? 5 : Number(process.env.BENCH_RUNS ?? 40);
+const RUNS = SMOKE ? 5 : Number(process.env.BENCH_RUNS ?? 200);
 const ENTRIES = SMOKE ? 5_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 
 const elapsedMs = async (fn) => {
