@@ -3,12 +3,25 @@
  * bench/guards: overhead of the per-token rate limiter and of the Idempotency-Key layer, each as a
  * ratio against the same route with that layer disabled, measured alternately: the limiter against a
  * second server process whose limiter is a no-op, idempotency as the same POST with and without a key.
- * Target: < 10 % each. Not a test: it prints numbers.
+ * Two measures of each: throughput, and the CPU time per request of the whole machine (server,
+ * PostgreSQL, Redis and the load generator, from /proc), which tells where the overhead goes and
+ * varies far less between runs on a shared 2-core machine. Target: < 10 % each. Not a test.
  */
 const { mkdtempSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { benchRedis, freshDatabase, killServers, spawnServer, throughput, compare, SMOKE } = require('./support');
+const {
+  benchRedis,
+  compare,
+  cpuPerRequest,
+  cpuSnapshot,
+  freshDatabase,
+  killServers,
+  measure,
+  median,
+  spawnServer,
+  SMOKE,
+} = require('./support');
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
@@ -38,6 +51,14 @@ async function main() {
   );
   const unlimited = await spawnServer(script, port + 1, { ...env, BENCH_NO_LIMITER: '1' });
   const tokens = JSON.parse(readFileSync(tokensFile, 'utf8'));
+  const serverPids = [limited.child.pid, unlimited.child.pid];
+  /** One autocannon run: its throughput and the machine's CPU milliseconds per request, by part. */
+  const run = async (options) => {
+    const before = cpuSnapshot(serverPids);
+    const result = await measure(options);
+    return { rps: result.rps, cpu: cpuPerRequest(before, cpuSnapshot(serverPids), result.requests) };
+  };
+  const rps = (r) => r.rps;
   let t = 0;
   const rotating = [
     { setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) },
@@ -49,8 +70,9 @@ async function main() {
 
   const rl = await compare(
     ROUNDS,
-    () => throughput({ url: `${unlimited.url}/api/v1/users/me`, requests: rotating }),
-    () => throughput({ url: `${limited.url}/api/v1/users/me`, requests: rotating }),
+    () => run({ url: `${unlimited.url}/api/v1/users/me`, requests: rotating }),
+    () => run({ url: `${limited.url}/api/v1/users/me`, requests: rotating }),
+    rps,
   );
 
   const project = await fetch(`${limited.url}/api/v1/projects`, {
@@ -75,7 +97,7 @@ async function main() {
     },
   };
   const post = (path, withKey) => () =>
-    throughput({
+    run({
       url: `${limited.url}${path}`,
       method: 'POST',
       requests: [
@@ -95,8 +117,13 @@ async function main() {
         },
       ],
     });
-  const idemUsers = await compare(ROUNDS, post('/api/v1/users', false), post('/api/v1/users', true));
-  const idemEntries = await compare(ROUNDS, post('/api/v1/time-entries', false), post('/api/v1/time-entries', true));
+  const idemUsers = await compare(ROUNDS, post('/api/v1/users', false), post('/api/v1/users', true), rps);
+  const idemEntries = await compare(
+    ROUNDS,
+    post('/api/v1/time-entries', false),
+    post('/api/v1/time-entries', true),
+    rps,
+  );
 
   const pct = (x) => `${(x * 100).toFixed(1)} %`;
   const row = (name, route, r) =>
@@ -107,6 +134,27 @@ async function main() {
   console.log(row('rate limiter', 'GET /api/v1/users/me', rl));
   console.log(row('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(row('idempotency', 'POST /api/v1/time-entries', idemEntries));
+
+  // CPU per request: medians over the pairs, per part; the overhead is the median pair's ratio.
+  const ms = (x) => x.toFixed(3);
+  const parts = (side) => (r) => {
+    const m = (part) => median(r.pairs.map((pair) => pair[side].cpu[part]));
+    return `${ms(m('total'))} (${ms(m('server'))} + ${ms(m('postgres'))} + ${ms(m('redis'))} + ${ms(m('bench'))})`;
+  };
+  const cpuRow = (name, route, r) => {
+    const overheads = r.pairs.map(([without, withLayer]) => withLayer.cpu.total / without.cpu.total - 1);
+    return (
+      `| ${name} | ${route} | ${parts(0)(r)} | ${parts(1)(r)} | ${pct(median(overheads))} | ` +
+      `${pct(Math.min(...overheads))} to ${pct(Math.max(...overheads))} |`
+    );
+  };
+  console.log('');
+  console.log('CPU ms per request, whole machine: total (server + PostgreSQL + Redis + load generator)');
+  console.log('| layer | route | without | with | CPU overhead (median of pairs) | pairs |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(cpuRow('rate limiter', 'GET /api/v1/users/me', rl));
+  console.log(cpuRow('idempotency', 'POST /api/v1/users', idemUsers));
+  console.log(cpuRow('idempotency', 'POST /api/v1/time-entries', idemEntries));
 
   await limited.stop();
   await unlimited.stop();

@@ -4,7 +4,7 @@
  * a provider replaced), drive it with autocannon on loopback, and compare runs as ratios.
  */
 require('reflect-metadata');
-const { mkdtempSync, readFileSync } = require('node:fs');
+const { mkdtempSync, readdirSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { spawn } = require('node:child_process');
@@ -126,6 +126,64 @@ function peakRssMb(pid = 'self') {
   return kb / 1024;
 }
 
+/** Linux's clock ticks per second for /proc CPU times (USER_HZ; 100 on every mainstream kernel). */
+const USER_HZ = 100;
+
+const CPU_PARTS = ['server', 'postgres', 'redis', 'bench'];
+
+/**
+ * CPU seconds used so far (user + system, from /proc/<pid>/stat) by every process of each part of
+ * the machine: `server` (the given pids), `postgres`, `redis` (by process name) and `bench` (this
+ * process, the load generator), as a Map pid -> { part, seconds }. Differences of two snapshots
+ * tell where a run's CPU went, which a throughput figure on a shared 2-core machine cannot. Empty
+ * off Linux.
+ */
+function cpuSnapshot(serverPids = []) {
+  const snapshot = new Map();
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return snapshot;
+  }
+  for (const pid of pids) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ..." where comm may hold spaces: fields after the last ')' (utime is 14th).
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    const n = Number(pid);
+    const part = serverPids.includes(n)
+      ? 'server'
+      : n === process.pid
+        ? 'bench'
+        : comm === 'postgres'
+          ? 'postgres'
+          : comm === 'redis-server'
+            ? 'redis'
+            : null;
+    if (part) snapshot.set(n, { part, seconds });
+  }
+  return snapshot;
+}
+
+/**
+ * CPU milliseconds per request of each part between two snapshots, process by process (a
+ * PostgreSQL worker that started meanwhile counts whole; one that exited is lost, never negative).
+ */
+function cpuPerRequest(before, after, requests) {
+  const out = Object.fromEntries(CPU_PARTS.map((part) => [part, 0]));
+  for (const [pid, { part, seconds }] of after) out[part] += (seconds - (before.get(pid)?.seconds ?? 0)) * 1000;
+  for (const part of CPU_PARTS) out[part] /= requests;
+  out.total = CPU_PARTS.reduce((sum, part) => sum + out[part], 0);
+  return out;
+}
+
 /** `npm run bench -- --smoke`: tiny data and short runs, only to prove the scripts work (CI). */
 const SMOKE = process.env.BENCH_SMOKE === '1';
 
@@ -138,11 +196,13 @@ async function measure(options) {
       `benchmark run against ${options.url} had ${result.non2xx} non-2xx answers (${statuses}) and ${result.errors} errors`,
     );
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+  };
 }
-
-/** Requests per second of one autocannon run. */
-const throughput = async (options) => (await measure(options)).rps;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -151,31 +211,32 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * machine's speed hits both alike), and returns the medians of each side and the overhead: the
  * median over the pairs of baseline/subject, minus 1 (and the lowest and highest pair). A first
  * pair warms up the JIT, the pools and the database's caches (a cold process runs at half speed)
- * and is not counted.
+ * and is not counted. The runs may return objects: `value` picks the number compared, and `pairs`
+ * holds every counted pair's results as returned.
  */
-async function compare(rounds, baseline, subject) {
+async function compare(rounds, baseline, subject, value = (x) => x) {
   if (!SMOKE) {
     await baseline();
     await subject();
   }
-  const b = [];
-  const s = [];
+  const pairs = [];
   for (let i = 0; i < rounds; i++) {
     if (i % 2 === 0) {
-      b.push(await baseline());
-      s.push(await subject());
+      const b = await baseline();
+      pairs.push([b, await subject()]);
     } else {
-      s.push(await subject());
-      b.push(await baseline());
+      const s = await subject();
+      pairs.push([await baseline(), s]);
     }
   }
-  const overheads = b.map((x, i) => x / s[i] - 1);
+  const overheads = pairs.map(([b, s]) => value(b) / value(s) - 1);
   return {
-    baseline: median(b),
-    subject: median(s),
+    baseline: median(pairs.map(([b]) => value(b))),
+    subject: median(pairs.map(([, s]) => value(s))),
     overhead: median(overheads),
     // The pairs' spread: on a noisy machine as telling as the median.
     range: [Math.min(...overheads), Math.max(...overheads)],
+    pairs,
   };
 }
 
@@ -258,8 +319,9 @@ module.exports = {
   seedSqlite,
   spawnServer,
   startApp,
-  throughput,
   compare,
+  cpuPerRequest,
+  cpuSnapshot,
   measure,
   median,
   peakRssMb,
