@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, IsNull, MoreThan, Repository, type SelectQueryBuilder } from 'typeorm';
+import { type EntityManager, In, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { inWindow, type PageWindow } from '../../common/pagination/paginate';
+import { CompiledQuery } from '../../database/compiled-query';
 import { fromStoredTimestamp, type StoredTimestamp } from '../../database/stored-timestamp';
 import { ClientEntity } from '../clients/client.entity';
 import { ProjectEntity } from '../projects/project.entity';
@@ -47,19 +48,33 @@ export class TimeEntriesRepository {
     return qb.getMany();
   }
 
-  findRunning(userId: number, manager?: EntityManager): Promise<TimeEntryEntity | null> {
-    // One statement (a find with relations would first select the distinct id, then the row).
-    return this.withNames(this.repo(manager).createQueryBuilder('e'))
-      .where('e.user_id = :userId', { userId })
-      .andWhere('e.end_time IS NULL')
-      .limit(1)
-      .getOne();
+  /** The user's running entry with its related names: one statement, built once (every timer call runs it). */
+  async findRunning(userId: number, manager?: EntityManager): Promise<TimeEntryEntity | null> {
+    const row = await this.running.first(manager ?? this.entries.manager, { userId });
+    return row ? entryFromRow(row) : null;
   }
+
+  private readonly running = new CompiledQuery<RawEntryRow>((manager) =>
+    this.withNames(manager.getRepository(TimeEntryEntity).createQueryBuilder('e'))
+      .where('e.user_id = :userId')
+      .andWhere('e.end_time IS NULL')
+      .limit(1),
+  );
 
   /** Whether the user has a running entry: one indexed probe, no joins (the partial unique index). */
   async hasRunning(userId: number, manager: EntityManager): Promise<boolean> {
-    return manager.getRepository(TimeEntryEntity).exists({ where: { userId, endTime: IsNull() } });
+    return (await this.anyRunning.first(manager, { userId })) !== undefined;
   }
+
+  private readonly anyRunning = new CompiledQuery<{ e_id: number }>((manager) =>
+    manager
+      .getRepository(TimeEntryEntity)
+      .createQueryBuilder('e')
+      .select('e.id')
+      .where('e.user_id = :userId')
+      .andWhere('e.end_time IS NULL')
+      .limit(1),
+  );
 
   /** Ends a running entry in one UPDATE (no re-read: the caller holds the row under the user's lock). */
   async stop(entry: TimeEntryEntity, manager: EntityManager): Promise<void> {
@@ -100,18 +115,26 @@ export class TimeEntriesRepository {
    * one-day bound, which keeps the lookup on the (user_id, start_time) index.
    */
   async latestEndAfter(userId: number, at: Date): Promise<Date | null> {
-    const entry = await this.entries.findOne({
-      select: { id: true, endTime: true },
-      where: {
-        userId,
-        source: 'timer',
-        startTime: MoreThan(new Date(at.getTime() - 86_400_000)),
-        endTime: MoreThan(at),
-      },
-      order: { endTime: 'DESC' },
+    const row = await this.timerChainEnd.first(this.entries.manager, {
+      userId,
+      since: new Date(at.getTime() - 86_400_000),
+      at,
     });
-    return entry?.endTime ?? null;
+    return row ? fromStoredTimestamp(row.e_end_time) : null;
   }
+
+  private readonly timerChainEnd = new CompiledQuery<{ e_end_time: StoredTimestamp }>((manager) =>
+    manager
+      .getRepository(TimeEntryEntity)
+      .createQueryBuilder('e')
+      .select('e.endTime')
+      .where('e.user_id = :userId')
+      .andWhere("e.source = 'timer'")
+      .andWhere('e.start_time > :since')
+      .andWhere('e.end_time > :at')
+      .orderBy('e.end_time', 'DESC')
+      .limit(1),
+  );
 
   /** Whether another completed entry of the user overlaps [start, end). */
   async overlaps(manager: EntityManager, userId: number, start: Date, end: Date, exceptId?: number): Promise<boolean> {

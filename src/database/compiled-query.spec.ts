@@ -1,0 +1,57 @@
+import { DataSource } from 'typeorm';
+import { CompiledQuery } from './compiled-query';
+import { bindSqliteIntegers } from './sqlite-integer-parameters';
+
+describe('CompiledQuery', () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+    bindSqliteIntegers(dataSource);
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE t (id INTEGER PRIMARY KEY, owner INTEGER, code VARCHAR(10), at DATETIME)');
+    await dataSource.query(
+      "INSERT INTO t VALUES (1, 5, '42', '2025-01-01 10:00:00.000'), (2, 5, 'x', '2025-01-02 10:00:00.000'), " +
+        "(3, 6, 'y', '2025-01-03 10:00:00.000')",
+    );
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  const builder = () =>
+    dataSource
+      .createQueryBuilder()
+      .select('t.id', 'id')
+      .from('t', 't')
+      .where('t.owner = :owner')
+      .andWhere('t.at > :after')
+      .orderBy('t.id', 'DESC');
+
+  it('should build the statement once and answer as the builder does, for every set of parameters', async () => {
+    let builds = 0;
+    const compiled = new CompiledQuery<{ id: number }>(() => {
+      builds++;
+      return builder();
+    });
+    for (const parameters of [
+      { owner: 5, after: new Date('2024-12-31T00:00:00Z') },
+      { owner: 5, after: new Date('2025-01-01T12:00:00Z') },
+      { owner: 6, after: new Date('2024-12-31T00:00:00Z') },
+      { owner: 7, after: new Date('2024-12-31T00:00:00Z') },
+    ]) {
+      const expected = await builder().setParameters(parameters).getRawMany();
+      expect(await compiled.rows(dataSource.manager, parameters)).toEqual(expected);
+    }
+    expect(builds).toBe(1);
+    expect(await compiled.first(dataSource.manager, { owner: 5, after: new Date(0) })).toEqual({ id: 2 });
+    expect(await compiled.first(dataSource.manager, { owner: 9, after: new Date(0) })).toBeUndefined();
+  });
+
+  it('should bind integers as the builder does (an INTEGER, not a REAL)', async () => {
+    const compiled = new CompiledQuery<{ id: number }>(() =>
+      dataSource.createQueryBuilder().select('t.id', 'id').from('t', 't').where('t.code = :code'),
+    );
+    // A REAL 42.0 would compare to the text column as '42.0' and find nothing.
+    expect(await compiled.rows(dataSource.manager, { code: 42 })).toEqual([{ id: 1 }]);
+  });
+});
