@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
-import { CompiledQuery } from './compiled-query';
+import { ClientEntity } from '../modules/clients/client.entity';
+import { ProjectEntity } from '../modules/projects/project.entity';
+import { CompiledQuery, compiledFindById } from './compiled-query';
 import { bindSqliteIntegers } from './sqlite-integer-parameters';
 
 describe('CompiledQuery', () => {
@@ -53,5 +55,55 @@ describe('CompiledQuery', () => {
     );
     // A REAL 42.0 would compare to the text column as '42.0' and find nothing.
     expect(await compiled.rows(dataSource.manager, { code: 42 })).toEqual([{ id: 1 }]);
+  });
+});
+
+describe('compiledFindById', () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [ClientEntity, ProjectEntity],
+      synchronize: true,
+    });
+    bindSqliteIntegers(dataSource);
+    await dataSource.initialize();
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  it('should hydrate the entity exactly as findOneBy does (types, transformers, nulls)', async () => {
+    const now = new Date('2025-03-04T05:06:07.089Z');
+    const client = await dataSource.getRepository(ClientEntity).save({
+      name: 'Acme',
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    });
+    const saved = await dataSource.getRepository(ProjectEntity).save([
+      {
+        name: 'Rates',
+        clientId: client.id,
+        billable: false,
+        hourlyRate: 85.5,
+        estimatedHours: null,
+        budgetAmount: 12000.25,
+        archivedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      },
+      { name: 'Plain', createdAt: now, updatedAt: now },
+    ]);
+    const byId = compiledFindById(ProjectEntity);
+    for (const { id } of saved) {
+      const expected = await dataSource.manager.findOneBy(ProjectEntity, { id });
+      const found = await byId.first(dataSource.manager, { id });
+      expect(found).toBeInstanceOf(ProjectEntity);
+      expect(found).toEqual(expected);
+    }
+    expect((await byId.first(dataSource.manager, { id: saved[0].id }))?.hourlyRate).toBe(85.5);
+    expect(await byId.first(dataSource.manager, { id: 999 })).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /**
  * A query builder's statement, built once. For a short indexed statement TypeORM's builder costs
@@ -21,4 +21,43 @@ export class CompiledQuery<Row> {
   async first(manager: EntityManager, parameters: ObjectLiteral): Promise<Row | undefined> {
     return (await this.rows(manager, parameters))[0];
   }
+}
+
+/**
+ * A CompiledQuery whose rows are entities of the builder's main alias, hydrated column by column
+ * through the driver as TypeORM's own find does (types, transformers). For plain selects of one
+ * entity: no joined relations (this project has no eager relations or load hooks).
+ */
+export class CompiledEntityQuery<E extends ObjectLiteral> {
+  private readonly query: CompiledQuery<Record<string, unknown>>;
+  private shape: { alias: string; metadata: EntityMetadata } | null = null;
+
+  constructor(build: (manager: EntityManager) => SelectQueryBuilder<E>) {
+    this.query = new CompiledQuery((manager) => {
+      const qb = build(manager);
+      this.shape = { alias: qb.alias, metadata: qb.expressionMap.mainAlias!.metadata };
+      return qb;
+    });
+  }
+
+  async first(manager: EntityManager, parameters: ObjectLiteral): Promise<E | null> {
+    const row = await this.query.first(manager, parameters);
+    if (!row || !this.shape) return null;
+    const { alias, metadata } = this.shape;
+    const entity = metadata.create() as E;
+    for (const column of metadata.columns) {
+      const value = row[`${alias}_${column.databaseName}`];
+      if (value !== undefined && !column.isVirtual) {
+        column.setEntityValue(entity, manager.connection.driver.prepareHydratedValue(value, column));
+      }
+    }
+    return entity;
+  }
+}
+
+/** `SELECT <every column> FROM <entity> WHERE id = :id`, built once: a findOneBy({ id }). */
+export function compiledFindById<E extends ObjectLiteral>(target: EntityTarget<E>): CompiledEntityQuery<E> {
+  return new CompiledEntityQuery<E>((manager) =>
+    manager.getRepository(target).createQueryBuilder('x').where('x.id = :id').limit(1),
+  );
 }

@@ -5,6 +5,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { parseInstant } from '../../common/time/parse-instant';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { compiledFindById } from '../../database/compiled-query';
 import { ClientEntity } from '../clients/client.entity';
 import { ProjectEntity } from '../projects/project.entity';
 import { TaskEntity } from '../tasks/task.entity';
@@ -25,6 +26,12 @@ export interface ResolvedRefs {
 /** The rules every path that writes time entries shares (API, timer, bulk, CSV import). */
 @Injectable()
 export class TimeEntryRules {
+  // Every write of an entry looks these up by id: statements built once (see CompiledQuery).
+  private readonly users = compiledFindById(UserEntity);
+  private readonly projects = compiledFindById(ProjectEntity);
+  private readonly tasks = compiledFindById(TaskEntity);
+  private readonly clients = compiledFindById(ClientEntity);
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** A timestamp from input: offsets honoured, naive values in APP_TIMEZONE. */
@@ -40,7 +47,7 @@ export class TimeEntryRules {
     if (id !== auth.userId && !auth.isAdmin) {
       throw new DomainError(ErrorCode.Forbidden, 'Only admins can create time entries for other users.');
     }
-    const user = await manager.findOneBy(UserEntity, { id });
+    const user = await this.users.first(manager, { id });
     if (!user || !user.isActive) throw DomainError.notFound(`User ${id}`);
     return user;
   }
@@ -56,15 +63,15 @@ export class TimeEntryRules {
     if (refs.taskId !== null && refs.projectId === null) {
       throw DomainError.validation({ task_id: ['task_id requires project_id'] });
     }
-    const project = refs.projectId === null ? null : await manager.findOneBy(ProjectEntity, { id: refs.projectId });
+    const project = refs.projectId === null ? null : await this.projects.first(manager, { id: refs.projectId });
     if (refs.projectId !== null && !project) throw DomainError.notFound(`Project ${refs.projectId}`);
-    const task = refs.taskId === null ? null : await manager.findOneBy(TaskEntity, { id: refs.taskId });
+    const task = refs.taskId === null ? null : await this.tasks.first(manager, { id: refs.taskId });
     if (refs.taskId !== null && !task) throw DomainError.notFound(`Task ${refs.taskId}`);
     if (task && project && task.projectId !== project.id) {
       throw DomainError.validation({ task_id: [`Task ${task.id} does not belong to project ${project.id}`] });
     }
     const clientId = refs.clientId ?? project?.clientId ?? null;
-    const client = clientId === null ? null : await manager.findOneBy(ClientEntity, { id: clientId });
+    const client = clientId === null ? null : await this.clients.first(manager, { id: clientId });
     if (clientId !== null && !client) throw DomainError.notFound(`Client ${clientId}`);
     return { project, client, task };
   }
