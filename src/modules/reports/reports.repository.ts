@@ -63,7 +63,7 @@ const USER_NAMES = 'INNER JOIN users u ON u.id = e.user_id';
  */
 @Injectable()
 export class ReportsRepository {
-  private readonly statements = new Map<string, string>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -79,10 +79,10 @@ export class ReportsRepository {
     const where: unknown[] = [this.transactions.timestamp(filter.from), this.transactions.timestamp(filter.to)];
     if (shape.user) where.push(filter.userId);
     if (shape.project) where.push(filter.projectId);
-    const parts = this.transactions.isPostgres ? 1 : withUsers ? 3 : 2;
+    const { sql, whereCopies } = this.statement(shape);
     const rows = await this.dataSource.query<SummaryRow[]>(
-      this.statementFor(shape),
-      Array.from({ length: parts }, () => where).flat(),
+      sql,
+      Array.from({ length: whereCopies }, () => where).flat(),
     );
     const summary: Summary = {
       totals: { seconds: 0, billableSeconds: 0, entries: 0 },
@@ -105,41 +105,52 @@ export class ReportsRepository {
 
   /** The statement for a filter shape, with `$n` (PostgreSQL) or `?` placeholders; also run by bench/read-side. */
   statementFor(shape: SummaryShape): string {
+    return this.statement(shape).sql;
+  }
+
+  private statement(shape: SummaryShape): Statement {
     const cacheKey = `${+shape.user}${+shape.project}${+shape.withUsers}`;
-    let sql = this.statements.get(cacheKey);
-    if (sql === undefined) {
+    let statement = this.statements.get(cacheKey);
+    if (statement === undefined) {
       const conditions = ['e.end_time IS NOT NULL', 'e.start_time >= ?', 'e.start_time < ?'];
       if (shape.user) conditions.push('e.user_id = ?');
       if (shape.project) conditions.push('e.project_id = ?');
       const where = `WHERE ${conditions.join(' AND ')}`;
-      sql = this.transactions.sql(
-        this.transactions.isPostgres ? groupingSets(where, shape.withUsers) : unionAll(where, shape.withUsers),
-      );
-      this.statements.set(cacheKey, sql);
+      const built = this.transactions.isPostgres
+        ? groupingSets(where, shape.withUsers)
+        : unionAll(where, shape.withUsers);
+      statement = { sql: this.transactions.sql(built.sql), whereCopies: built.whereCopies };
+      this.statements.set(cacheKey, statement);
     }
-    return sql;
+    return statement;
   }
 }
 
+/** A summary statement and how many times its WHERE clause (and so its parameters) appears in it. */
+interface Statement {
+  sql: string;
+  whereCopies: number;
+}
+
 /** PostgreSQL: one scan; the row's grouping set tells its kind. The no-project group is dropped. */
-function groupingSets(where: string, withUsers: boolean): string {
+function groupingSets(where: string, withUsers: boolean): Statement {
   const kind = withUsers
     ? `CASE WHEN GROUPING(e.project_id) = 0 THEN ${Kind.Project} WHEN GROUPING(e.user_id) = 0 THEN ${Kind.User} ELSE ${Kind.Total} END`
     : `CASE WHEN GROUPING(e.project_id) = 0 THEN ${Kind.Project} ELSE ${Kind.Total} END`;
   const sets = withUsers ? '(), (e.project_id, g.name), (e.user_id, u.username)' : '(), (e.project_id, g.name)';
   const id = withUsers ? 'COALESCE(e.project_id, e.user_id)' : 'e.project_id';
   const name = withUsers ? 'COALESCE(g.name, u.username)' : 'g.name';
-  return (
+  const sql =
     `SELECT ${kind} AS kind, ${id} AS id, ${name} AS name, ${AGGREGATES} ` +
     `FROM time_entries e ${PROJECT_NAMES}${withUsers ? ` ${USER_NAMES}` : ''} ${where} ` +
     `GROUP BY GROUPING SETS (${sets}) ` +
     `HAVING GROUPING(e.project_id) = 1 OR e.project_id IS NOT NULL ` +
-    `ORDER BY 1, SUM(e.duration_seconds) DESC, 2`
-  );
+    `ORDER BY 1, SUM(e.duration_seconds) DESC, 2`;
+  return { sql, whereCopies: 1 };
 }
 
 /** SQLite: the totals, then each grouping, as one compound statement (one scan each). */
-function unionAll(where: string, withUsers: boolean): string {
+function unionAll(where: string, withUsers: boolean): Statement {
   const parts = [
     `SELECT ${Kind.Total} AS kind, NULL AS id, NULL AS name, ${AGGREGATES} FROM time_entries e ${where}`,
     `SELECT ${Kind.Project}, e.project_id, g.name, ${AGGREGATES} FROM time_entries e ` +
@@ -151,5 +162,5 @@ function unionAll(where: string, withUsers: boolean): string {
         `GROUP BY e.user_id, u.username`,
     );
   }
-  return `${parts.join(' UNION ALL ')} ORDER BY kind, seconds DESC, id`;
+  return { sql: `${parts.join(' UNION ALL ')} ORDER BY kind, seconds DESC, id`, whereCopies: parts.length };
 }
