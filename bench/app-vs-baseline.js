@@ -10,6 +10,7 @@
 const { openDatabase } = require('./baseline/server');
 const { join } = require('node:path');
 const {
+  benchPort,
   freshDatabase,
   freshSqlite,
   killServers,
@@ -232,7 +233,7 @@ function printTable(db, entries, redisUrl, { rows, rssMb }) {
 async function main() {
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   // App and baseline each run in their own process, as in production; the app's peak RSS is its own.
-  const port = 20000 + (process.pid % 20000);
+  const port = benchPort();
   const pg = await freshDatabase();
   if (pg.kind === 'postgres') {
     printTable(pg, ENTRIES, redisUrl, await suite(pg, ENTRIES, redisUrl, port));

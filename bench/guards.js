@@ -11,6 +11,7 @@ const { mkdtempSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const {
+  benchPort,
   benchRedis,
   compare,
   cpuPerRequest,
@@ -41,7 +42,7 @@ async function main() {
   // pools run on the other's event loop. The first one migrates the database and issues the tokens.
   const script = join(__dirname, 'guards-server.js');
   const tokensFile = join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'tokens.json');
-  const port = 20000 + (process.pid % 20000);
+  const port = benchPort();
   const limited = await spawnServer(
     script,
     port,

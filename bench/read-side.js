@@ -10,6 +10,7 @@ const http = require('node:http');
 const { join } = require('node:path');
 const { Pool } = require('pg');
 const {
+  benchPort,
   benchRedis,
   compare,
   dist,
@@ -106,7 +107,7 @@ async function main() {
   await app.close();
 
   // As app-vs-baseline starts it: the production entry point as `npm start` runs it.
-  const server = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), 20000 + (process.pid % 20000), {
+  const server = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), benchPort(), {
     ...env,
     LOG_LEVEL: 'warn',
     NODE_OPTIONS: '--max-old-space-size=192',

@@ -77,6 +77,12 @@ async function startApp(env, overrides = [], port = 0) {
 /** Every server process started, so that a failed run does not leave them behind. */
 const children = [];
 
+/**
+ * The first of a few loopback ports for this benchmark's servers (it adds 1, 2... for more): from
+ * the process id, so that two benchmarks running at once do not collide.
+ */
+const benchPort = () => 20000 + (process.pid % 20000);
+
 /** Starts a server script in its own process on `port` and waits until it answers HTTP. */
 async function spawnServer(script, port, env, nodeFlags = []) {
   const child = spawn(process.execPath, [...nodeFlags, script], {
@@ -310,6 +316,7 @@ function seedSqlite(file, entries) {
 }
 
 module.exports = {
+  benchPort,
   benchRedis,
   dist,
   freshDatabase,
