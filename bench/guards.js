@@ -4,8 +4,8 @@
  * ratio against the same route with that layer disabled, measured alternately: the limiter against a
  * second server process whose limiter is a no-op, idempotency as the same POST with and without a key.
  * Two measures of each: throughput, and the CPU time per request of the whole machine (server,
- * PostgreSQL, Redis and the load generator, from /proc), which tells where the overhead goes and
- * varies far less between runs on a shared 2-core machine. Target: < 10 % each. Not a test.
+ * PostgreSQL, Redis and the load generator, from /proc), which tells where the overhead goes (on a
+ * shared 2-core machine it moves with the load too). Target: < 10 % each. Not a test.
  */
 const { mkdtempSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -138,14 +138,14 @@ async function main() {
 
   // CPU per request: medians over the pairs, per part; the overhead is the median pair's ratio.
   const ms = (x) => x.toFixed(3);
-  const parts = (side) => (r) => {
+  const parts = (r, side) => {
     const m = (part) => median(r.pairs.map((pair) => pair[side].cpu[part]));
     return `${ms(m('total'))} (${ms(m('server'))} + ${ms(m('postgres'))} + ${ms(m('redis'))} + ${ms(m('bench'))})`;
   };
   const cpuRow = (name, route, r) => {
     const overheads = r.pairs.map(([without, withLayer]) => withLayer.cpu.total / without.cpu.total - 1);
     return (
-      `| ${name} | ${route} | ${parts(0)(r)} | ${parts(1)(r)} | ${pct(median(overheads))} | ` +
+      `| ${name} | ${route} | ${parts(r, 0)} | ${parts(r, 1)} | ${pct(median(overheads))} | ` +
       `${pct(Math.min(...overheads))} to ${pct(Math.max(...overheads))} |`
     );
   };
