@@ -25,7 +25,12 @@ type SlidingWindowRedis = Redis & {
 export class SlidingWindowStorage implements ThrottlerStorage {
   private readonly memory = new MemorySlidingWindowStore();
   readonly specs: readonly WindowSpec[];
+  /** The script's arguments for the windows: limit and length (ms) of each. */
+  private readonly windowArgs: number[];
   private scriptDefined = false;
+  /** A set member must be unique per admitted request: this process's random prefix, then a count. */
+  private readonly memberPrefix = randomBytes(6).toString('hex');
+  private members = 0;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -36,6 +41,7 @@ export class SlidingWindowStorage implements ThrottlerStorage {
       { name: 'minute', limit: perMinute, windowMs: minuteWindowMs },
       { name: 'hour', limit: perHour, windowMs: hourWindowMs },
     ];
+    this.windowArgs = this.specs.flatMap((s) => [s.limit, s.windowMs]);
   }
 
   async consume(key: string): Promise<RateLimitDecision> {
@@ -61,11 +67,10 @@ export class SlidingWindowStorage implements ThrottlerStorage {
       this.scriptDefined = true;
     }
     // One sorted set per token for every window ("rl2": the earlier layout had one per window).
-    const args = this.specs.flatMap((s) => [s.limit, s.windowMs]);
     const out = await (client as SlidingWindowRedis).ttSlidingWindow(
       this.redis.key(`rl2:${key}`),
-      ...args,
-      randomBytes(6).toString('hex'),
+      ...this.windowArgs,
+      `${this.memberPrefix}${(this.members++).toString(36)}`,
     );
     return {
       allowed: out[0] === 1,
