@@ -1,4 +1,5 @@
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
+import { IdempotencyResponseEntity } from '../common/idempotency/idempotency-response.entity';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity';
 import { ClientEntity } from '../modules/clients/client.entity';
 import {
@@ -20,6 +21,7 @@ export const ENTITIES = [
   UserEntity,
   ApiTokenEntity,
   IdempotencyKeyEntity,
+  IdempotencyResponseEntity,
   ClientEntity,
   ProjectEntity,
   TaskEntity,

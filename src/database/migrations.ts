@@ -7,6 +7,7 @@ import { CreateInventory1764400000005 } from '../../migrations/1764400000005-cre
 import { CreateWebhooks1764400000006 } from '../../migrations/1764400000006-create-webhooks';
 import { AddWebhookPreviousSecret1764400000007 } from '../../migrations/1764400000007-add-webhook-previous-secret';
 import { IdempotencyKeysFillfactor1764400000008 } from '../../migrations/1764400000008-idempotency-keys-fillfactor';
+import { IdempotencyResponses1764400000009 } from '../../migrations/1764400000009-idempotency-responses';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateWebhooks1764400000006,
   AddWebhookPreviousSecret1764400000007,
   IdempotencyKeysFillfactor1764400000008,
+  IdempotencyResponses1764400000009,
 ];

@@ -15,6 +15,11 @@ function markCommitted(recordId: number): string {
 
 const MAX_ATTEMPTS = 3;
 
+/** The part of pg's Pool that `prepared` uses (TypeORM's PostgreSQL driver keeps it as `master`). */
+interface PgPool {
+  query<T>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+}
+
 /** PostgreSQL deadlock_detected / serialization_failure (SQLite transactions begin IMMEDIATE: no stale snapshot). */
 function isTransientConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -82,6 +87,18 @@ export class TransactionService implements OnModuleInit {
     const result = this.tail.then(() => work(this.dataSource.manager));
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * PostgreSQL: one statement outside any transaction (autocommit), sent under `name` so that each
+   * pooled connection parses and plans it once and then only binds and runs it. The text behind a
+   * name must never change (pass lists as array parameters). Bypasses TypeORM: for hot paths only.
+   */
+  async prepared<T>(statement: { name: string; text: string }, params: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
+    if (!this.isPostgres || !pool) throw new Error('prepared statements need the PostgreSQL pool');
+    const result = await pool.query<T>({ ...statement, values: params });
+    return result.rows;
   }
 
   /**

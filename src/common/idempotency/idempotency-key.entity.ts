@@ -3,10 +3,10 @@ import { columnTypes } from '../../database/column-types';
 import { ApiTokenEntity } from '../../modules/api-tokens/api-token.entity';
 
 /**
- * running: the first request holds the key; committed: its change committed (same transaction)
- * but the response is not stored yet; completed: the response can be replayed.
+ * running: the first request holds the key; committed: its change committed (same transaction).
+ * The response to replay, once stored, is in idempotency_responses.
  */
-export type IdempotencyState = 'running' | 'committed' | 'completed';
+export type IdempotencyState = 'running' | 'committed';
 
 @Entity({ name: 'idempotency_keys' })
 @Unique('uq_idempotency_keys_token_key', ['tokenId', 'key'])
@@ -31,13 +31,6 @@ export class IdempotencyKeyEntity {
 
   @Column({ name: 'state', type: 'varchar', length: 16 })
   state: IdempotencyState;
-
-  @Column({ name: 'response_status', type: 'integer', nullable: true })
-  responseStatus: number | null;
-
-  /** The response body exactly as sent. */
-  @Column({ name: 'response_body', type: 'text', nullable: true })
-  responseBody: string | null;
 
   @Column({ name: 'locked_until', type: columnTypes.timestamp })
   lockedUntil: Date;

@@ -6,12 +6,13 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
 import { APP_LOGGER } from '../logging/logger';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { IdempotencyResponseEntity } from './idempotency-response.entity';
 
 const HOUR_MS = 3_600_000;
 /** How long a first request may hold its key before a retry may take over (it crashed). */
 export const IDEMPOTENCY_LOCK_MS = 120_000;
 const PURGE_INTERVAL_MS = 10 * 60_000;
-/** Rows per group insert: 7 parameters each, well under either database's parameter limit. */
+/** Rows per group insert: on SQLite 6 parameters each, well under its limit (PostgreSQL takes arrays). */
 const MAX_CLAIMS_PER_INSERT = 500;
 
 interface PendingClaim {
@@ -23,6 +24,12 @@ interface PendingClaim {
   reject: (error: unknown) => void;
 }
 
+interface InsertedRow {
+  id: number;
+  token_id: number;
+  key: string;
+}
+
 interface PendingCompletion {
   recordId: number;
   status: number;
@@ -30,15 +37,31 @@ interface PendingCompletion {
 }
 
 /**
- * PostgreSQL: the store's own writes (claims and responses) commit without waiting for their WAL
- * flush, a wait that was most of their cost. Nothing is lost that matters: a claim's WAL precedes
- * its request's business commit, which is flushed and takes the claim with it (if PostgreSQL
- * crashes first, neither survived and a retry runs). A response is already stored after it was
- * sent (write-behind); one lost to a PostgreSQL crash in the next few hundred milliseconds leaves
- * the record `committed`, and a retry gets 409, never a second run. `set_config(..., true)` holds
- * for the statement's own transaction only; the CTE must be referenced to run.
+ * PostgreSQL: every write of the store (the responses to store and the group insert of new keys)
+ * is this one statement, lists as arrays, so each pooled connection prepares and plans it once.
+ * Both parts are inserts, whose plan has no access path to choose (why responses have their own
+ * table). Its writes commit without waiting for their WAL flush, a wait that was most of their
+ * cost. Nothing is lost that matters: a claim's WAL precedes its request's business commit, which
+ * is flushed and takes the claim with it (if PostgreSQL crashes first, neither survived and a retry
+ * runs). A response is already stored after it was sent (write-behind); one lost to a PostgreSQL
+ * crash in the next few hundred milliseconds leaves the record `committed`, and a retry gets 409,
+ * never a second run. `set_config(..., true)` holds for the statement's own transaction only; the
+ * CTE runs where it is referenced: joined to the responses, and returned with every key inserted.
+ * Parameters: the responses' record ids, statuses and bodies; the claims' token ids, keys and
+ * fingerprints; then locked_until, created_at and expires_at.
  */
-const ASYNC_COMMIT = `async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS off)`;
+const PG_WRITE = {
+  name: 'tt_idempotency_write',
+  text:
+    `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS off), ` +
+    `stored AS (INSERT INTO idempotency_responses (record_id, status, body) ` +
+    `SELECT v.record_id, v.status, v.body FROM unnest($1::int[], $2::int[], $3::text[]) AS v(record_id, status, body), ` +
+    `async_commit ON CONFLICT (record_id) DO NOTHING) ` +
+    `INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
+    `SELECT c.token_id, c.key, c.fingerprint, 'running', $7::timestamptz, $8::timestamptz, $9::timestamptz ` +
+    `FROM unnest($4::int[], $5::varchar[], $6::varchar[]) AS c(token_id, key, fingerprint) ` +
+    `ON CONFLICT (token_id, key) DO NOTHING RETURNING id, token_id, key, (SELECT off FROM async_commit) AS async_commit`,
+};
 
 /** A claim's identity within one group insert: the record's unique (token, key). */
 const claimId = (tokenId: number, key: string) => `${tokenId} ${key}`;
@@ -71,6 +94,7 @@ export class IdempotencyStore implements OnModuleDestroy {
 
   constructor(
     @InjectRepository(IdempotencyKeyEntity) private readonly records: Repository<IdempotencyKeyEntity>,
+    @InjectRepository(IdempotencyResponseEntity) private readonly responses: Repository<IdempotencyResponseEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly transactions: TransactionService,
@@ -112,8 +136,8 @@ export class IdempotencyStore implements OnModuleDestroy {
   /**
    * Stores the response to replay. Write-behind: responses ride on the next write (on PostgreSQL
    * in the same statement as the group insert of new keys), off the request's critical path. Until
-   * written, the record is `committed`, so a retry gets 409 `idempotency_key_in_use` (never a
-   * second run); a retry in this process waits for the write and replays.
+   * written, a retry finds the record's lock still held and gets 409 `idempotency_key_in_use`
+   * (never a second run); a retry in this process waits for the write and replays.
    */
   complete(recordId: number, status: number, body: string): Promise<void> {
     this.pendingCompletions.set(recordId, { recordId, status, body });
@@ -165,9 +189,24 @@ export class IdempotencyStore implements OnModuleDestroy {
     await this.transactions.write((m) => m.delete(IdempotencyKeyEntity, { id: recordId, state: 'running' }));
   }
 
+  /**
+   * Deletes expired records with their responses, and responses whose record is gone otherwise (a
+   * deleted token takes its records along): every id below the oldest live record's.
+   */
   async purgeExpired(now = new Date()): Promise<number> {
-    const result = await this.transactions.run((m) => m.delete(IdempotencyKeyEntity, { expiresAt: LessThan(now) }));
-    const purged = result.affected ?? 0;
+    const purged = await this.transactions.run(async (m) => {
+      await m.query(
+        this.transactions.sql(
+          `DELETE FROM idempotency_responses WHERE record_id IN (SELECT id FROM idempotency_keys WHERE expires_at < ?)`,
+        ),
+        [this.transactions.timestamp(now)],
+      );
+      const result = await m.delete(IdempotencyKeyEntity, { expiresAt: LessThan(now) });
+      await m.query(
+        `DELETE FROM idempotency_responses WHERE record_id < (SELECT COALESCE(MIN(id), ${2 ** 31 - 1}) FROM idempotency_keys)`,
+      );
+      return result.affected ?? 0;
+    });
     if (purged > 0) this.logger.info({ purged }, 'purged expired idempotency keys');
     return purged;
   }
@@ -180,13 +219,16 @@ export class IdempotencyStore implements OnModuleDestroy {
   private async resolveExisting(record: IdempotencyKeyEntity, fingerprint: string): Promise<BeginOutcome | null> {
     const now = Date.now();
     if (record.expiresAt.getTime() <= now) {
-      await this.transactions.write((m) => m.delete(IdempotencyKeyEntity, { id: record.id }));
+      await this.transactions.run(async (m) => {
+        await m.delete(IdempotencyResponseEntity, { recordId: record.id });
+        await m.delete(IdempotencyKeyEntity, { id: record.id });
+      });
       return null;
     }
     if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
-    if (record.state === 'completed' && record.responseStatus !== null && record.responseBody !== null) {
-      return { kind: 'replay', status: record.responseStatus, body: record.responseBody };
-    }
+    // A business-rule error is stored too, its record still `running` (its transaction rolled back).
+    const response = await this.responses.findOneBy({ recordId: record.id });
+    if (response) return { kind: 'replay', status: response.status, body: response.body };
     // The first request is still running (or storing its response after its commit).
     if (record.lockedUntil.getTime() > now) return { kind: 'in_progress' };
     // Its change committed but the process died before the response was stored.
@@ -202,49 +244,37 @@ export class IdempotencyStore implements OnModuleDestroy {
     return claimed.affected === 1 ? { kind: 'run', recordId: record.id } : null;
   }
 
-  // Hot path (every keyed POST): plain SQL, one statement per write, no ORM bookkeeping.
+  // Hot path (every keyed POST): one prepared statement on PostgreSQL, plain SQL on SQLite.
   private async writeBatch(
     manager: EntityManager,
     claims: PendingClaim[],
     completions: PendingCompletion[],
   ): Promise<Map<PendingClaim, number>> {
-    const ids = new Map<PendingClaim, number>();
-    if (claims.length === 0) {
-      await this.storeResponses(manager, completions);
-      return ids;
-    }
     // The same key twice in one group: the first claims it, the other finds it taken.
     const firsts = new Map<string, PendingClaim>();
     for (const claim of claims) {
       const id = claimId(claim.tokenId, claim.key);
       if (!firsts.has(id)) firsts.set(id, claim);
     }
-    const now = Date.now();
-    const lockedUntil = this.transactions.timestamp(new Date(now + IDEMPOTENCY_LOCK_MS));
-    const createdAt = this.transactions.timestamp(new Date(now));
-    const expiresAt = this.transactions.timestamp(new Date(now + this.config.idempotencyTtlHours * HOUR_MS));
     const rows = [...firsts.values()];
-    const insert = {
-      sql:
-        `INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
-        `VALUES ${rows.map(() => `(?, ?, ?, 'running', ?, ?, ?)`).join(', ')} ` +
-        `ON CONFLICT (token_id, key) DO NOTHING RETURNING id, token_id, key`,
-      params: rows.flatMap((c) => [c.tokenId, c.key, c.fingerprint, lockedUntil, createdAt, expiresAt]),
-    };
-    let inserted: Array<{ id: number; token_id: number; key: string }>;
-    if (this.transactions.isPostgres) {
-      // One round trip: the responses' UPDATE runs as a data-modifying CTE of the INSERT, which
-      // commits without waiting for its WAL flush (ASYNC_COMMIT; evaluated once a row is returned).
-      const complete = completions.length > 0 ? this.completionStatement(completions) : null;
-      const ctes = [ASYNC_COMMIT, ...(complete ? [`completed AS (${complete.sql})`] : [])];
-      inserted = await manager.query(
-        this.transactions.sql(`WITH ${ctes.join(', ')} ${insert.sql}, (SELECT off FROM async_commit) AS async_commit`),
-        [...(complete?.params ?? []), ...insert.params],
-      );
-    } else {
-      await this.storeResponses(manager, completions);
-      inserted = await manager.query(this.transactions.sql(insert.sql), insert.params);
-    }
+    const now = Date.now();
+    const times = [
+      new Date(now + IDEMPOTENCY_LOCK_MS), // locked_until
+      new Date(now), // created_at
+      new Date(now + this.config.idempotencyTtlHours * HOUR_MS), // expires_at
+    ];
+    const inserted = this.transactions.isPostgres
+      ? await this.transactions.prepared<InsertedRow>(PG_WRITE, [
+          completions.map((c) => c.recordId),
+          completions.map((c) => c.status),
+          completions.map((c) => c.body),
+          rows.map((c) => c.tokenId),
+          rows.map((c) => c.key),
+          rows.map((c) => c.fingerprint),
+          ...times,
+        ])
+      : await this.writeSqlite(manager, rows, completions, times);
+    const ids = new Map<PendingClaim, number>();
     for (const row of inserted) {
       const claim = firsts.get(claimId(Number(row.token_id), row.key));
       if (claim) ids.set(claim, Number(row.id));
@@ -252,30 +282,26 @@ export class IdempotencyStore implements OnModuleDestroy {
     return ids;
   }
 
-  private async storeResponses(manager: EntityManager, completions: PendingCompletion[]): Promise<void> {
-    if (completions.length === 0) return;
-    if (this.transactions.isPostgres) {
-      const { sql, params } = this.completionStatement(completions, 'async_commit');
-      await manager.query(this.transactions.sql(`WITH ${ASYNC_COMMIT} ${sql}`), params);
-      return;
-    }
-    // SQLite runs in-process: a short statement per response costs no round trip.
+  /** SQLite runs in-process: a short statement per response costs no round trip. */
+  private async writeSqlite(
+    manager: EntityManager,
+    rows: PendingClaim[],
+    completions: PendingCompletion[],
+    times: Date[],
+  ): Promise<InsertedRow[]> {
     for (const c of completions) {
       await manager.query(
-        `UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_body = ? WHERE id = ?`,
-        [c.status, c.body, c.recordId],
+        `INSERT INTO idempotency_responses (record_id, status, body) VALUES (?, ?, ?) ON CONFLICT (record_id) DO NOTHING`,
+        [c.recordId, c.status, c.body],
       );
     }
-  }
-
-  /** PostgreSQL: one UPDATE storing every pending response (`?` placeholders), joined with `alsoFrom`. */
-  private completionStatement(completions: PendingCompletion[], alsoFrom?: string): { sql: string; params: unknown[] } {
-    return {
-      sql:
-        `UPDATE idempotency_keys AS k SET state = 'completed', response_status = v.status, response_body = v.body ` +
-        `FROM (VALUES ${completions.map(() => '(?::int, ?::int, ?::text)').join(', ')}) AS v(id, status, body)` +
-        `${alsoFrom ? `, ${alsoFrom}` : ''} WHERE k.id = v.id`,
-      params: completions.flatMap((c) => [c.recordId, c.status, c.body]),
-    };
+    if (rows.length === 0) return [];
+    const [lockedUntil, createdAt, expiresAt] = times.map((t) => this.transactions.timestamp(t));
+    return manager.query(
+      `INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
+        `VALUES ${rows.map(() => `(?, ?, ?, 'running', ?, ?, ?)`).join(', ')} ` +
+        `ON CONFLICT (token_id, key) DO NOTHING RETURNING id, token_id, key`,
+      rows.flatMap((c) => [c.tokenId, c.key, c.fingerprint, lockedUntil, createdAt, expiresAt]),
+    );
   }
 }

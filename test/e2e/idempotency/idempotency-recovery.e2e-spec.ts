@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
+import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency-response.entity';
 import { idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
 import { TransactionService } from '../../../src/database/transaction.service';
@@ -30,6 +31,12 @@ describe('Idempotency-Key recovery and transactions', () => {
   });
 
   const records = () => ctx.t.dataSource.getRepository(IdempotencyKeyEntity);
+  /** Puts a record back in `state`, its lock long gone and its stored response (if any) lost. */
+  const rewind = async (key: string, state: 'running' | 'committed') => {
+    const { id } = await records().findOneByOrFail({ key });
+    await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).delete({ recordId: id });
+    await records().update({ id }, { state, lockedUntil: new Date(Date.now() - 1000) });
+  };
   const post = (username: string, key: string) =>
     ctx.t.post('/api/v1/users', { username }, { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } });
 
@@ -40,10 +47,7 @@ describe('Idempotency-Key recovery and transactions', () => {
     await flush();
     // Simulate a crash mid-request: the record is back to running, its lock long gone, no user.
     await ctx.t.dataSource.getRepository(UserEntity).delete({ username: 'rec-a' });
-    await records().update(
-      { key: 'rec-key-a' },
-      { state: 'running', responseBody: null, responseStatus: null, lockedUntil: new Date(Date.now() - 1000) },
-    );
+    await rewind('rec-key-a', 'running');
     const retry = await post('rec-a', 'rec-key-a');
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
@@ -53,10 +57,7 @@ describe('Idempotency-Key recovery and transactions', () => {
   it('should not run again when the change committed but the response was lost', async () => {
     expect((await post('rec-b', 'rec-key-b')).status).toBe(201);
     await flush();
-    await records().update(
-      { key: 'rec-key-b' },
-      { state: 'committed', responseBody: null, responseStatus: null, lockedUntil: new Date(Date.now() - 1000) },
-    );
+    await rewind('rec-key-b', 'committed');
     const retry = await post('rec-b', 'rec-key-b');
     expect(retry.status).toBe(409);
     expect(retry.body.error_code).toBe('conflict');
@@ -71,8 +72,6 @@ describe('Idempotency-Key recovery and transactions', () => {
         key: 'rec-key-tx',
         fingerprint: 'f'.repeat(64),
         state: 'running',
-        responseStatus: null,
-        responseBody: null,
         lockedUntil: new Date(Date.now() + 60_000),
         createdAt: new Date(),
         expiresAt: new Date(Date.now() + 3_600_000),

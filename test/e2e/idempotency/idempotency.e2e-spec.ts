@@ -1,5 +1,6 @@
 import { of, throwError, lastValueFrom } from 'rxjs';
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
+import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency-response.entity';
 import { IdempotencyInterceptor } from '../../../src/common/idempotency/idempotency.interceptor';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
 import { MetricsService } from '../../../src/modules/metrics/metrics.service';
@@ -23,6 +24,7 @@ describe('Idempotency-Key', () => {
   const createUser = (username: string, key: string, token = ADMIN_TOKEN, extra: Record<string, unknown> = {}) =>
     ctx.t.post('/api/v1/users', { username, ...extra }, { token, headers: { 'idempotency-key': key } });
   const countUsers = (username: string) => ctx.t.dataSource.getRepository(UserEntity).countBy({ username });
+  const responses = () => ctx.t.dataSource.getRepository(IdempotencyResponseEntity);
 
   it('should replay the stored response byte for byte without running again', async () => {
     const key = uniqueKey();
@@ -152,9 +154,19 @@ describe('Idempotency-Key', () => {
     // It ran again (the user now exists, so this run is a 409), instead of replaying the 201.
     expect(again.status).toBe(409);
     expect(again.headers.get('idempotent-replayed')).toBeNull();
+    await ctx.t.app.get(IdempotencyStore).flushCompletions();
+    const { id } = await records.findOneByOrFail({ key });
+    expect(await responses().countBy({ recordId: id })).toBe(1);
     await records.update({ key }, { expiresAt: new Date(Date.now() - 1000) });
     expect(await ctx.t.app.get(IdempotencyStore).purgeExpired()).toBeGreaterThanOrEqual(1);
     expect(await records.countBy({ key })).toBe(0);
+    expect(await responses().countBy({ recordId: id })).toBe(0);
+  });
+
+  it('should purge responses whose record is gone (its token deleted)', async () => {
+    await responses().insert({ recordId: 0, status: 201, body: '{}' });
+    await ctx.t.app.get(IdempotencyStore).purgeExpired();
+    expect(await responses().countBy({ recordId: 0 })).toBe(0);
   });
 
   it('should never store a plain API token, and replay it as null', async () => {
@@ -167,7 +179,9 @@ describe('Idempotency-Key', () => {
     expect(first.body.token).toMatch(/^tt_/);
     await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const [record] = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findBy({ key });
-    expect(record.responseBody).not.toContain(first.body.token);
+    const stored = await responses().findOneByOrFail({ recordId: record.id });
+    expect(stored.body).toContain('"token":null');
+    expect(stored.body).not.toContain(first.body.token);
     const replay = await ctx.t.post('/api/v1/admin/api-tokens', body, {
       token: ADMIN_TOKEN,
       headers: { 'idempotency-key': key },
@@ -190,7 +204,7 @@ describe('Idempotency-Key', () => {
       auth: { tokenId: 1 },
       id: 'r1',
     };
-    const reply = { status: () => reply, header: () => reply, type: () => reply };
+    const reply = { statusCode: 200, status: () => reply, header: () => reply, type: () => reply };
     const context = {
       switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
       getHandler: () => () => undefined,
@@ -203,6 +217,10 @@ describe('Idempotency-Key', () => {
     const retried = await lastValueFrom(interceptor.intercept(context, { handle: () => of({ ok: true }) }));
     expect(retried).toBe('{"ok":true}');
     await ctx.t.app.get(IdempotencyStore).flushCompletions();
-    expect((await records.findOneByOrFail({ key })).state).toBe('completed');
+    const record = await records.findOneByOrFail({ key });
+    expect(await responses().findOneByOrFail({ recordId: record.id })).toMatchObject({
+      status: 200,
+      body: '{"ok":true}',
+    });
   });
 });

@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../../src/config/app-config';
+import { buildDataSourceOptions } from '../../../src/database/data-source-options';
+import { MIGRATIONS } from '../../../src/database/migrations';
+import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
+
+/** The migration that moved stored responses into idempotency_responses keeps every one, both ways. */
+describe('migration 1764400000009: idempotency responses', () => {
+  let url: string;
+  let dropDatabase = async () => undefined as unknown;
+
+  beforeAll(async () => {
+    if (TEST_DB === 'sqlite') {
+      url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-mig-')), 'mig.sqlite')}`;
+      return;
+    }
+    const name = `tt_mig_${process.pid}_${Date.now()}`;
+    await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
+    url = postgresUrlFor(name);
+    dropDatabase = () => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  });
+
+  afterAll(() => dropDatabase());
+
+  const open = async (migrations: typeof MIGRATIONS) => {
+    const options = buildDataSourceOptions(loadConfig({ DATABASE_URL: url }));
+    return new DataSource({ ...options, migrations }).initialize();
+  };
+  const moving = MIGRATIONS.findIndex((m) => m.name === 'IdempotencyResponses1764400000009');
+
+  it('should move completed responses out and back without losing one', async () => {
+    expect(moving).toBeGreaterThan(0);
+    const before = await open(MIGRATIONS.slice(0, moving));
+    await before.runMigrations();
+    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    await before.query(`INSERT INTO users (id, username, created_at, updated_at) VALUES (7, 'm', '${now}', '${now}')`);
+    await before.query(
+      `INSERT INTO api_tokens (id, name, user_id, scopes, token_hash, token_prefix, created_at) ` +
+        `VALUES (8, 'm', 7, 'read:users', 'h', 'p', '${now}')`,
+    );
+    const record = (id: number, state: string, status: number | null, body: string | null) =>
+      before.query(
+        `INSERT INTO idempotency_keys (id, token_id, key, fingerprint, state, response_status, response_body, ` +
+          `locked_until, created_at, expires_at) VALUES (${id}, 8, 'k${id}', 'f', '${state}', ` +
+          `${status ?? 'NULL'}, ${body === null ? 'NULL' : `'${body}'`}, '${now}', '${now}', '${now}')`,
+      );
+    await record(1, 'completed', 201, '{"user":{"id":1}}');
+    await record(2, 'committed', null, null);
+    await record(3, 'running', null, null);
+    await before.destroy();
+
+    const after = await open(MIGRATIONS);
+    await after.runMigrations();
+    const states = async () =>
+      (await after.query(`SELECT id, state FROM idempotency_keys ORDER BY id`)).map(
+        (r: { id: number; state: string }) => [Number(r.id), r.state],
+      );
+    expect(await states()).toEqual([
+      [1, 'committed'],
+      [2, 'committed'],
+      [3, 'running'],
+    ]);
+    const stored = await after.query(`SELECT record_id, status, body FROM idempotency_responses`);
+    expect(
+      stored.map((r: { record_id: number; status: number; body: string }) => [
+        Number(r.record_id),
+        Number(r.status),
+        r.body,
+      ]),
+    ).toEqual([[1, 201, '{"user":{"id":1}}']]);
+
+    await after.undoLastMigration();
+    const restored = await after.query(
+      `SELECT id, state, response_status, response_body FROM idempotency_keys ORDER BY id`,
+    );
+    expect(
+      restored.map((r: { id: number; state: string; response_status: number | null; response_body: string | null }) => [
+        Number(r.id),
+        r.state,
+        r.response_status === null ? null : Number(r.response_status),
+        r.response_body,
+      ]),
+    ).toEqual([
+      [1, 'completed', 201, '{"user":{"id":1}}'],
+      [2, 'committed', null, null],
+      [3, 'running', null, null],
+    ]);
+    await after.destroy();
+  });
+});
