@@ -12,6 +12,11 @@ const HOUR_MS = 3_600_000;
 /** How long a first request may hold its key before a retry may take over (it crashed). */
 export const IDEMPOTENCY_LOCK_MS = 120_000;
 const PURGE_INTERVAL_MS = 10 * 60_000;
+/**
+ * How long a response to store waits for a claim to share its write. Under load the next claim
+ * comes sooner and both take one statement; a lone response is written when this runs out.
+ */
+const RESPONSE_LINGER_MS = 5;
 /** Rows per group insert: on SQLite 6 parameters each, well under its limit (PostgreSQL takes arrays). */
 const MAX_CLAIMS_PER_INSERT = 500;
 
@@ -88,9 +93,13 @@ export class IdempotencyStore implements OnModuleDestroy {
   private readonly purgeTimer: NodeJS.Timeout;
   private claims: PendingClaim[] = [];
   private readonly pendingCompletions = new Map<number, PendingCompletion>();
-  /** The write in flight (one at a time), and the one that will take what is pending now. */
+  /** The write loop (one write at a time), its write in flight, and the one that will take what is pending now. */
   private writing: Promise<void> | null = null;
+  private inFlight: Promise<void> | null = null;
   private nextWrite = deferred();
+  /** Pending responses are written without waiting for a claim: their linger ran out, or a flush. */
+  private responsesDue = false;
+  private lingering: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectRepository(IdempotencyKeyEntity) private readonly records: Repository<IdempotencyKeyEntity>,
@@ -108,12 +117,10 @@ export class IdempotencyStore implements OnModuleDestroy {
     for (let attempt = 0; attempt < 3; attempt++) {
       const recordId = await this.claim(tokenId, key, fingerprint);
       if (recordId !== null) return { kind: 'run', recordId };
-      // The key exists: a retry, or a concurrent first request that won the insert.
-      let existing = await this.records.findOneBy({ tokenId, key });
-      if (existing && this.pendingCompletions.has(existing.id)) {
-        await this.flushCompletions();
-        existing = await this.records.findOneBy({ tokenId, key });
-      }
+      // The key exists: a retry, or a concurrent first request that won the insert. A response
+      // this process has yet to store may be the one to replay: it is written first.
+      await this.flushCompletions();
+      const existing = await this.records.findOneBy({ tokenId, key });
       if (!existing) continue;
       const outcome = await this.resolveExisting(existing, fingerprint);
       if (outcome) return outcome;
@@ -134,39 +141,49 @@ export class IdempotencyStore implements OnModuleDestroy {
   }
 
   /**
-   * Stores the response to replay. Write-behind: responses ride on the next write (on PostgreSQL
-   * in the same statement as the group insert of new keys), off the request's critical path. Until
+   * Stores the response to replay. Write-behind, off the request's critical path: responses ride
+   * on the next claims' write (on PostgreSQL in the same statement), or go alone after
+   * RESPONSE_LINGER_MS. Until
    * written, a retry finds the record's lock still held and gets 409 `idempotency_key_in_use`
    * (never a second run); a retry in this process waits for the write and replays.
    */
   complete(recordId: number, status: number, body: string): Promise<void> {
     this.pendingCompletions.set(recordId, { recordId, status, body });
-    this.startWriting();
+    this.lingering ??= setTimeout(() => {
+      this.lingering = null;
+      this.responsesDue = true;
+      this.startWriting();
+    }, RESPONSE_LINGER_MS);
     return Promise.resolve();
   }
 
-  /** Resolves when every response pending now is stored (or its write failed and was logged). */
+  /** Resolves when every response taken or pending now is stored (or its write failed and was logged). */
   async flushCompletions(): Promise<void> {
-    await this.writing;
-    if (this.pendingCompletions.size === 0) return;
+    if (this.pendingCompletions.size === 0) return this.inFlight ?? undefined;
     const next = this.nextWrite.promise;
+    this.responsesDue = true;
     this.startWriting();
     await next;
   }
 
-  /** One write in flight at a time; it takes everything pending when it starts. */
+  /** One write in flight at a time; it takes every pending claim, and the pending responses with them. */
   private startWriting(): void {
     if (this.writing) return;
     this.writing = (async () => {
-      while (this.claims.length > 0 || this.pendingCompletions.size > 0) {
+      while (this.claims.length > 0 || (this.responsesDue && this.pendingCompletions.size > 0)) {
         const done = this.nextWrite;
         this.nextWrite = deferred();
+        this.inFlight = done.promise;
         const claims = this.claims.splice(0, MAX_CLAIMS_PER_INSERT);
         const completions = [...this.pendingCompletions.values()];
         this.pendingCompletions.clear();
+        this.responsesDue = false;
+        if (this.lingering) clearTimeout(this.lingering);
+        this.lingering = null;
         await this.write(claims, completions);
         done.resolve();
       }
+      this.inFlight = null;
       this.writing = null;
     })();
   }
@@ -214,6 +231,7 @@ export class IdempotencyStore implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.purgeTimer);
     await this.flushCompletions();
+    if (this.lingering) clearTimeout(this.lingering);
   }
 
   private async resolveExisting(record: IdempotencyKeyEntity, fingerprint: string): Promise<BeginOutcome | null> {
