@@ -39,6 +39,17 @@ describe('Idempotency-Key', () => {
     expect(await countUsers('idem-one')).toBe(1);
   });
 
+  it('should store a lone response by itself, without waiting for another request', async () => {
+    const key = uniqueKey();
+    expect((await createUser('idem-lone', key)).status).toBe(201);
+    const { id } = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findOneByOrFail({ key });
+    // No flush and no further claim: the response's linger (a few ms) runs out and it is written.
+    for (let n = 0; n < 50 && (await responses().countBy({ recordId: id })) === 0; n++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await responses().countBy({ recordId: id })).toBe(1);
+  });
+
   it('should treat reordered JSON as the same request', async () => {
     const key = uniqueKey();
     const headers = { 'idempotency-key': key, 'content-type': 'application/json' };
