@@ -51,6 +51,31 @@ describe('database not answering', () => {
     }
   };
 
+  /**
+   * An Idempotency-Key request whose claim cannot be written gets 503 (the token still cached, so
+   * the claim is the first thing to reach the database), and the same key runs once it is back.
+   */
+  const keyedRequestSurvives = async () => {
+    const key = { 'idempotency-key': `outage-${process.pid}` };
+    expect((await ctx.t.get('/api/v1/users/me', { token: ADMIN_TOKEN })).status).toBe(200);
+    await stall();
+    const during = await ctx.t.post(
+      '/api/v1/users',
+      { username: 'keyed-outage' },
+      { token: ADMIN_TOKEN, headers: key },
+    );
+    expect(during.status).toBe(503);
+    expect(during.body.error_code).toBe('service_unavailable');
+    recover();
+    let after = during;
+    for (let i = 0; i < 50 && after.status !== 201; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await ctx.t.post('/api/v1/users', { username: 'keyed-outage' }, { token: ADMIN_TOKEN, headers: key });
+    }
+    expect(after.status).toBe(201);
+    expect(after.headers.get('idempotent-replayed')).toBeNull();
+  };
+
   it('should answer 503 service_unavailable within the timeout, then recover', async () => {
     expect((await ctx.t.get('/api/v1/users/me', { token: ADMIN_TOKEN })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 600)); // let the token lookup cache expire
@@ -80,5 +105,6 @@ describe('database not answering', () => {
     }
     expect(ok).toBe(201);
     expect((await ctx.t.get('/api/v1/health')).status).toBe(200);
+    await keyedRequestSurvives();
   });
 });
