@@ -91,8 +91,10 @@ export class TransactionService implements OnModuleInit {
 
   /**
    * PostgreSQL: one statement outside any transaction (autocommit), sent under `name` so that each
-   * pooled connection parses and plans it once and then only binds and runs it. The text behind a
-   * name must never change (pass lists as array parameters). Bypasses TypeORM: for hot paths only.
+   * pooled connection parses it once and, after a few runs, keeps one generic plan. The text behind
+   * a name must never change (pass lists as array parameters), and the statement should have no
+   * access path to choose, as an INSERT has none: a lookup planned while its table was small would
+   * keep scanning the table as it grows. Bypasses TypeORM: for hot paths only.
    */
   async prepared<T>(statement: { name: string; text: string }, params: unknown[]): Promise<T[]> {
     const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
