@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { idempotencyContext } from '../common/idempotency/idempotency-context';
+import { postgresPool } from './postgres-pool';
 
 /**
  * Inside a request with an Idempotency-Key, the business transaction also marks the key's record
@@ -14,11 +15,6 @@ function markCommitted(recordId: number): string {
 }
 
 const MAX_ATTEMPTS = 3;
-
-/** The part of pg's Pool that `prepared` uses (TypeORM's PostgreSQL driver keeps it as `master`). */
-interface PgPool {
-  query<T>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
-}
 
 /** PostgreSQL deadlock_detected / serialization_failure (SQLite transactions begin IMMEDIATE: no stale snapshot). */
 function isTransientConflict(error: unknown): boolean {
@@ -96,9 +92,9 @@ export class TransactionService implements OnModuleInit {
    * access path to choose, as an INSERT has none: a lookup planned while its table was small would
    * keep scanning the table as it grows. Bypasses TypeORM: for hot paths only.
    */
-  async prepared<T>(statement: { name: string; text: string }, params: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
-    if (!this.isPostgres || !pool) throw new Error('prepared statements need the PostgreSQL pool');
+  async prepared<T extends object>(statement: { name: string; text: string }, params: unknown[]): Promise<T[]> {
+    const pool = postgresPool(this.dataSource);
+    if (!pool) throw new Error('prepared statements need the PostgreSQL pool');
     const result = await pool.query<T>({ ...statement, values: params });
     return result.rows;
   }

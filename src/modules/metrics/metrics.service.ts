@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { postgresPool } from '../../database/postgres-pool';
 
 /** Prometheus metrics of this process (one registry per app instance). */
 @Injectable()
@@ -50,9 +51,8 @@ export class MetricsService {
       labelNames: ['state'] as const,
       registers: [this.registry],
       collect() {
-        const pool = (dataSource.driver as { master?: { totalCount: number; idleCount: number; waitingCount: number } })
-          .master;
-        if (pool && typeof pool.totalCount === 'number') {
+        const pool = postgresPool(dataSource);
+        if (pool) {
           this.set({ state: 'total' }, pool.totalCount);
           this.set({ state: 'idle' }, pool.idleCount);
           this.set({ state: 'waiting' }, pool.waitingCount);
