@@ -143,9 +143,9 @@ export class IdempotencyStore implements OnModuleDestroy {
   /**
    * Stores the response to replay. Write-behind, off the request's critical path: responses ride
    * on the next claims' write (on PostgreSQL in the same statement), or go alone after
-   * RESPONSE_LINGER_MS. Until
-   * written, a retry finds the record's lock still held and gets 409 `idempotency_key_in_use`
-   * (never a second run); a retry in this process waits for the write and replays.
+   * RESPONSE_LINGER_MS. Until written, a retry finds the record's lock still held and gets 409
+   * `idempotency_key_in_use` (never a second run); a retry in this process waits for the write and
+   * replays.
    */
   complete(recordId: number, status: number, body: string): Promise<void> {
     this.pendingCompletions.set(recordId, { recordId, status, body });
