@@ -1,4 +1,5 @@
 import { runInNewContext } from 'node:vm';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { ErrorCode } from './error-code';
 import { isDatabaseUnavailable, toDomainError } from './to-domain-error';
 
@@ -9,6 +10,8 @@ describe('toDomainError', () => {
       Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
       new Error('Connection terminated unexpectedly'),
       Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }),
+      // The next query of a transaction whose connection was terminated between two queries.
+      new QueryRunnerAlreadyReleasedError(),
     ]) {
       expect(toDomainError(error)).toEqual({
         domainError: expect.objectContaining({ code: ErrorCode.ServiceUnavailable }),

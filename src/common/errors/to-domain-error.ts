@@ -13,6 +13,9 @@ const UNAVAILABLE_PATTERNS = [
   /Client has encountered a connection error/i,
   /SQLITE_BUSY|database is locked/i,
   /canceling statement due to statement timeout/i,
+  // TypeORM releases a query runner whose connection emitted an error (the server terminated it);
+  // the transaction's next query then fails with this instead of the connection's own error.
+  /Query runner already released/,
 ];
 
 /** True for errors that mean "the database is unreachable or too slow", as opposed to a bug. */
