@@ -1,12 +1,20 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { idempotencyContext } from '../common/idempotency/idempotency-context';
+import { DataSource, type EntityManager, QueryFailedError, type QueryRunner } from 'typeorm';
+import type { PoolClient, QueryResult } from 'pg';
+import {
+  IdempotencyKeyBusyError,
+  IdempotencyKeyTakenError,
+  postgresClaimingBegin,
+  sqliteClaim,
+} from '../common/idempotency/idempotency-claim';
+import { type IdempotencyContext, idempotencyContext } from '../common/idempotency/idempotency-context';
 import { postgresPool } from './postgres-pool';
 
 /**
- * Inside a request with an Idempotency-Key, the business transaction also marks the key's record
- * `committed`: the change and that mark commit (or roll back) together.
+ * Inside a request with an Idempotency-Key whose record was claimed before the handler ran, the
+ * business transaction also marks it `committed`: the change and that mark commit (or roll back)
+ * together.
  */
 function markCommitted(recordId: number): string {
   // Inlined (the simple-query protocol takes no parameters): an id from our own database.
@@ -115,15 +123,89 @@ export class TransactionService implements OnModuleInit {
   }
 
   private runOnce<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const mark = idempotencyContext.getStore();
-    if (this.isPostgres) {
-      return mark ? this.committingWith(markCommitted(mark.recordId), work) : this.dataSource.transaction(work);
-    }
-    const unit = mark ? this.followedBy(markCommitted(mark.recordId), work) : work;
+    const idempotency = idempotencyContext.getStore();
+    if (idempotency?.recordId === null) return this.claiming(idempotency, work);
+    const mark = idempotency?.mark ? markCommitted(idempotency.recordId) : null;
+    if (this.isPostgres) return mark ? this.committingWith(mark, work) : this.dataSource.transaction(work);
+    return this.queued(mark ? this.followedBy(mark, work) : work);
+  }
+
+  private queued<T>(unit: (manager: EntityManager) => Promise<T>): Promise<T> {
     const result = this.tail.then(() => this.dataSource.transaction(unit));
     // The queue continues whether this unit succeeded or not.
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * The request's first transaction claims its Idempotency-Key: the record commits with the change,
+   * in the same transaction (contract §5), and costs no round trip of its own on PostgreSQL. Throws
+   * IdempotencyKeyTakenError (the key has a record) or IdempotencyKeyBusyError (another transaction
+   * is claiming it) before `work` runs. If the transaction does not commit, the key is unclaimed.
+   */
+  private async claiming<T>(idempotency: IdempotencyContext, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      if (this.isPostgres) return await this.claimingWithBegin(idempotency, work);
+      const [sql, params] = sqliteClaim(idempotency.claim, (date) => this.timestamp(date));
+      return await this.queued(async (manager) => {
+        const [row] = await manager.query<{ id: number }[]>(sql, params);
+        if (!row) throw new IdempotencyKeyTakenError();
+        idempotency.recordId = Number(row.id);
+        return work(manager);
+      });
+    } catch (error) {
+      idempotency.recordId = null;
+      throw error;
+    }
+  }
+
+  /** PostgreSQL: `work` in a transaction whose BEGIN carries the claim (see postgresClaimingBegin). */
+  private async claimingWithBegin<T>(
+    idempotency: IdempotencyContext,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+    runner.query = (async (sql: string, ...rest: unknown[]) => {
+      if (sql === 'COMMIT') return this.commitCarrying(idempotency, query);
+      if (sql !== 'START TRANSACTION') return query(sql, ...rest);
+      const text = postgresClaimingBegin(idempotency.claim);
+      let results: [QueryResult, QueryResult<{ free: boolean }>, QueryResult<{ id: number }>];
+      try {
+        const client = (await runner.connect()) as PoolClient;
+        results = (await client.query(text)) as unknown as typeof results;
+      } catch (error) {
+        throw new QueryFailedError(text, [], error as Error);
+      }
+      // TypeORM rolls the transaction back when this throws.
+      if (results[1]?.rows[0]?.free !== true) throw new IdempotencyKeyBusyError();
+      const row = results[2]?.rows[0];
+      if (!row) throw new IdempotencyKeyTakenError();
+      idempotency.recordId = Number(row.id);
+      return [];
+    }) as typeof runner.query;
+    try {
+      return await runner.manager.transaction(work);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** A claiming transaction's COMMIT carries the responses other requests left to store. */
+  private async commitCarrying(
+    idempotency: IdempotencyContext,
+    query: (...args: unknown[]) => Promise<unknown>,
+  ): Promise<unknown> {
+    const ride = idempotency.responses?.takeResponses();
+    if (!ride) return query('COMMIT');
+    let committed = false;
+    try {
+      const result = await query(`${ride.sql}; COMMIT`);
+      committed = true;
+      return result;
+    } finally {
+      ride.settle(committed);
+    }
   }
 
   /**

@@ -1,15 +1,16 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, Observable, of, switchMap } from 'rxjs';
+import { from, lastValueFrom, type Observable, of, switchMap } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 import { errorResponse } from '../errors/error-body';
 import { ErrorCode } from '../errors/error-code';
 import { toDomainError } from '../errors/to-domain-error';
-import { idempotencyContext } from './idempotency-context';
+import { IdempotencyKeyBusyError, IdempotencyKeyTakenError } from './idempotency-claim';
+import { type IdempotencyContext, idempotencyContext } from './idempotency-context';
 import { parseIdempotencyKey, requestFingerprint } from './fingerprint';
 import { REDACT_ON_REPLAY } from './redact-on-replay.decorator';
 import { MetricsService } from '../../modules/metrics/metrics.service';
-import { IdempotencyStore } from './idempotency.store';
+import { type BeginOutcome, IdempotencyStore } from './idempotency.store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -28,7 +29,11 @@ const STORED_ERRORS = new Set<ErrorCode>([
  * `Idempotency-Key` on every authenticated POST: the first request runs and its response is
  * stored; a retry with the same request gets that response byte for byte (`Idempotent-Replayed`),
  * a different request 422, a retry while the first still runs 409. Runs after the guards, so
- * 401/403/429 never touch a key; validation happens inside, and its 400 releases the key.
+ * 401/403/429 never touch a key. The key is claimed by the handler's first transaction, in the
+ * same transaction as the change (TransactionService): a validation failure, which comes before
+ * any, never claims it, and a transaction that rolls back leaves it free. Every write a POST makes
+ * is in a transaction (webhooks go through the outbox), so a retry that finds the key taken has
+ * changed nothing before it answers with the first request's outcome.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -49,76 +54,110 @@ export class IdempotencyInterceptor implements NestInterceptor {
       });
     }
     const path = request.url.split('?')[0];
-    const fingerprint = requestFingerprint(request.method, path, request.body);
+    const claim = this.store.newClaim(
+      request.auth.tokenId,
+      key,
+      requestFingerprint(request.method, path, request.body),
+    );
     const redact = (Reflect.getMetadata(REDACT_ON_REPLAY, context.getHandler()) as string[] | undefined) ?? [];
-
-    return from(this.store.begin(request.auth.tokenId, key, fingerprint)).pipe(
-      switchMap((outcome) => {
-        switch (outcome.kind) {
-          case 'replay':
-            this.metrics.idempotentReplays.inc();
-            void reply.status(outcome.status).header('Idempotent-Replayed', 'true').type(JSON_TYPE);
-            return of(outcome.body);
-          case 'mismatch':
-            throw new DomainError(
-              ErrorCode.IdempotencyKeyMismatch,
-              'This Idempotency-Key was already used with a different request.',
-            );
-          case 'in_progress':
-            throw new DomainError(
-              ErrorCode.IdempotencyKeyInUse,
-              'A request with this Idempotency-Key is still being processed.',
-              {
-                headers: { 'Retry-After': '1' },
-              },
-            );
-          case 'lost_response':
-            throw new DomainError(
-              ErrorCode.Conflict,
-              'A request with this Idempotency-Key completed, but its response could not be stored; check the resource before retrying with a new key.',
-            );
-          case 'run':
-            return this.run(outcome.recordId, next, { request, reply, redact });
-        }
-      }),
+    const idempotency: IdempotencyContext = { claim, recordId: null, mark: false, responses: this.store };
+    return from(this.execute(idempotency, next, { request, reply, redact })).pipe(
+      switchMap((answer) => this.answer(answer, reply)),
     );
   }
 
-  private run(recordId: number, next: CallHandler, { request, reply, redact }: RunOptions) {
-    return new Observable<unknown>((subscriber) =>
-      // The handler runs inside the context, so its transaction marks the record as committed.
-      idempotencyContext.run({ recordId }, () => {
-        const subscription = next.handle().subscribe({
-          next: (result) => {
-            // Sent as the exact string stored, so the replay is byte-identical.
-            const body = JSON.stringify(result ?? null);
-            // Nest sets the route's status before the handler runs; a handler may have changed it.
-            this.store.complete(recordId, reply.statusCode, redacted(result, body, redact)).then(
-              () => {
-                void reply.type(JSON_TYPE);
-                subscriber.next(body);
-                subscriber.complete();
-              },
-              (error: unknown) => subscriber.error(error),
-            );
+  /**
+   * Runs the handler under the key: its first transaction claims it. When that finds the key taken,
+   * the stored outcome is the answer, unless the key was abandoned (the first request died before
+   * committing): then this request takes it over and the handler runs once more.
+   */
+  private async execute(idempotency: IdempotencyContext, next: CallHandler, options: RunOptions): Promise<Answer> {
+    const { claim } = idempotency;
+    for (;;) {
+      let result: unknown;
+      try {
+        result = await idempotencyContext.run(idempotency, () => lastValueFrom(next.handle(), { defaultValue: null }));
+      } catch (error) {
+        if (error instanceof IdempotencyKeyBusyError) return { kind: 'in_progress' };
+        if (!(error instanceof IdempotencyKeyTakenError)) return this.failed(idempotency, error, options.request);
+        const outcome = await this.store.begin(claim.tokenId, claim.key, claim.fingerprint);
+        if (outcome.kind !== 'run') return outcome;
+        Object.assign(idempotency, { recordId: outcome.recordId, mark: true });
+        continue;
+      }
+      // Sent as the exact string stored, so the replay is byte-identical.
+      const body = JSON.stringify(result ?? null);
+      if (idempotency.recordId === null) {
+        // The handler ran no transaction (it changed nothing): the key is claimed now.
+        const outcome = await this.store.begin(claim.tokenId, claim.key, claim.fingerprint);
+        if (outcome.kind !== 'run') return outcome;
+        idempotency.recordId = outcome.recordId;
+      }
+      // Nest sets the route's status before the handler runs; a handler may have changed it.
+      void this.store.complete(idempotency.recordId, options.reply.statusCode, redacted(result, body, options.redact));
+      return { kind: 'sent', body };
+    }
+  }
+
+  /**
+   * A business-rule error is stored like a success (its transaction, and the claim with it, rolled
+   * back: the key is claimed again to hold it); any other error leaves the key free for a retry.
+   * Rethrows the error, unless another request holds the key: then its outcome is the answer.
+   */
+  private async failed(idempotency: IdempotencyContext, error: unknown, request: FastifyRequest): Promise<Answer> {
+    const { domainError } = toDomainError(error);
+    const { claim } = idempotency;
+    try {
+      if (STORED_ERRORS.has(domainError.code)) {
+        if (idempotency.recordId === null) {
+          const outcome = await this.store.begin(claim.tokenId, claim.key, claim.fingerprint);
+          if (outcome.kind !== 'run') return outcome;
+          idempotency.recordId = outcome.recordId;
+        }
+        const response = errorResponse(domainError, String(request.id));
+        void this.store.complete(idempotency.recordId, response.status, JSON.stringify(response.body));
+      } else if (idempotency.mark && idempotency.recordId !== null) {
+        await this.store.release(idempotency.recordId);
+      }
+    } catch {
+      // The key could not be settled (the database is down): the error itself is the answer.
+    }
+    throw error;
+  }
+
+  private answer(answer: Answer, reply: FastifyReply): Observable<unknown> {
+    switch (answer.kind) {
+      case 'sent':
+        void reply.type(JSON_TYPE);
+        return of(answer.body);
+      case 'replay':
+        this.metrics.idempotentReplays.inc();
+        void reply.status(answer.status).header('Idempotent-Replayed', 'true').type(JSON_TYPE);
+        return of(answer.body);
+      case 'mismatch':
+        throw new DomainError(
+          ErrorCode.IdempotencyKeyMismatch,
+          'This Idempotency-Key was already used with a different request.',
+        );
+      case 'in_progress':
+        throw new DomainError(
+          ErrorCode.IdempotencyKeyInUse,
+          'A request with this Idempotency-Key is still being processed.',
+          {
+            headers: { 'Retry-After': '1' },
           },
-          error: (error: unknown) => {
-            const { domainError } = toDomainError(error);
-            const response = errorResponse(domainError, String(request.id));
-            const settle = STORED_ERRORS.has(domainError.code)
-              ? this.store.complete(recordId, response.status, JSON.stringify(response.body))
-              : this.store.release(recordId);
-            settle.then(
-              () => subscriber.error(error),
-              () => subscriber.error(error),
-            );
-          },
-        });
-        return () => subscription.unsubscribe();
-      }),
-    );
+        );
+      case 'lost_response':
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'A request with this Idempotency-Key completed, but its response could not be stored; check the resource before retrying with a new key.',
+        );
+    }
   }
 }
+
+/** What to answer: the handler's own response (sent), or the outcome stored under the key. */
+type Answer = { kind: 'sent'; body: string } | Exclude<BeginOutcome, { kind: 'run' }>;
 
 interface RunOptions {
   request: FastifyRequest;

@@ -5,6 +5,8 @@ import { type EntityManager, LessThan, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
 import { APP_LOGGER } from '../logging/logger';
+import { escapeLiteral } from 'pg';
+import type { IdempotencyClaim, ResponseRide, ResponseRides } from './idempotency-claim';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { IdempotencyResponseEntity } from './idempotency-response.entity';
 
@@ -86,10 +88,13 @@ export type BeginOutcome =
 
 /**
  * Durable idempotency records (contract §5), keyed by (token, key). The unique constraint is the
- * lock: of concurrent first requests exactly one inserts and runs.
+ * lock: of concurrent first requests exactly one inserts and commits. A request's first transaction
+ * inserts its record (TransactionService); this store inserts the others (a request that wrote
+ * nothing, a business-rule error whose transaction rolled back), reads the record of a key found
+ * taken, stores responses and purges.
  */
 @Injectable()
-export class IdempotencyStore implements OnModuleDestroy {
+export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   private readonly purgeTimer: NodeJS.Timeout;
   private claims: PendingClaim[] = [];
   private readonly pendingCompletions = new Map<number, PendingCompletion>();
@@ -100,6 +105,8 @@ export class IdempotencyStore implements OnModuleDestroy {
   /** Pending responses are written without waiting for a claim: their linger ran out, or a flush. */
   private responsesDue = false;
   private lingering: NodeJS.Timeout | null = null;
+  /** Responses riding in a business transaction's COMMIT: each settles when that transaction ends. */
+  private readonly riding = new Set<Promise<void>>();
 
   constructor(
     @InjectRepository(IdempotencyKeyEntity) private readonly records: Repository<IdempotencyKeyEntity>,
@@ -112,7 +119,22 @@ export class IdempotencyStore implements OnModuleDestroy {
     this.purgeTimer.unref();
   }
 
-  /** A fresh key costs a share of one INSERT; only a retry (the key exists) reads the record. */
+  /** What a request's first transaction needs to claim the key (TransactionService). */
+  newClaim(tokenId: number, key: string, fingerprint: string): IdempotencyClaim {
+    return {
+      tokenId,
+      key,
+      fingerprint,
+      ttlMs: this.config.idempotencyTtlHours * HOUR_MS,
+      lockMs: IDEMPOTENCY_LOCK_MS,
+    };
+  }
+
+  /**
+   * Claims the key outside any business transaction, or tells what to answer instead: for a request
+   * whose transaction found the key taken, and for one that ran no transaction. A fresh key costs a
+   * share of one INSERT; only a retry (the key exists) reads the record.
+   */
   async begin(tokenId: number, key: string, fingerprint: string): Promise<BeginOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const recordId = await this.claim(tokenId, key, fingerprint);
@@ -141,24 +163,59 @@ export class IdempotencyStore implements OnModuleDestroy {
   }
 
   /**
-   * Stores the response to replay. Write-behind, off the request's critical path: responses ride
-   * on the next claims' write (on PostgreSQL in the same statement), or go alone after
-   * RESPONSE_LINGER_MS. Until written, a retry finds the record's lock still held and gets 409
-   * `idempotency_key_in_use` (never a second run); a retry in this process waits for the write and
-   * replays.
+   * Stores the response to replay. Write-behind, off the request's critical path: on PostgreSQL the
+   * next keyed request's claiming transaction carries it in its COMMIT's round trip; otherwise it
+   * rides on the next claims' write, or goes alone after RESPONSE_LINGER_MS. Until written, a retry
+   * finds the record's lock still held and gets 409 `idempotency_key_in_use` (never a second run);
+   * a retry in this process waits for the write and replays.
    */
   complete(recordId: number, status: number, body: string): Promise<void> {
     this.pendingCompletions.set(recordId, { recordId, status, body });
+    this.linger();
+    return Promise.resolve();
+  }
+
+  private linger(): void {
     this.lingering ??= setTimeout(() => {
       this.lingering = null;
       this.responsesDue = true;
       this.startWriting();
     }, RESPONSE_LINGER_MS);
-    return Promise.resolve();
+  }
+
+  /**
+   * PostgreSQL: hands every pending response to a business transaction, whose COMMIT sends their
+   * INSERT in the same round trip (bodies inlined as literals, escaped by pg). Rolled back, they are
+   * pending again. Each costs a share of one statement and no round trip.
+   */
+  takeResponses(): ResponseRide | null {
+    if (!this.transactions.isPostgres || this.pendingCompletions.size === 0) return null;
+    const batch = [...this.pendingCompletions.values()];
+    this.pendingCompletions.clear();
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = null;
+    const ride = deferred();
+    this.riding.add(ride.promise);
+    const rows = batch.map((c) => `(${c.recordId}, ${c.status}, ${escapeLiteral(c.body)})`);
+    return {
+      sql: `INSERT INTO idempotency_responses (record_id, status, body) VALUES ${rows.join(', ')} ON CONFLICT (record_id) DO NOTHING`,
+      settle: (committed) => {
+        if (!committed) {
+          for (const c of batch) {
+            if (!this.pendingCompletions.has(c.recordId)) this.pendingCompletions.set(c.recordId, c);
+          }
+          this.linger();
+        }
+        this.riding.delete(ride.promise);
+        ride.resolve();
+      },
+    };
   }
 
   /** Resolves when every response taken or pending now is stored (or its write failed and was logged). */
   async flushCompletions(): Promise<void> {
+    // A ride that did not commit puts its responses back: they are written below.
+    await Promise.all(this.riding);
     if (this.pendingCompletions.size === 0) return this.inFlight ?? undefined;
     const next = this.nextWrite.promise;
     this.responsesDue = true;

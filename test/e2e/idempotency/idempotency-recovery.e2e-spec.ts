@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
 import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency-response.entity';
-import { idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
+import { IdempotencyKeyBusyError, IdempotencyKeyTakenError } from '../../../src/common/idempotency/idempotency-claim';
+import { type IdempotencyContext, idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
 import { TransactionService } from '../../../src/database/transaction.service';
 import { SettingEntity } from '../../../src/modules/settings/setting.entity';
@@ -41,6 +42,8 @@ describe('Idempotency-Key recovery and transactions', () => {
     ctx.t.post('/api/v1/users', { username }, { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } });
 
   const flush = () => ctx.t.app.get(IdempotencyStore).flushCompletions();
+  /** A claim of `key` by the bootstrap admin's token (id 1). */
+  const claimOf = (key: string) => ctx.t.app.get(IdempotencyStore).newClaim(1, key, 'f'.repeat(64));
 
   it('should let a retry take over a key whose first request died before committing', async () => {
     expect((await post('rec-a', 'rec-key-a')).status).toBe(201);
@@ -81,7 +84,7 @@ describe('Idempotency-Key recovery and transactions', () => {
       m.save(SettingEntity, { key, value: '1', updatedAt: new Date() });
 
     await expect(
-      idempotencyContext.run({ recordId: record.id }, () =>
+      idempotencyContext.run({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }, () =>
         transactions.run(async (m) => {
           await write('rec-rolled-back')(m);
           throw new Error('business failure');
@@ -91,10 +94,128 @@ describe('Idempotency-Key recovery and transactions', () => {
     expect((await records().findOneByOrFail({ id: record.id })).state).toBe('running');
     expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-rolled-back' })).toBe(0);
 
-    await idempotencyContext.run({ recordId: record.id }, () => transactions.run(write('rec-committed')));
+    await idempotencyContext.run({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }, () =>
+      transactions.run(write('rec-committed')),
+    );
     expect((await records().findOneByOrFail({ id: record.id })).state).toBe('committed');
     expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-committed' })).toBe(1);
   });
+
+  it('should claim a key in the transaction of the change: a rollback leaves it free, a commit takes it', async () => {
+    const transactions = ctx.t.app.get(TransactionService);
+    const write = (m: import('typeorm').EntityManager) =>
+      m.save(SettingEntity, { key: 'rec-claimed', value: '1', updatedAt: new Date() });
+    const context: IdempotencyContext = { claim: claimOf('rec-key-claim'), recordId: null, mark: false };
+
+    await expect(
+      idempotencyContext.run(context, () =>
+        transactions.run(async (m) => {
+          await write(m);
+          expect(context.recordId).toEqual(expect.any(Number));
+          throw new Error('business failure');
+        }),
+      ),
+    ).rejects.toThrow('business failure');
+    expect(context.recordId).toBeNull();
+    expect(await records().countBy({ key: 'rec-key-claim' })).toBe(0);
+
+    await idempotencyContext.run(context, () => transactions.run(write));
+    const record = await records().findOneByOrFail({ key: 'rec-key-claim' });
+    expect(record).toMatchObject({ id: context.recordId, state: 'committed', tokenId: 1 });
+    expect(record.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    // A later transaction of the same request leaves the record as it is.
+    await idempotencyContext.run(context, () => transactions.run(write));
+    expect(await records().countBy({ key: 'rec-key-claim' })).toBe(1);
+
+    // Another request with the same key: its transaction finds the key taken and changes nothing.
+    const retry: IdempotencyContext = { claim: claimOf('rec-key-claim'), recordId: null, mark: false };
+    let ran = false;
+    await expect(
+      idempotencyContext.run(retry, () => transactions.run(async () => void (ran = true))),
+    ).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+    expect(ran).toBe(false);
+    expect(retry.recordId).toBeNull();
+  });
+
+  (TEST_DB === 'postgres' ? it : it.skip)(
+    'should find a key busy, without waiting, while another transaction claims it (PostgreSQL)',
+    async () => {
+      const transactions = ctx.t.app.get(TransactionService);
+      const first: IdempotencyContext = { claim: claimOf('rec-key-busy'), recordId: null, mark: false };
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let claimed!: () => void;
+      const started = new Promise<void>((resolve) => (claimed = resolve));
+      const running = idempotencyContext.run(first, () =>
+        transactions.run(async () => {
+          claimed();
+          await held;
+        }),
+      );
+      await started;
+      const second: IdempotencyContext = { claim: claimOf('rec-key-busy'), recordId: null, mark: false };
+      await expect(
+        idempotencyContext.run(second, () => transactions.run(async () => undefined)),
+      ).rejects.toBeInstanceOf(IdempotencyKeyBusyError);
+      release();
+      await running;
+      await expect(
+        idempotencyContext.run(second, () => transactions.run(async () => undefined)),
+      ).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+    },
+  );
+
+  (TEST_DB === 'postgres' ? it : it.skip)(
+    "should hand pending responses to a claiming transaction's COMMIT, and take them back if it fails",
+    async () => {
+      const store = ctx.t.app.get(IdempotencyStore);
+      const transactions = ctx.t.app.get(TransactionService);
+      const record = await records().save(
+        records().create({
+          tokenId: 1,
+          key: 'rec-key-ride',
+          fingerprint: 'f'.repeat(64),
+          state: 'committed',
+          lockedUntil: new Date(Date.now() + 60_000),
+          createdAt: new Date(),
+          expiresAt: new Date(Date.now() + 3_600_000),
+        }),
+      );
+      // Inlined as a literal: quotes, backslashes and non-ASCII must come back byte for byte.
+      const body = JSON.stringify({ text: "it's a \\ 'quoted' \\' ünïcödé \u2028 $$ E'x'" });
+      void store.complete(record.id, 201, body);
+      const ride = store.takeResponses();
+      expect(ride).not.toBeNull();
+      expect(store.takeResponses()).toBeNull();
+      // The transaction that took them did not commit: they are pending again, and a flush waits.
+      let flushed = false;
+      const flushing = store.flushCompletions().then(() => (flushed = true));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(flushed).toBe(false);
+      ride!.settle(false);
+      await flushing;
+      const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
+        recordId: record.id,
+      });
+      expect(stored.body).toBe(body);
+
+      // A claiming transaction asks for them at its COMMIT and sends them in the same round trip.
+      const second = await records().save(records().create({ ...record, id: undefined, key: 'rec-key-ride-2' }));
+      const take = jest.spyOn(store, 'takeResponses');
+      void store.complete(second.id, 200, body);
+      await idempotencyContext.run(
+        { claim: claimOf('rec-key-ride-3'), recordId: null, mark: false, responses: store },
+        () => transactions.run((m) => m.save(SettingEntity, { key: 'rec-ride', value: '1', updatedAt: new Date() })),
+      );
+      expect(take).toHaveBeenCalledTimes(1);
+      take.mockRestore();
+      await store.flushCompletions();
+      const secondStored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
+        recordId: second.id,
+      });
+      expect(secondStored).toMatchObject({ status: 200, body });
+    },
+  );
 
   it('should run exactly once when two server processes get the same key at once', async () => {
     const headers = {

@@ -1,0 +1,80 @@
+import { escapeLiteral } from 'pg';
+
+/** A key to claim: the record's identity and how long it lives. */
+export interface IdempotencyClaim {
+  tokenId: number;
+  key: string;
+  fingerprint: string;
+  /** How long the record is kept (IDEMPOTENCY_TTL_HOURS). */
+  ttlMs: number;
+  /** How long a first request may hold the key before a retry may take it over. */
+  lockMs: number;
+}
+
+/** Stored responses handed to a business transaction, to be written in its COMMIT's round trip. */
+export interface ResponseRide {
+  /** The INSERT to send before COMMIT (PostgreSQL). */
+  sql: string;
+  /** Called once the transaction ended: not committed, the responses are pending again. */
+  settle(committed: boolean): void;
+}
+
+/** The store's pending responses, for a transaction's COMMIT to carry (null: none, or not PostgreSQL). */
+export interface ResponseRides {
+  takeResponses(): ResponseRide | null;
+}
+
+/** The key is held by a transaction still running (PostgreSQL): 409 `idempotency_key_in_use`. */
+export class IdempotencyKeyBusyError extends Error {
+  constructor() {
+    super('The Idempotency-Key is being claimed by a request still running.');
+  }
+}
+
+/** The key already has a record: a retry, or a concurrent first request that committed first. */
+export class IdempotencyKeyTakenError extends Error {
+  constructor() {
+    super('The Idempotency-Key already has a record.');
+  }
+}
+
+const INSERT_COLUMNS = 'idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at)';
+
+function claimTimes(claim: IdempotencyClaim, now = Date.now()): [Date, Date, Date] {
+  return [new Date(now + claim.lockMs), new Date(now), new Date(now + claim.ttlMs)];
+}
+
+/**
+ * PostgreSQL: the business transaction's BEGIN and the claim in one simple query (one round trip,
+ * hence literals, escaped by pg). First a transaction-scoped advisory lock on (token, key), so a
+ * concurrent first request learns at once that the key is busy instead of waiting on the unique
+ * index until this transaction ends (two keys sharing a hash: a spurious 409, retried); then the
+ * record, `committed` with the change or not at all. Results: [BEGIN, { free }, { id } or nothing
+ * when the key exists].
+ */
+export function postgresClaimingBegin(claim: IdempotencyClaim): string {
+  if (!Number.isSafeInteger(claim.tokenId)) throw new Error(`invalid token id ${claim.tokenId}`);
+  // One bigint (token id, then the key's 32-bit hash): apart from the two-int4 locks other code takes.
+  const lock = `pg_try_advisory_xact_lock((${claim.tokenId}::bigint << 32) | (hashtext(${escapeLiteral(claim.key)})::bigint & 4294967295))`;
+  const [lockedUntil, createdAt, expiresAt] = claimTimes(claim).map(
+    (t) => `${escapeLiteral(t.toISOString())}::timestamptz`,
+  );
+  return (
+    `START TRANSACTION; SELECT ${lock} AS free; ` +
+    `INSERT INTO ${INSERT_COLUMNS} SELECT ${claim.tokenId}, ${escapeLiteral(claim.key)}, ` +
+    `${escapeLiteral(claim.fingerprint)}, 'committed', ${lockedUntil}, ${createdAt}, ${expiresAt} WHERE ${lock} ` +
+    `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`
+  );
+}
+
+/**
+ * SQLite: the claim as the transaction's first statement. Write transactions are serialised (in
+ * this process by TransactionService, across processes by BEGIN IMMEDIATE), so a key is either
+ * free or already committed: no waiting, no lock needed.
+ */
+export function sqliteClaim(claim: IdempotencyClaim, timestamp: (date: Date) => unknown): [string, unknown[]] {
+  return [
+    `INSERT INTO ${INSERT_COLUMNS} VALUES (?, ?, ?, 'committed', ?, ?, ?) ON CONFLICT (token_id, key) DO NOTHING RETURNING id`,
+    [claim.tokenId, claim.key, claim.fingerprint, ...claimTimes(claim).map(timestamp)],
+  ];
+}
