@@ -12,9 +12,9 @@ import { type IdempotencyContext, idempotencyContext } from '../common/idempoten
 import { postgresPool } from './postgres-pool';
 
 /**
- * Inside a request with an Idempotency-Key whose record was claimed before the handler ran, the
- * business transaction also marks it `committed`: the change and that mark commit (or roll back)
- * together.
+ * Inside a request with an Idempotency-Key whose record was claimed outside the business
+ * transaction (a retry that took an abandoned key over), the business transaction also marks it
+ * `committed`: the change and that mark commit (or roll back) together.
  */
 function markCommitted(recordId: number): string {
   // Inlined (the simple-query protocol takes no parameters): an id from our own database.

@@ -42,6 +42,19 @@ describe('Idempotency-Key recovery and transactions', () => {
     ctx.t.post('/api/v1/users', { username }, { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } });
 
   const flush = () => ctx.t.app.get(IdempotencyStore).flushCompletions();
+  /** A record of `key` for the bootstrap admin's token (id 1), locked for a minute. */
+  const newRecord = (key: string, state: 'running' | 'committed') =>
+    records().save(
+      records().create({
+        tokenId: 1,
+        key,
+        fingerprint: 'f'.repeat(64),
+        state,
+        lockedUntil: new Date(Date.now() + 60_000),
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      }),
+    );
   /** A claim of `key` by the bootstrap admin's token (id 1). */
   const claimOf = (key: string) => ctx.t.app.get(IdempotencyStore).newClaim(1, key, 'f'.repeat(64));
 
@@ -69,17 +82,7 @@ describe('Idempotency-Key recovery and transactions', () => {
 
   it('should mark the record committed in the same transaction as the change', async () => {
     const transactions = ctx.t.app.get(TransactionService);
-    const record = await records().save(
-      records().create({
-        tokenId: 1,
-        key: 'rec-key-tx',
-        fingerprint: 'f'.repeat(64),
-        state: 'running',
-        lockedUntil: new Date(Date.now() + 60_000),
-        createdAt: new Date(),
-        expiresAt: new Date(Date.now() + 3_600_000),
-      }),
-    );
+    const record = await newRecord('rec-key-tx', 'running');
     const write = (key: string) => (m: import('typeorm').EntityManager) =>
       m.save(SettingEntity, { key, value: '1', updatedAt: new Date() });
 
@@ -170,17 +173,7 @@ describe('Idempotency-Key recovery and transactions', () => {
     async () => {
       const store = ctx.t.app.get(IdempotencyStore);
       const transactions = ctx.t.app.get(TransactionService);
-      const record = await records().save(
-        records().create({
-          tokenId: 1,
-          key: 'rec-key-ride',
-          fingerprint: 'f'.repeat(64),
-          state: 'committed',
-          lockedUntil: new Date(Date.now() + 60_000),
-          createdAt: new Date(),
-          expiresAt: new Date(Date.now() + 3_600_000),
-        }),
-      );
+      const record = await newRecord('rec-key-ride', 'committed');
       // Inlined as a literal: quotes, backslashes and non-ASCII must come back byte for byte.
       const body = JSON.stringify({ text: "it's a \\ 'quoted' \\' ünïcödé \u2028 $$ E'x'" });
       void store.complete(record.id, 201, body);
@@ -200,7 +193,7 @@ describe('Idempotency-Key recovery and transactions', () => {
       expect(stored.body).toBe(body);
 
       // A claiming transaction asks for them at its COMMIT and sends them in the same round trip.
-      const second = await records().save(records().create({ ...record, id: undefined, key: 'rec-key-ride-2' }));
+      const second = await newRecord('rec-key-ride-2', 'committed');
       const take = jest.spyOn(store, 'takeResponses');
       void store.complete(second.id, 200, body);
       await idempotencyContext.run(
