@@ -10,7 +10,7 @@ import { type IdempotencyContext, idempotencyContext } from './idempotency-conte
 import { parseIdempotencyKey, requestFingerprint } from './fingerprint';
 import { REDACT_ON_REPLAY } from './redact-on-replay.decorator';
 import { MetricsService } from '../../modules/metrics/metrics.service';
-import { type BeginOutcome, IdempotencyStore } from './idempotency.store';
+import { IdempotencyStore, type OtherOutcome } from './idempotency.store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -102,7 +102,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /**
    * A business-rule error is stored like a success (its transaction, and the claim with it, rolled
    * back: the key is claimed again to hold it); any other error leaves the key free for a retry.
-   * Rethrows the error, unless another request holds the key: then its outcome is the answer.
+   * Rethrows the error, unless the key already belongs to another request (a retry of a finished
+   * one, or a different request under a used key): then that request's outcome is the answer.
    */
   private async failed(idempotency: IdempotencyContext, error: unknown, request: FastifyRequest): Promise<Answer> {
     const { domainError } = toDomainError(error);
@@ -116,7 +117,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         const response = errorResponse(domainError, String(request.id));
         void this.store.complete(idempotency.recordId, response.status, JSON.stringify(response.body));
-      } else if (idempotency.mark && idempotency.recordId !== null) {
+      } else if (idempotency.recordId === null) {
+        // Failed before claiming (validation comes first): a key already used still answers as such.
+        const outcome = await this.store.existingOutcome(claim.tokenId, claim.key, claim.fingerprint);
+        if (outcome) return outcome;
+      } else if (idempotency.mark) {
         await this.store.release(idempotency.recordId);
       }
     } catch {
@@ -157,7 +162,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 /** What to answer: the handler's own response (sent), or the outcome stored under the key. */
-type Answer = { kind: 'sent'; body: string } | Exclude<BeginOutcome, { kind: 'run' }>;
+type Answer = { kind: 'sent'; body: string } | OtherOutcome;
 
 interface RunOptions {
   request: FastifyRequest;

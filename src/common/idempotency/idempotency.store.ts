@@ -86,6 +86,9 @@ export type BeginOutcome =
   | { kind: 'in_progress' }
   | { kind: 'lost_response' };
 
+/** What a request answers when its key belongs to another request. */
+export type OtherOutcome = Exclude<BeginOutcome, { kind: 'run' }>;
+
 /**
  * Durable idempotency records (contract §5), keyed by (token, key). The unique constraint is the
  * lock: of concurrent first requests exactly one inserts and commits. A request's first transaction
@@ -148,6 +151,20 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
       if (outcome) return outcome;
     }
     return { kind: 'in_progress' };
+  }
+
+  /**
+   * What a request that failed before claiming its key answers instead, if the key already has a
+   * record: the first request's outcome (a retry is answered as such, a different request 422).
+   * Null when the key is free, expired or abandoned: the failure itself is the answer, and nothing
+   * is claimed, so a corrected retry runs.
+   */
+  async existingOutcome(tokenId: number, key: string, fingerprint: string): Promise<OtherOutcome | null> {
+    await this.flushCompletions();
+    const existing = await this.records.findOneBy({ tokenId, key });
+    if (!existing || existing.expiresAt.getTime() <= Date.now()) return null;
+    const outcome = await this.resolveExisting(existing, fingerprint, false);
+    return outcome === null || outcome.kind === 'run' ? null : outcome;
   }
 
   /**
@@ -291,7 +308,11 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     if (this.lingering) clearTimeout(this.lingering);
   }
 
-  private async resolveExisting(record: IdempotencyKeyEntity, fingerprint: string): Promise<BeginOutcome | null> {
+  private async resolveExisting(
+    record: IdempotencyKeyEntity,
+    fingerprint: string,
+    takeOver = true,
+  ): Promise<BeginOutcome | null> {
     const now = Date.now();
     if (record.expiresAt.getTime() <= now) {
       await this.transactions.run(async (m) => {
@@ -309,6 +330,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     // Its change committed but the process died before the response was stored.
     if (record.state === 'committed') return { kind: 'lost_response' };
     // The first request died before committing anything: take the key over, atomically.
+    if (!takeOver) return null;
     const claimed = await this.transactions.write((m) =>
       m.update(
         IdempotencyKeyEntity,

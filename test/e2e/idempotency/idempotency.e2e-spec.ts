@@ -129,6 +129,18 @@ describe('Idempotency-Key', () => {
     expect(good.headers.get('idempotent-replayed')).toBeNull();
   });
 
+  it('should answer 422, not 400, when a used key comes with a different request that fails validation', async () => {
+    const key = uniqueKey();
+    expect((await createUser('idem-used', key)).status).toBe(201);
+    const invalid = await createUser('x y', key);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error_code).toBe('idempotency_key_mismatch');
+    // The key's first request is untouched: its own retry is still replayed.
+    const retry = await createUser('idem-used', key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('should store and replay a business-rule 4xx', async () => {
     await ctx.newUser({ username: 'idem-taken' });
     const key = uniqueKey();
