@@ -238,6 +238,8 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     this.responsesDue = true;
     this.startWriting();
     await next;
+    // A claiming COMMIT may have taken them meanwhile: they are stored when it settles.
+    await Promise.all(this.riding);
   }
 
   /** One write in flight at a time; it takes every pending claim, and the pending responses with them. */
@@ -257,6 +259,9 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
         await this.write(claims, completions);
         done.resolve();
       }
+      // Nothing was left for the write a flush waits on (a ride took the responses): it is done.
+      this.nextWrite.resolve();
+      this.nextWrite = deferred();
       this.inFlight = null;
       this.writing = null;
     })();

@@ -210,6 +210,34 @@ describe('Idempotency-Key recovery and transactions', () => {
     },
   );
 
+  (TEST_DB === 'postgres' ? it : it.skip)(
+    'should end a flush whose responses a claiming COMMIT took while another write was in flight',
+    async () => {
+      const store = ctx.t.app.get(IdempotencyStore);
+      const record = await newRecord('rec-key-flush-ride', 'committed');
+      // A claim's write goes out; while it is in flight a response comes, a flush waits for the
+      // write after it, and a COMMIT takes the response before that write starts.
+      const claimed = store.begin(1, 'rec-key-flush-ride-claim', 'f'.repeat(64));
+      void store.complete(record.id, 201, '{"ride":true}');
+      let flushed = false;
+      const flushing = store.flushCompletions().then(() => (flushed = true));
+      // The flush has asked for that next write (a few microtasks, no I/O: the claim is still out).
+      for (let i = 0; i < 50 && !store['responsesDue']; i++) await Promise.resolve();
+      expect(store['responsesDue']).toBe(true);
+      const ride = store.takeResponses();
+      expect(ride).not.toBeNull();
+      await claimed;
+      await ctx.t.dataSource.query(ride!.sql);
+      ride!.settle(true);
+      await flushing;
+      expect(flushed).toBe(true);
+      const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
+        recordId: record.id,
+      });
+      expect(stored.body).toBe('{"ride":true}');
+    },
+  );
+
   it('should run exactly once when two server processes get the same key at once', async () => {
     const headers = {
       authorization: `Bearer ${ADMIN_TOKEN}`,
