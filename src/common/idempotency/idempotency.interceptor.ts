@@ -72,7 +72,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * committing): then this request takes it over and the handler runs once more.
    */
   private async execute(idempotency: IdempotencyContext, next: CallHandler, options: RunOptions): Promise<Answer> {
-    const { claim } = idempotency;
     for (;;) {
       let result: unknown;
       try {
@@ -80,23 +79,32 @@ export class IdempotencyInterceptor implements NestInterceptor {
       } catch (error) {
         if (error instanceof IdempotencyKeyBusyError) return { kind: 'in_progress' };
         if (!(error instanceof IdempotencyKeyTakenError)) return this.failed(idempotency, error, options.request);
-        const outcome = await this.store.begin(claim.tokenId, claim.key, claim.fingerprint);
-        if (outcome.kind !== 'run') return outcome;
-        Object.assign(idempotency, { recordId: outcome.recordId, mark: true });
+        const other = await this.holdKey(idempotency);
+        if (other) return other;
         continue;
       }
       // Sent as the exact string stored, so the replay is byte-identical.
       const body = JSON.stringify(result ?? null);
-      if (idempotency.recordId === null) {
-        // The handler ran no transaction (it changed nothing): the key is claimed now.
-        const outcome = await this.store.begin(claim.tokenId, claim.key, claim.fingerprint);
-        if (outcome.kind !== 'run') return outcome;
-        idempotency.recordId = outcome.recordId;
-      }
+      // A handler that ran no transaction (it changed nothing) claims the key now.
+      const other = await this.holdKey(idempotency);
+      if (other) return other;
       // Nest sets the route's status before the handler runs; a handler may have changed it.
-      void this.store.complete(idempotency.recordId, options.reply.statusCode, redacted(result, body, options.redact));
+      this.store.complete(idempotency.recordId!, options.reply.statusCode, redacted(result, body, options.redact));
       return { kind: 'sent', body };
     }
+  }
+
+  /**
+   * Makes sure this request holds its key: if no transaction of its own claimed it, the store does,
+   * outside any (its transactions, if any, then mark the record committed). Null when it holds the
+   * key, else the outcome of the request that does.
+   */
+  private async holdKey(idempotency: IdempotencyContext): Promise<OtherOutcome | null> {
+    if (idempotency.recordId !== null) return null;
+    const outcome = await this.store.begin(idempotency.claim);
+    if (outcome.kind !== 'run') return outcome;
+    Object.assign(idempotency, { recordId: outcome.recordId, mark: true });
+    return null;
   }
 
   /**
@@ -107,20 +115,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
    */
   private async failed(idempotency: IdempotencyContext, error: unknown, request: FastifyRequest): Promise<Answer> {
     const { domainError } = toDomainError(error);
-    const { claim } = idempotency;
     try {
       if (STORED_ERRORS.has(domainError.code)) {
-        if (idempotency.recordId === null) {
-          const outcome = await this.store.begin(claim.tokenId, claim.key, claim.fingerprint);
-          if (outcome.kind !== 'run') return outcome;
-          idempotency.recordId = outcome.recordId;
-        }
+        const other = await this.holdKey(idempotency);
+        if (other) return other;
         const response = errorResponse(domainError, String(request.id));
-        void this.store.complete(idempotency.recordId, response.status, JSON.stringify(response.body));
+        this.store.complete(idempotency.recordId!, response.status, JSON.stringify(response.body));
       } else if (idempotency.recordId === null) {
         // Failed before claiming (validation comes first): a key already used still answers as such.
-        const outcome = await this.store.existingOutcome(claim.tokenId, claim.key, claim.fingerprint);
-        if (outcome) return outcome;
+        const other = await this.store.existingOutcome(idempotency.claim);
+        if (other) return other;
       } else if (idempotency.mark) {
         await this.store.release(idempotency.recordId);
       }

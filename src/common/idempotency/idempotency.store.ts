@@ -138,16 +138,12 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * whose transaction found the key taken, and for one that ran no transaction. A fresh key costs a
    * share of one INSERT; only a retry (the key exists) reads the record.
    */
-  async begin(tokenId: number, key: string, fingerprint: string): Promise<BeginOutcome> {
+  async begin({ tokenId, key, fingerprint }: IdempotencyClaim): Promise<BeginOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const recordId = await this.claim(tokenId, key, fingerprint);
       if (recordId !== null) return { kind: 'run', recordId };
-      // The key exists: a retry, or a concurrent first request that won the insert. A response
-      // this process has yet to store may be the one to replay: it is written first.
-      await this.flushCompletions();
-      const existing = await this.records.findOneBy({ tokenId, key });
-      if (!existing) continue;
-      const outcome = await this.resolveExisting(existing, fingerprint);
+      // The key exists: a retry, or a concurrent first request that won the insert.
+      const outcome = await this.outcomeOf(tokenId, key, fingerprint, true);
       if (outcome) return outcome;
     }
     return { kind: 'in_progress' };
@@ -159,12 +155,24 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * Null when the key is free, expired or abandoned: the failure itself is the answer, and nothing
    * is claimed, so a corrected retry runs.
    */
-  async existingOutcome(tokenId: number, key: string, fingerprint: string): Promise<OtherOutcome | null> {
+  async existingOutcome({ tokenId, key, fingerprint }: IdempotencyClaim): Promise<OtherOutcome | null> {
+    const outcome = await this.outcomeOf(tokenId, key, fingerprint, false);
+    return outcome === null || outcome.kind === 'run' ? null : outcome;
+  }
+
+  /**
+   * The outcome of a key that has a record, null when it has none (any more). A response this
+   * process has yet to store may be the one to replay: it is written first.
+   */
+  private async outcomeOf(
+    tokenId: number,
+    key: string,
+    fingerprint: string,
+    takeOver: boolean,
+  ): Promise<BeginOutcome | null> {
     await this.flushCompletions();
     const existing = await this.records.findOneBy({ tokenId, key });
-    if (!existing || existing.expiresAt.getTime() <= Date.now()) return null;
-    const outcome = await this.resolveExisting(existing, fingerprint, false);
-    return outcome === null || outcome.kind === 'run' ? null : outcome;
+    return existing ? this.resolveExisting(existing, fingerprint, takeOver) : null;
   }
 
   /**
@@ -186,10 +194,9 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * finds the record's lock still held and gets 409 `idempotency_key_in_use` (never a second run);
    * a retry in this process waits for the write and replays.
    */
-  complete(recordId: number, status: number, body: string): Promise<void> {
+  complete(recordId: number, status: number, body: string): void {
     this.pendingCompletions.set(recordId, { recordId, status, body });
     this.linger();
-    return Promise.resolve();
   }
 
   private linger(): void {
@@ -313,13 +320,15 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     if (this.lingering) clearTimeout(this.lingering);
   }
 
+  /** `takeOver`: an expired record is deleted and an abandoned one taken over, so the key can run. */
   private async resolveExisting(
     record: IdempotencyKeyEntity,
     fingerprint: string,
-    takeOver = true,
+    takeOver: boolean,
   ): Promise<BeginOutcome | null> {
     const now = Date.now();
     if (record.expiresAt.getTime() <= now) {
+      if (!takeOver) return null;
       await this.transactions.run(async (m) => {
         await m.delete(IdempotencyResponseEntity, { recordId: record.id });
         await m.delete(IdempotencyKeyEntity, { id: record.id });

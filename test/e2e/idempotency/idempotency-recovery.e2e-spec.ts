@@ -176,7 +176,7 @@ describe('Idempotency-Key recovery and transactions', () => {
       const record = await newRecord('rec-key-ride', 'committed');
       // Inlined as a literal: quotes, backslashes and non-ASCII must come back byte for byte.
       const body = JSON.stringify({ text: "it's a \\ 'quoted' \\' ünïcödé \u2028 $$ E'x'" });
-      void store.complete(record.id, 201, body);
+      store.complete(record.id, 201, body);
       const ride = store.takeResponses();
       expect(ride).not.toBeNull();
       expect(store.takeResponses()).toBeNull();
@@ -195,7 +195,7 @@ describe('Idempotency-Key recovery and transactions', () => {
       // A claiming transaction asks for them at its COMMIT and sends them in the same round trip.
       const second = await newRecord('rec-key-ride-2', 'committed');
       const take = jest.spyOn(store, 'takeResponses');
-      void store.complete(second.id, 200, body);
+      store.complete(second.id, 200, body);
       await idempotencyContext.run(
         { claim: claimOf('rec-key-ride-3'), recordId: null, mark: false, responses: store },
         () => transactions.run((m) => m.save(SettingEntity, { key: 'rec-ride', value: '1', updatedAt: new Date() })),
@@ -217,8 +217,8 @@ describe('Idempotency-Key recovery and transactions', () => {
       const record = await newRecord('rec-key-flush-ride', 'committed');
       // A claim's write goes out; while it is in flight a response comes, a flush waits for the
       // write after it, and a COMMIT takes the response before that write starts.
-      const claimed = store.begin(1, 'rec-key-flush-ride-claim', 'f'.repeat(64));
-      void store.complete(record.id, 201, '{"ride":true}');
+      const claimed = store.begin(claimOf('rec-key-flush-ride-claim'));
+      store.complete(record.id, 201, '{"ride":true}');
       let flushed = false;
       const flushing = store.flushCompletions().then(() => (flushed = true));
       // The flush has asked for that next write (a few microtasks, no I/O: the claim is still out).
