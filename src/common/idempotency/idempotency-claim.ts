@@ -38,10 +38,13 @@ export class IdempotencyKeyTakenError extends Error {
   }
 }
 
-const INSERT_COLUMNS = 'idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at)';
+/** Every insert of a record, by a transaction or by the store, names its columns in this order. */
+export const INSERT_IDEMPOTENCY_KEY =
+  'INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at)';
 
-function claimTimes(claim: IdempotencyClaim, now = Date.now()): [Date, Date, Date] {
-  return [new Date(now + claim.lockMs), new Date(now), new Date(now + claim.ttlMs)];
+/** A new record's locked_until, created_at and expires_at. */
+export function claimTimes(lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>, now = Date.now()): Date[] {
+  return [new Date(now + lifetime.lockMs), new Date(now), new Date(now + lifetime.ttlMs)];
 }
 
 /**
@@ -61,7 +64,7 @@ export function postgresClaimingBegin(claim: IdempotencyClaim): string {
   );
   return (
     `START TRANSACTION; SELECT ${lock} AS free; ` +
-    `INSERT INTO ${INSERT_COLUMNS} SELECT ${claim.tokenId}, ${escapeLiteral(claim.key)}, ` +
+    `${INSERT_IDEMPOTENCY_KEY} SELECT ${claim.tokenId}, ${escapeLiteral(claim.key)}, ` +
     `${escapeLiteral(claim.fingerprint)}, 'committed', ${lockedUntil}, ${createdAt}, ${expiresAt} WHERE ${lock} ` +
     `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`
   );
@@ -74,7 +77,7 @@ export function postgresClaimingBegin(claim: IdempotencyClaim): string {
  */
 export function sqliteClaim(claim: IdempotencyClaim, timestamp: (date: Date) => unknown): [string, unknown[]] {
   return [
-    `INSERT INTO ${INSERT_COLUMNS} VALUES (?, ?, ?, 'committed', ?, ?, ?) ON CONFLICT (token_id, key) DO NOTHING RETURNING id`,
+    `${INSERT_IDEMPOTENCY_KEY} VALUES (?, ?, ?, 'committed', ?, ?, ?) ON CONFLICT (token_id, key) DO NOTHING RETURNING id`,
     [claim.tokenId, claim.key, claim.fingerprint, ...claimTimes(claim).map(timestamp)],
   ];
 }

@@ -6,7 +6,13 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
 import { APP_LOGGER } from '../logging/logger';
 import { escapeLiteral } from 'pg';
-import type { IdempotencyClaim, ResponseRide, ResponseRides } from './idempotency-claim';
+import {
+  claimTimes,
+  type IdempotencyClaim,
+  INSERT_IDEMPOTENCY_KEY,
+  type ResponseRide,
+  type ResponseRides,
+} from './idempotency-claim';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { IdempotencyResponseEntity } from './idempotency-response.entity';
 
@@ -64,7 +70,7 @@ const PG_WRITE = {
     `stored AS (INSERT INTO idempotency_responses (record_id, status, body) ` +
     `SELECT v.record_id, v.status, v.body FROM unnest($1::int[], $2::int[], $3::text[]) AS v(record_id, status, body), ` +
     `async_commit ON CONFLICT (record_id) DO NOTHING) ` +
-    `INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
+    `${INSERT_IDEMPOTENCY_KEY} ` +
     `SELECT c.token_id, c.key, c.fingerprint, 'running', $7::timestamptz, $8::timestamptz, $9::timestamptz ` +
     `FROM unnest($4::int[], $5::varchar[], $6::varchar[]) AS c(token_id, key, fingerprint) ` +
     `ON CONFLICT (token_id, key) DO NOTHING RETURNING id, token_id, key, (SELECT off FROM async_commit) AS async_commit`,
@@ -124,13 +130,12 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
 
   /** What a request's first transaction needs to claim the key (TransactionService). */
   newClaim(tokenId: number, key: string, fingerprint: string): IdempotencyClaim {
-    return {
-      tokenId,
-      key,
-      fingerprint,
-      ttlMs: this.config.idempotencyTtlHours * HOUR_MS,
-      lockMs: IDEMPOTENCY_LOCK_MS,
-    };
+    return { tokenId, key, fingerprint, ...this.lifetime() };
+  }
+
+  /** How long a new record is kept, and how long its first request may hold it. */
+  private lifetime(): Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'> {
+    return { ttlMs: this.config.idempotencyTtlHours * HOUR_MS, lockMs: IDEMPOTENCY_LOCK_MS };
   }
 
   /**
@@ -368,12 +373,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
       if (!firsts.has(id)) firsts.set(id, claim);
     }
     const rows = [...firsts.values()];
-    const now = Date.now();
-    const times = [
-      new Date(now + IDEMPOTENCY_LOCK_MS), // locked_until
-      new Date(now), // created_at
-      new Date(now + this.config.idempotencyTtlHours * HOUR_MS), // expires_at
-    ];
+    const times = claimTimes(this.lifetime());
     const inserted = this.transactions.isPostgres
       ? await this.transactions.prepared<InsertedRow>(PG_WRITE, [
           completions.map((c) => c.recordId),
@@ -409,7 +409,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     if (rows.length === 0) return [];
     const [lockedUntil, createdAt, expiresAt] = times.map((t) => this.transactions.timestamp(t));
     return manager.query(
-      `INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
+      `${INSERT_IDEMPOTENCY_KEY} ` +
         `VALUES ${rows.map(() => `(?, ?, ?, 'running', ?, ?, ?)`).join(', ')} ` +
         `ON CONFLICT (token_id, key) DO NOTHING RETURNING id, token_id, key`,
       rows.flatMap((c) => [c.tokenId, c.key, c.fingerprint, lockedUntil, createdAt, expiresAt]),
