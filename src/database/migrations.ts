@@ -8,6 +8,7 @@ import { CreateWebhooks1764400000006 } from '../../migrations/1764400000006-crea
 import { AddWebhookPreviousSecret1764400000007 } from '../../migrations/1764400000007-add-webhook-previous-secret';
 import { IdempotencyKeysFillfactor1764400000008 } from '../../migrations/1764400000008-idempotency-keys-fillfactor';
 import { IdempotencyResponses1764400000009 } from '../../migrations/1764400000009-idempotency-responses';
+import { IdempotencyKeysFillfactorReset1764400000010 } from '../../migrations/1764400000010-idempotency-keys-fillfactor-reset';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AddWebhookPreviousSecret1764400000007,
   IdempotencyKeysFillfactor1764400000008,
   IdempotencyResponses1764400000009,
+  IdempotencyKeysFillfactorReset1764400000010,
 ];

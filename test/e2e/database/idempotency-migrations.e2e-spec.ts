@@ -7,8 +7,8 @@ import { buildDataSourceOptions } from '../../../src/database/data-source-option
 import { MIGRATIONS } from '../../../src/database/migrations';
 import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
 
-/** The migration that moved stored responses into idempotency_responses keeps every one, both ways. */
-describe('migration 1764400000009: idempotency responses', () => {
+/** The idempotency tables' later migrations, each run up and back down on a database of its own kind. */
+describe('idempotency migrations', () => {
   let url: string;
   let dropDatabase = async () => undefined as unknown;
 
@@ -31,6 +31,7 @@ describe('migration 1764400000009: idempotency responses', () => {
   };
   const moving = MIGRATIONS.findIndex((m) => m.name === 'IdempotencyResponses1764400000009');
 
+  // 1764400000009: stored responses move into idempotency_responses, every one, both ways.
   it('should move completed responses out and back without losing one', async () => {
     expect(moving).toBeGreaterThan(0);
     const before = await open(MIGRATIONS.slice(0, moving));
@@ -52,7 +53,7 @@ describe('migration 1764400000009: idempotency responses', () => {
     await record(3, 'running', null, null);
     await before.destroy();
 
-    const after = await open(MIGRATIONS);
+    const after = await open(MIGRATIONS.slice(0, moving + 1));
     await after.runMigrations();
     const states = async () =>
       (await after.query(`SELECT id, state FROM idempotency_keys ORDER BY id`)).map(
@@ -89,5 +90,30 @@ describe('migration 1764400000009: idempotency responses', () => {
       [3, 'running', null, null],
     ]);
     await after.destroy();
+  });
+
+  // 1764400000010: records are no longer updated on the hot path, so their pages fill up again.
+  it('should give idempotency_keys full pages again, and half-full ones on the way down', async () => {
+    const reset = MIGRATIONS.findIndex((m) => m.name === 'IdempotencyKeysFillfactorReset1764400000010');
+    expect(reset).toBeGreaterThan(moving);
+    const db = await open(MIGRATIONS.slice(0, reset + 1));
+    await db.runMigrations();
+    // PostgreSQL: the table's storage options; SQLite, which has none: the whole schema.
+    const layout = async (): Promise<unknown> =>
+      TEST_DB === 'sqlite'
+        ? db.query(`SELECT name, sql FROM sqlite_master ORDER BY name`)
+        : ((await db.query(`SELECT reloptions FROM pg_class WHERE relname = 'idempotency_keys'`))[0].reloptions ?? []);
+    const up = await layout();
+    await db.undoLastMigration();
+    const down = await layout();
+    await db.runMigrations();
+    expect(await layout()).toEqual(up);
+    if (TEST_DB === 'sqlite') {
+      expect(down).toEqual(up);
+    } else {
+      expect(up).toEqual([]);
+      expect(down).toEqual(['fillfactor=50']);
+    }
+    await db.destroy();
   });
 });
