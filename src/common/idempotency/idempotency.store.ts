@@ -204,6 +204,15 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     this.linger();
   }
 
+  /** Every pending response, for one write or one ride: none is pending, nor waits for its linger, after. */
+  private takePending(): PendingCompletion[] {
+    const batch = [...this.pendingCompletions.values()];
+    this.pendingCompletions.clear();
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = null;
+    return batch;
+  }
+
   private linger(): void {
     this.lingering ??= setTimeout(() => {
       this.lingering = null;
@@ -219,10 +228,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    */
   takeResponses(): ResponseRide | null {
     if (!this.transactions.isPostgres || this.pendingCompletions.size === 0) return null;
-    const batch = [...this.pendingCompletions.values()];
-    this.pendingCompletions.clear();
-    if (this.lingering) clearTimeout(this.lingering);
-    this.lingering = null;
+    const batch = this.takePending();
     const ride = deferred();
     this.riding.add(ride.promise);
     const rows = batch.map((c) => `(${c.recordId}, ${c.status}, ${escapeLiteral(c.body)})`);
@@ -263,11 +269,8 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
         this.nextWrite = deferred();
         this.inFlight = done.promise;
         const claims = this.claims.splice(0, MAX_CLAIMS_PER_INSERT);
-        const completions = [...this.pendingCompletions.values()];
-        this.pendingCompletions.clear();
+        const completions = this.takePending();
         this.responsesDue = false;
-        if (this.lingering) clearTimeout(this.lingering);
-        this.lingering = null;
         await this.write(claims, completions);
         done.resolve();
       }
