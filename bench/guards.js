@@ -20,6 +20,7 @@ const {
   killServers,
   measure,
   median,
+  percentCells,
   spawnServer,
   SMOKE,
 } = require('./support');
@@ -126,10 +127,8 @@ async function main() {
     rps,
   );
 
-  const pct = (x) => `${(x * 100).toFixed(1)} %`;
   const row = (name, route, r) =>
-    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${pct(r.overhead)} | ` +
-    `${pct(r.range[0])} to ${pct(r.range[1])} |`;
+    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${percentCells(r.overheads)} |`;
   console.log('| layer | route | req/s without | req/s with | overhead (median of pairs) | pairs |');
   console.log('|---|---|---|---|---|---|');
   console.log(row('rate limiter', 'GET /api/v1/users/me', rl));
@@ -144,10 +143,7 @@ async function main() {
   };
   const cpuRow = (name, route, r) => {
     const overheads = r.pairs.map(([without, withLayer]) => withLayer.cpu.total / without.cpu.total - 1);
-    return (
-      `| ${name} | ${route} | ${parts(r, 0)} | ${parts(r, 1)} | ${pct(median(overheads))} | ` +
-      `${pct(Math.min(...overheads))} to ${pct(Math.max(...overheads))} |`
-    );
+    return `| ${name} | ${route} | ${parts(r, 0)} | ${parts(r, 1)} | ${percentCells(overheads)} |`;
   };
   console.log('');
   console.log('CPU ms per request, whole machine: total (server + PostgreSQL + Redis + load generator)');

@@ -13,7 +13,7 @@ const { mkdtempSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client } = require('pg');
-const { dist, freshDatabase, median, SMOKE } = require('./support');
+const { dist, freshDatabase, median, percentCells, SMOKE } = require('./support');
 
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
 const SECONDS = SMOKE ? 1 : 4;
@@ -138,11 +138,7 @@ async function main() {
     console.log('|---|---|---|---|');
     for (const { name } of files) {
       const costs = tps[name].map((t, i) => base[i] / t - 1);
-      const pct = (x) => `${(x * 100).toFixed(1)} %`;
-      console.log(
-        `| ${name} | ${median(tps[name]).toFixed(0)} | ${pct(median(costs))} | ` +
-          `${pct(Math.min(...costs))} to ${pct(Math.max(...costs))} |`,
-      );
+      console.log(`| ${name} | ${median(tps[name]).toFixed(0)} | ${percentCells(costs)} |`);
     }
   } finally {
     await db.drop();

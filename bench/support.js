@@ -212,6 +212,12 @@ async function measure(options) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Ratios as two table cells, in percent: their median, then the lowest to the highest. */
+function percentCells(ratios) {
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  return `${pct(median(ratios))} | ${pct(Math.min(...ratios))} to ${pct(Math.max(...ratios))}`;
+}
+
 /**
  * Runs `baseline` and `subject` in `rounds` pairs, alternating which goes first (a drift in the
  * machine's speed hits both alike), and returns the medians of each side and the overhead: the
@@ -242,6 +248,7 @@ async function compare(rounds, baseline, subject, value = (x) => x) {
     overhead: median(overheads),
     // The pairs' spread: on a noisy machine as telling as the median.
     range: [Math.min(...overheads), Math.max(...overheads)],
+    overheads,
     pairs,
   };
 }
@@ -332,5 +339,6 @@ module.exports = {
   measure,
   median,
   peakRssMb,
+  percentCells,
   SMOKE,
 };
