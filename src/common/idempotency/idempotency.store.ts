@@ -143,12 +143,12 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * whose transaction found the key taken, and for one that ran no transaction. A fresh key costs a
    * share of one INSERT; only a retry (the key exists) reads the record.
    */
-  async begin({ tokenId, key, fingerprint }: IdempotencyClaim): Promise<BeginOutcome> {
+  async begin(claim: IdempotencyClaim): Promise<BeginOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const recordId = await this.claim(tokenId, key, fingerprint);
+      const recordId = await this.claim(claim.tokenId, claim.key, claim.fingerprint);
       if (recordId !== null) return { kind: 'run', recordId };
       // The key exists: a retry, or a concurrent first request that won the insert.
-      const outcome = await this.outcomeOf(tokenId, key, fingerprint, true);
+      const outcome = await this.outcomeOf(claim, true);
       if (outcome) return outcome;
     }
     return { kind: 'in_progress' };
@@ -160,8 +160,8 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * Null when the key is free, expired or abandoned: the failure itself is the answer, and nothing
    * is claimed, so a corrected retry runs.
    */
-  async existingOutcome({ tokenId, key, fingerprint }: IdempotencyClaim): Promise<OtherOutcome | null> {
-    const outcome = await this.outcomeOf(tokenId, key, fingerprint, false);
+  async existingOutcome(claim: IdempotencyClaim): Promise<OtherOutcome | null> {
+    const outcome = await this.outcomeOf(claim, false);
     return outcome === null || outcome.kind === 'run' ? null : outcome;
   }
 
@@ -170,9 +170,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * process has yet to store may be the one to replay: it is written first.
    */
   private async outcomeOf(
-    tokenId: number,
-    key: string,
-    fingerprint: string,
+    { tokenId, key, fingerprint }: IdempotencyClaim,
     takeOver: boolean,
   ): Promise<BeginOutcome | null> {
     await this.flushCompletions();
