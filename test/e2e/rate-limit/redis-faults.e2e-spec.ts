@@ -43,10 +43,11 @@ describe('rate limits when Redis fails', () => {
   };
 
   const UNAVAILABLE = 'redis unavailable; using process-local state until it returns';
+  const AVAILABLE = 'redis available again';
   /** RedisService's log of Redis going away and coming back, in order, with times and reasons. */
   const redisStateLogs = () =>
     ctx.t.logs
-      .filter((l) => l.msg === UNAVAILABLE || l.msg === 'redis available again')
+      .filter((l) => l.msg === UNAVAILABLE || l.msg === AVAILABLE)
       .map((l) => `${String(l.time)} ${String(l.msg)}${typeof l.reason === 'string' ? ` (${l.reason})` : ''}`);
 
   const expectBounded = (results: Array<{ status: number; ms: number }>) => {
@@ -81,7 +82,7 @@ describe('rate limits when Redis fails', () => {
     for (let i = 0; i < 50 && !recovered; i++) {
       await new Promise((r) => setTimeout(r, 100));
       const healthy = (await ctx.t.get('/api/v1/health')).status === 200;
-      recovered = healthy && ctx.t.logs.some((l) => l.msg === 'redis available again');
+      recovered = healthy && ctx.t.logs.some((l) => l.msg === AVAILABLE);
     }
     expect(recovered).toBe(true);
     // Shared counting resumes: the 3 requests recorded in Redis before the outage still count.
