@@ -12,3 +12,8 @@ export function fromStoredTimestamp(value: StoredTimestamp): Date {
   const iso = value.replace(' ', 'T');
   return new Date(HAS_ZONE.test(iso) ? iso : `${iso}Z`);
 }
+
+/** The text TypeORM writes for a timestamp in SQLite: UTC, `2024-01-15 09:00:00.000`. */
+export function toSqliteTimestamp(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -10,6 +10,7 @@ import {
 } from '../common/idempotency/idempotency-claim';
 import { type IdempotencyContext, idempotencyContext } from '../common/idempotency/idempotency-context';
 import { postgresPool } from './postgres-pool';
+import { toSqliteTimestamp } from './stored-timestamp';
 
 /**
  * Inside a request with an Idempotency-Key whose record was claimed outside the business
@@ -78,7 +79,7 @@ export class TransactionService implements OnModuleInit {
 
   /** A timestamp as a raw-query parameter: a Date for pg, the text TypeORM stores in SQLite. */
   timestamp(date: Date): Date | string {
-    return this.isPostgres ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+    return this.isPostgres ? date : toSqliteTimestamp(date);
   }
 
   /**

@@ -2,12 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { PageWindow } from '../../common/pagination/paginate';
+import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { ApiTokenEntity } from './api-token.entity';
 
 export interface ApiTokenListFilter {
   userId?: number;
   isActive?: boolean;
 }
+
+/** A token's uses since the last flush, and the time of the latest. */
+export interface TokenUsage {
+  tokenId: number;
+  count: number;
+  lastUsedAt: Date;
+}
+
+const USAGE_COLUMNS: readonly RowsColumn[] = [
+  { name: 'token_id', pgType: 'int' },
+  { name: 'uses', pgType: 'int' },
+  { name: 'last_used', pgType: 'timestamptz' },
+];
 
 @Injectable()
 export class ApiTokensRepository {
@@ -40,14 +54,22 @@ export class ApiTokensRepository {
     return this.repo(manager).save(token);
   }
 
-  /** Adds usage counted in memory since the last flush; one UPDATE per token. */
-  async addUsage(manager: EntityManager, tokenId: number, count: number, lastUsedAt: Date): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(ApiTokenEntity)
-      .set({ usageCount: () => `usage_count + ${Math.trunc(count)}`, lastUsedAt })
-      .where('id = :id', { id: tokenId })
-      .execute();
+  /**
+   * Adds the uses counted in memory since the last flush: one statement for all the tokens (SQLite:
+   * per 500), where a statement each kept the transaction open for a second per 2,000 tokens.
+   */
+  async addUsage(manager: EntityManager, usages: readonly TokenUsage[]): Promise<void> {
+    // Ascending ids: concurrent flushes of several processes lock shared rows in the same order.
+    const rows = [...usages].sort((a, b) => a.tokenId - b.tokenId).map((u) => [u.tokenId, u.count, u.lastUsedAt]);
+    await withRowsRelation(
+      manager,
+      'used',
+      USAGE_COLUMNS,
+      rows,
+      (used) =>
+        `UPDATE api_tokens SET usage_count = usage_count + used.uses, last_used_at = used.last_used ` +
+        `FROM ${used} WHERE api_tokens.id = used.token_id`,
+    );
   }
 
   private repo(manager?: EntityManager): Repository<ApiTokenEntity> {

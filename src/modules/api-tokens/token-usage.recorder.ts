@@ -1,15 +1,12 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
-import { UserEntity } from '../users/user.entity';
-import { ApiTokensRepository } from './api-tokens.repository';
+import { UsersRepository } from '../users/users.repository';
+import { ApiTokensRepository, type TokenUsage } from './api-tokens.repository';
 
 const FLUSH_INTERVAL_MS = 60_000;
 
-interface PendingUsage {
-  tokenId: number;
+interface PendingUsage extends TokenUsage {
   userId: number;
-  count: number;
-  lastUsedAt: Date;
 }
 
 /**
@@ -23,6 +20,7 @@ export class TokenUsageRecorder implements OnModuleDestroy {
 
   constructor(
     private readonly tokens: ApiTokensRepository,
+    private readonly users: UsersRepository,
     private readonly transactions: TransactionService,
   ) {
     this.timer = setInterval(() => void this.flush().catch(() => undefined), FLUSH_INTERVAL_MS);
@@ -43,11 +41,15 @@ export class TokenUsageRecorder implements OnModuleDestroy {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();
+    // A user with many tokens is written once, with the latest use of any of them.
+    const logins = new Map<number, Date>();
+    for (const { userId, lastUsedAt } of batch) {
+      const latest = logins.get(userId);
+      if (!latest || lastUsedAt > latest) logins.set(userId, lastUsedAt);
+    }
     await this.transactions.run(async (manager) => {
-      for (const usage of batch) {
-        await this.tokens.addUsage(manager, usage.tokenId, usage.count, usage.lastUsedAt);
-        await manager.update(UserEntity, { id: usage.userId }, { lastLoginAt: usage.lastUsedAt });
-      }
+      await this.tokens.addUsage(manager, batch);
+      await this.users.recordLogins(manager, logins);
     });
   }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { PageWindow } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
+import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { UserEntity, type UserRole } from './user.entity';
 
 export interface UserListFilter {
@@ -10,6 +11,11 @@ export interface UserListFilter {
   isActive?: boolean;
   q?: string;
 }
+
+const LOGIN_COLUMNS: readonly RowsColumn[] = [
+  { name: 'user_id', pgType: 'int' },
+  { name: 'last_login', pgType: 'timestamptz' },
+];
 
 @Injectable()
 export class UsersRepository {
@@ -41,6 +47,18 @@ export class UsersRepository {
 
   save(user: UserEntity, manager?: EntityManager): Promise<UserEntity> {
     return this.repo(manager).save(user);
+  }
+
+  /** Sets each user's `last_login_at` (their tokens' latest use), one statement for all of them. */
+  async recordLogins(manager: EntityManager, logins: ReadonlyMap<number, Date>): Promise<void> {
+    const rows = [...logins].sort(([a], [b]) => a - b);
+    await withRowsRelation(
+      manager,
+      'login',
+      LOGIN_COLUMNS,
+      rows,
+      (login) => `UPDATE users SET last_login_at = login.last_login FROM ${login} WHERE users.id = login.user_id`,
+    );
   }
 
   private repo(manager?: EntityManager): Repository<UserEntity> {

@@ -158,4 +158,77 @@ describe('admin API token management', () => {
     expect(after.body.api_token.usage_count).toBe(5);
     expect(after.body.api_token.last_used_at).toMatch(/Z$/);
   });
+
+  it("should write every token's uses in one flush, and stamp each user with their tokens' latest use", async () => {
+    const alice = await ctx.newUser();
+    const bob = await ctx.newUser();
+    const a1 = await ctx.newToken({ scopes: ['read:users'], user: alice });
+    const a2 = await ctx.newToken({ scopes: ['read:users'], user: alice });
+    const b1 = await ctx.newToken({ scopes: ['read:users'], user: bob });
+    const use = async (token: string, times: number) => {
+      for (let i = 0; i < times; i++) expect((await ctx.t.get('/api/v1/users/me', { token })).status).toBe(200);
+    };
+    await use(a1.token, 2);
+    await use(b1.token, 1);
+    await use(a2.token, 3); // alice's latest use is a2's
+    const { TokenUsageRecorder } = await import('../../../src/modules/api-tokens/token-usage.recorder');
+    await ctx.t.app.get(TokenUsageRecorder).flush();
+
+    const token = async (id: number) =>
+      (await ctx.t.get(`/api/v1/admin/api-tokens/${id}`, { token: ADMIN_TOKEN })).body.api_token;
+    const user = async (id: number) => (await ctx.t.get(`/api/v1/users/${id}`, { token: ADMIN_TOKEN })).body.user;
+    const [t1, t2, t3] = [await token(a1.id), await token(a2.id), await token(b1.id)];
+    expect([t1.usage_count, t2.usage_count, t3.usage_count]).toEqual([2, 3, 1]);
+    // The API shows whole seconds: the uses above may share one.
+    expect(Date.parse(t2.last_used_at)).toBeGreaterThanOrEqual(Date.parse(t1.last_used_at));
+    expect(Date.parse(t1.last_used_at)).toBeGreaterThanOrEqual(Date.parse(t3.last_used_at));
+    expect((await user(alice.id)).last_login_at).toBe(t2.last_used_at);
+    expect((await user(bob.id)).last_login_at).toBe(t3.last_used_at);
+
+    // A second flush adds to the counts.
+    await use(a1.token, 1);
+    await ctx.t.app.get(TokenUsageRecorder).flush();
+    expect((await token(a1.id)).usage_count).toBe(3);
+    expect((await token(a2.id)).usage_count).toBe(3);
+  });
+
+  it('should flush more tokens than one SQLite statement takes', async () => {
+    const { SQLITE_ROWS_PER_STATEMENT } = await import('../../../src/database/rows-relation');
+    const { TransactionService } = await import('../../../src/database/transaction.service');
+    const { ApiTokensService } = await import('../../../src/modules/api-tokens/api-tokens.service');
+    const { ApiTokenEntity } = await import('../../../src/modules/api-tokens/api-token.entity');
+    const { TokenUsageRecorder } = await import('../../../src/modules/api-tokens/token-usage.recorder');
+    const { UsersRepository } = await import('../../../src/modules/users/users.repository');
+    const app = ctx.t.app;
+    const owner = (await app.get(UsersRepository).findById((await ctx.newUser()).id))!;
+    const count = SQLITE_ROWS_PER_STATEMENT + 20;
+    const ids = await app.get(TransactionService).run(async (manager) => {
+      const issued: number[] = [];
+      for (let i = 0; i < count; i++) {
+        issued.push(
+          (await app.get(ApiTokensService).issue(manager, owner, { name: `bulk ${i}`, scopes: [] })).entity.id,
+        );
+      }
+      return issued;
+    });
+    const recorder = app.get(TokenUsageRecorder);
+    // Token i is used i % 3 + 1 times; the first one once more, last and later than all the others.
+    ids.forEach((id, i) => {
+      for (let k = 0; k <= i % 3; k++) recorder.record(id, owner.id);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    recorder.record(ids[0], owner.id);
+    await recorder.flush();
+
+    const { DataSource } = await import('typeorm');
+    const { UserEntity } = await import('../../../src/modules/users/user.entity');
+    const dataSource = app.get(DataSource);
+    const rows = await dataSource.getRepository(ApiTokenEntity).findBy({ userId: owner.id });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(ids.map((id) => byId.get(id)!.usageCount)).toEqual(ids.map((_, i) => (i % 3) + 1 + (i === 0 ? 1 : 0)));
+    const latest = byId.get(ids[0])!.lastUsedAt!.getTime();
+    expect(latest).toBeGreaterThan(byId.get(ids[ids.length - 1])!.lastUsedAt!.getTime());
+    const user = await dataSource.getRepository(UserEntity).findOneByOrFail({ id: owner.id });
+    expect(user.lastLoginAt!.getTime()).toBe(latest);
+  });
 });
