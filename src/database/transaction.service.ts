@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, type QueryRunner } from 'typeorm';
 import type { PoolClient, QueryResult } from 'pg';
 import {
+  type IdempotencyClaim,
   IdempotencyKeyBusyError,
   IdempotencyKeyTakenError,
+  POSTGRES_KEY_RECORDED,
   postgresClaimingBegin,
   sqliteClaim,
 } from '../common/idempotency/idempotency-claim';
@@ -170,19 +172,8 @@ export class TransactionService implements OnModuleInit {
     runner.query = (async (sql: string, ...rest: unknown[]) => {
       if (sql === 'COMMIT') return this.commitCarrying(idempotency, query);
       if (sql !== 'START TRANSACTION') return query(sql, ...rest);
-      const text = postgresClaimingBegin(idempotency.claim);
-      let results: [QueryResult, QueryResult<{ free: boolean }>, QueryResult<{ id: number }>];
-      try {
-        const client = (await runner.connect()) as PoolClient;
-        results = (await client.query(text)) as unknown as typeof results;
-      } catch (error) {
-        throw new QueryFailedError(text, [], error as Error);
-      }
       // TypeORM rolls the transaction back when this throws.
-      if (results[1]?.rows[0]?.free !== true) throw new IdempotencyKeyBusyError();
-      const row = results[2]?.rows[0];
-      if (!row) throw new IdempotencyKeyTakenError();
-      idempotency.recordId = Number(row.id);
+      idempotency.recordId = await this.beginClaiming(runner, idempotency.claim);
       return [];
     }) as typeof runner.query;
     try {
@@ -190,6 +181,27 @@ export class TransactionService implements OnModuleInit {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * Sends the claiming BEGIN (postgresClaimingBegin) on the runner's connection: the new record's
+   * id, or IdempotencyKeyTakenError / IdempotencyKeyBusyError, the transaction still open.
+   */
+  private async beginClaiming(runner: QueryRunner, claim: IdempotencyClaim): Promise<number> {
+    const text = postgresClaimingBegin(claim);
+    let row: { id: number } | undefined;
+    let recorded = false;
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const results = (await client.query(text)) as unknown as [QueryResult, QueryResult<{ id: number }>];
+      row = results[1]?.rows[0];
+      // Nothing inserted: the key has a record, or another transaction holds it.
+      if (!row) recorded = (await client.query(POSTGRES_KEY_RECORDED, [claim.tokenId, claim.key])).rowCount !== 0;
+    } catch (error) {
+      throw new QueryFailedError(text, [], error as Error);
+    }
+    if (row) return Number(row.id);
+    throw recorded ? new IdempotencyKeyTakenError() : new IdempotencyKeyBusyError();
   }
 
   /** A claiming transaction's COMMIT carries the responses other requests left to store. */
