@@ -9,6 +9,7 @@ import { AddWebhookPreviousSecret1764400000007 } from '../../migrations/17644000
 import { IdempotencyKeysFillfactor1764400000008 } from '../../migrations/1764400000008-idempotency-keys-fillfactor';
 import { IdempotencyResponses1764400000009 } from '../../migrations/1764400000009-idempotency-responses';
 import { IdempotencyKeysFillfactorReset1764400000010 } from '../../migrations/1764400000010-idempotency-keys-fillfactor-reset';
+import { IdempotencyKeysLighterInserts1764400000011 } from '../../migrations/1764400000011-idempotency-keys-lighter-inserts';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   IdempotencyKeysFillfactor1764400000008,
   IdempotencyResponses1764400000009,
   IdempotencyKeysFillfactorReset1764400000010,
+  IdempotencyKeysLighterInserts1764400000011,
 ];

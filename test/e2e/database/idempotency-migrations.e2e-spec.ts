@@ -116,4 +116,63 @@ describe('idempotency migrations', () => {
     }
     await db.destroy();
   });
+
+  // 1764400000011: no foreign key to api_tokens; on PostgreSQL a BRIN index for the purge.
+  it('should drop the token foreign key keeping every record, and restore it without orphans', async () => {
+    const lighter = MIGRATIONS.findIndex((m) => m.name === 'IdempotencyKeysLighterInserts1764400000011');
+    expect(lighter).toBeGreaterThan(moving);
+    const before = await open(MIGRATIONS.slice(0, lighter));
+    await before.runMigrations();
+    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    await before.query(`INSERT INTO users (id, username, created_at, updated_at) VALUES (17, 'n', '${now}', '${now}')`);
+    for (const token of [18, 19]) {
+      await before.query(
+        `INSERT INTO api_tokens (id, name, user_id, scopes, token_hash, token_prefix, created_at) ` +
+          `VALUES (${token}, 'n', 17, 'read:users', 'h${token}', 'p', '${now}')`,
+      );
+      await before.query(
+        `INSERT INTO idempotency_keys (id, token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
+          `VALUES (${token - 7}, ${token}, 'k', 'f', 'committed', '${now}', '${now}', '${now}')`,
+      );
+    }
+    await before.destroy();
+
+    const db = await open(MIGRATIONS.slice(0, lighter + 1));
+    await db.runMigrations();
+    const foreignKeys = async (): Promise<unknown[]> =>
+      TEST_DB === 'sqlite'
+        ? db.query(`PRAGMA foreign_key_list(idempotency_keys)`)
+        : db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'idempotency_keys'::regclass AND contype = 'f'`);
+    const expiryIndex = async (): Promise<unknown> =>
+      TEST_DB === 'sqlite'
+        ? (await db.query(`SELECT sql FROM sqlite_master WHERE name = 'idx_idempotency_keys_expires_at'`))[0]?.sql
+        : (
+            await db.query(
+              `SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'idx_idempotency_keys_expires_at'`,
+            )
+          )[0]?.amname;
+    const records = async () =>
+      (await db.query(`SELECT id, token_id FROM idempotency_keys WHERE id IN (11, 12) ORDER BY id`)).map(
+        (r: { id: number; token_id: number }) => [Number(r.id), Number(r.token_id)],
+      );
+    expect(await foreignKeys()).toEqual([]);
+    expect(await records()).toEqual([
+      [11, 18],
+      [12, 19],
+    ]);
+    expect(await expiryIndex()).toEqual(TEST_DB === 'sqlite' ? expect.stringContaining('"expires_at"') : 'brin');
+    // A deleted token's records stay (the purge removes them) ...
+    await db.query(`DELETE FROM api_tokens WHERE id = 19`);
+    expect(await records()).toEqual([
+      [11, 18],
+      [12, 19],
+    ]);
+
+    // ... and go when the key comes back, which they would break.
+    await db.undoLastMigration();
+    expect(await foreignKeys()).toHaveLength(1);
+    expect(await records()).toEqual([[11, 18]]);
+    expect(await expiryIndex()).toEqual(TEST_DB === 'sqlite' ? expect.stringContaining('"expires_at"') : 'btree');
+    await db.destroy();
+  });
 });
