@@ -11,7 +11,7 @@ interface PendingUsage extends TokenUsage {
 
 /**
  * `last_used_at` / `usage_count` without a write per request: uses are counted in memory and
- * written at most once a minute per token (and on shutdown).
+ * written at most once a minute per token (and on shutdown). A flush that fails keeps them for the next.
  */
 @Injectable()
 export class TokenUsageRecorder implements OnModuleDestroy {
@@ -28,13 +28,7 @@ export class TokenUsageRecorder implements OnModuleDestroy {
   }
 
   record(tokenId: number, userId: number): void {
-    const entry = this.pending.get(tokenId);
-    if (entry) {
-      entry.count++;
-      entry.lastUsedAt = new Date();
-    } else {
-      this.pending.set(tokenId, { tokenId, userId, count: 1, lastUsedAt: new Date() });
-    }
+    this.add({ tokenId, userId, count: 1, lastUsedAt: new Date() });
   }
 
   async flush(): Promise<void> {
@@ -47,10 +41,27 @@ export class TokenUsageRecorder implements OnModuleDestroy {
       const latest = logins.get(userId);
       if (!latest || lastUsedAt > latest) logins.set(userId, lastUsedAt);
     }
-    await this.transactions.run(async (manager) => {
-      await this.tokens.addUsage(manager, batch);
-      await this.users.recordLogins(manager, logins);
-    });
+    try {
+      await this.transactions.run(async (manager) => {
+        await this.tokens.addUsage(manager, batch);
+        await this.users.recordLogins(manager, logins);
+      });
+    } catch (error) {
+      // Nothing was written (one transaction): the uses wait for the next flush, not lost.
+      for (const usage of batch) this.add(usage);
+      throw error;
+    }
+  }
+
+  /** Counts uses into the pending entry of their token. */
+  private add(usage: PendingUsage): void {
+    const entry = this.pending.get(usage.tokenId);
+    if (!entry) {
+      this.pending.set(usage.tokenId, { ...usage });
+      return;
+    }
+    entry.count += usage.count;
+    if (usage.lastUsedAt > entry.lastUsedAt) entry.lastUsedAt = usage.lastUsedAt;
   }
 
   async onModuleDestroy(): Promise<void> {
