@@ -4,10 +4,10 @@ import { toSqliteTimestamp } from './stored-timestamp';
 /** A column of rows sent from memory: its name in SQL, and its type on PostgreSQL. */
 export interface RowsColumn {
   name: string;
-  pgType: 'int' | 'timestamptz';
+  pgType: 'int' | 'timestamptz' | 'text';
 }
 
-export type RowValue = number | Date;
+export type RowValue = number | Date | string | null;
 
 /** Rows per statement on SQLite: a few parameters each stays far under its 32,766 limit. */
 export const SQLITE_ROWS_PER_STATEMENT = 500;
@@ -48,7 +48,7 @@ export async function withRowsRelation(
 }
 
 /** better-sqlite3 binds a JS number as REAL, a BigInt as INTEGER; a date as the text TypeORM writes. */
-function sqliteValue(value: RowValue): bigint | number | string {
+function sqliteValue(value: RowValue): RowValue | bigint {
   if (value instanceof Date) return toSqliteTimestamp(value);
-  return Number.isSafeInteger(value) ? BigInt(value) : value;
+  return typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
 }

@@ -51,21 +51,32 @@ export class TimeEntriesBulkService {
           break;
         case 'add_tag':
         case 'remove_tag':
-          for (const entry of targets) {
-            const tags = tagList(entry.tags).filter((t) => t.toLowerCase() !== (value as string).toLowerCase());
-            if (dto.action === 'add_tag') tags.push(value as string);
-            await manager.update(TimeEntryEntity, { id: entry.id }, { tags: normaliseTags(tags), updatedAt: now });
-          }
+          await this.entries.setTags(
+            manager,
+            targets.map((entry) => {
+              const tags = tagList(entry.tags).filter((t) => t.toLowerCase() !== (value as string).toLowerCase());
+              if (dto.action === 'add_tag') tags.push(value as string);
+              return { id: entry.id, tags: normaliseTags(tags) };
+            }),
+            now,
+          );
           break;
       }
       if (dto.action === 'delete') {
-        for (const entry of targets) {
-          await this.outbox.emit(manager, 'time_entry.deleted', auth, toTimeEntryResponse(entry));
-        }
+        await this.outbox.emitEach(
+          manager,
+          'time_entry.deleted',
+          auth,
+          targets.map((entry) => toTimeEntryResponse(entry)),
+        );
       } else if (targetIds.length) {
-        for (const entry of await this.entries.reloadMany(targetIds, manager)) {
-          await this.outbox.emit(manager, 'time_entry.updated', auth, toTimeEntryResponse(entry));
-        }
+        const updated = await this.entries.reloadMany(targetIds, manager);
+        await this.outbox.emitEach(
+          manager,
+          'time_entry.updated',
+          auth,
+          updated.map((entry) => toTimeEntryResponse(entry)),
+        );
       }
       return { success: true, affected: targets.length, skipped };
     });

@@ -4,6 +4,7 @@ import { type EntityManager, In, Repository, type SelectQueryBuilder } from 'typ
 import type { AuthContext } from '../../common/auth/auth-context';
 import { inWindow, type PageWindow } from '../../common/pagination/paginate';
 import { CompiledQuery } from '../../database/compiled-query';
+import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { fromStoredTimestamp, type StoredTimestamp } from '../../database/stored-timestamp';
 import { ClientEntity } from '../clients/client.entity';
 import { ProjectEntity } from '../projects/project.entity';
@@ -23,6 +24,12 @@ export interface TimeEntryListFilter {
 }
 
 const RELATIONS = { user: true, project: true, client: true, task: true } as const;
+
+const TAG_COLUMNS: readonly RowsColumn[] = [
+  { name: 'entry_id', pgType: 'int' },
+  { name: 'tags', pgType: 'text' },
+  { name: 'updated_at', pgType: 'timestamptz' },
+];
 
 @Injectable()
 export class TimeEntriesRepository {
@@ -180,6 +187,19 @@ export class TimeEntriesRepository {
 
   reload(id: number, manager?: EntityManager): Promise<TimeEntryEntity | null> {
     return this.repo(manager).findOne({ where: { id }, relations: RELATIONS });
+  }
+
+  /** Gives each entry its own new tags (a bulk tag change): one statement for all of them. */
+  async setTags(manager: EntityManager, tags: ReadonlyArray<{ id: number; tags: string | null }>, now: Date) {
+    await withRowsRelation(
+      manager,
+      'tagged',
+      TAG_COLUMNS,
+      tags.map((entry) => [entry.id, entry.tags, now]),
+      (tagged) =>
+        `UPDATE time_entries SET tags = tagged.tags, updated_at = tagged.updated_at ` +
+        `FROM ${tagged} WHERE time_entries.id = tagged.entry_id`,
+    );
   }
 
   reloadMany(ids: number[], manager: EntityManager): Promise<TimeEntryEntity[]> {

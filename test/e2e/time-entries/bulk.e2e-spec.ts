@@ -61,6 +61,55 @@ describe('bulk actions on time entries', () => {
     expect((await get(token, ids[1])).tags).toBe('beta');
   });
 
+  it('should change more entries than one SQLite statement takes, with one webhook event per entry', async () => {
+    const { TimeEntryEntity } = await import('../../../src/modules/time-entries/time-entry.entity');
+    const { WebhookEventEntity } = await import('../../../src/modules/webhooks/webhook.entities');
+    const { SQLITE_ROWS_PER_STATEMENT } = await import('../../../src/database/rows-relation');
+    const { token, user } = await ctx.newToken({ scopes: SCOPES });
+    const now = new Date();
+    const count = SQLITE_ROWS_PER_STATEMENT + 20;
+    const inserted = await ctx.t.dataSource.getRepository(TimeEntryEntity).insert(
+      Array.from({ length: count }, (_, i) => ({
+        userId: user.id,
+        projectId,
+        startTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000),
+        endTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000 + 1_800_000),
+        durationSeconds: 1800,
+        tags: i % 2 === 0 ? 'keep' : null,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    const ids = inserted.identifiers.map((row) => Number(row.id));
+    const events = async (type: string) => {
+      const rows = await ctx.t.dataSource.getRepository(WebhookEventEntity).findBy({ eventType: type });
+      const wanted = new Set(ids);
+      return rows
+        .map((row) => JSON.parse(row.payload).data as { id: number; tag_list: string[] })
+        .filter((data) => wanted.has(data.id));
+    };
+    const tagsById = async () => {
+      const rows = await ctx.t.dataSource.getRepository(TimeEntryEntity).findBy({ userId: user.id });
+      return new Map(rows.map((row) => [row.id, row.tags]));
+    };
+
+    expect((await bulk(token, { entry_ids: ids, action: 'add_tag', value: 'many' })).body.affected).toBe(count);
+    let tags = await tagsById();
+    expect(ids.map((id) => tags.get(id))).toEqual(ids.map((_, i) => (i % 2 === 0 ? 'keep,many' : 'many')));
+    const updated = await events('time_entry.updated');
+    expect(updated.map((data) => data.id).sort((a, b) => a - b)).toEqual(ids);
+    expect(updated.every((data) => data.tag_list.includes('many'))).toBe(true);
+
+    // Removing an entry's only tag leaves none (NULL), the others keep theirs.
+    expect((await bulk(token, { entry_ids: ids, action: 'remove_tag', value: 'many' })).body.affected).toBe(count);
+    tags = await tagsById();
+    expect(ids.map((id) => tags.get(id))).toEqual(ids.map((_, i) => (i % 2 === 0 ? 'keep' : null)));
+
+    expect((await bulk(token, { entry_ids: ids, action: 'delete' })).body.affected).toBe(count);
+    expect((await events('time_entry.deleted')).map((data) => data.id).sort((a, b) => a - b)).toEqual(ids);
+    expect((await tagsById()).size).toBe(0);
+  });
+
   it('should validate value per action, and the ids and action', async () => {
     const { token } = await ctx.newToken({ scopes: SCOPES });
     const ids = await entries(token, 1);
