@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app-config';
 import { buildDataSourceOptions } from '../../../src/database/data-source-options';
 import { MIGRATIONS } from '../../../src/database/migrations';
+import { toSqliteTimestamp } from '../../../src/database/stored-timestamp';
 import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
 
 /** The idempotency tables' later migrations, each run up and back down on a database of its own kind. */
@@ -36,7 +37,7 @@ describe('idempotency migrations', () => {
     expect(moving).toBeGreaterThan(0);
     const before = await open(MIGRATIONS.slice(0, moving));
     await before.runMigrations();
-    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    const now = toSqliteTimestamp(new Date());
     await before.query(`INSERT INTO users (id, username, created_at, updated_at) VALUES (7, 'm', '${now}', '${now}')`);
     await before.query(
       `INSERT INTO api_tokens (id, name, user_id, scopes, token_hash, token_prefix, created_at) ` +
@@ -123,7 +124,7 @@ describe('idempotency migrations', () => {
     expect(lighter).toBeGreaterThan(moving);
     const before = await open(MIGRATIONS.slice(0, lighter));
     await before.runMigrations();
-    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    const now = toSqliteTimestamp(new Date());
     await before.query(`INSERT INTO users (id, username, created_at, updated_at) VALUES (17, 'n', '${now}', '${now}')`);
     for (const token of [18, 19]) {
       await before.query(
