@@ -220,8 +220,8 @@ function percentCells(ratios) {
 
 /**
  * Runs `baseline` and `subject` in `rounds` pairs, alternating which goes first (a drift in the
- * machine's speed hits both alike), and returns the medians of each side and the overhead: the
- * median over the pairs of baseline/subject, minus 1 (and the lowest and highest pair). A first
+ * machine's speed hits both alike), and returns the medians of each side, and each pair's
+ * overhead, baseline/subject minus 1 (`overheads`, and their lowest and highest as `range`). A first
  * pair warms up the JIT, the pools and the database's caches (a cold process runs at half speed)
  * and is not counted. The runs may return objects: `value` picks the number compared, and `pairs`
  * holds every counted pair's results as returned.
@@ -245,7 +245,6 @@ async function compare(rounds, baseline, subject, value = (x) => x) {
   return {
     baseline: median(pairs.map(([b]) => value(b))),
     subject: median(pairs.map(([, s]) => value(s))),
-    overhead: median(overheads),
     // The pairs' spread: on a noisy machine as telling as the median.
     range: [Math.min(...overheads), Math.max(...overheads)],
     overheads,
