@@ -3,10 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { toIsoUtc } from '../../common/time/iso';
+import { SQLITE_ROWS_PER_STATEMENT } from '../../database/rows-relation';
 import type { WebhookEventType } from './webhook-events';
 import { WebhookEventEntity } from './webhook.entities';
-
-const EVENTS_PER_INSERT = 500;
 
 /**
  * Services record events here inside the transaction of the change they describe: the event
@@ -32,9 +31,9 @@ export class WebhookOutbox {
       });
       return { eventId, eventType: type, payload, createdAt: now, dispatchedAt: null };
     });
-    // 5 parameters a row: far under SQLite's limit per statement.
-    for (let start = 0; start < events.length; start += EVENTS_PER_INSERT) {
-      await manager.insert(WebhookEventEntity, events.slice(start, start + EVENTS_PER_INSERT));
+    // 5 parameters a row: as many rows a statement as any other multi-row write on SQLite.
+    for (let start = 0; start < events.length; start += SQLITE_ROWS_PER_STATEMENT) {
+      await manager.insert(WebhookEventEntity, events.slice(start, start + SQLITE_ROWS_PER_STATEMENT));
     }
   }
 }
