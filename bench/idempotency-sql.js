@@ -1,46 +1,34 @@
 'use strict';
 /**
  * bench/idempotency-sql: what the Idempotency-Key record and stored response cost PostgreSQL alone,
- * as ratios against the same transaction without them in the same run. pgbench (8 clients) runs the
- * transaction POST /users makes (one row), then the same with the claim the app sends with its
- * BEGIN (the statement text is the app's own, from postgresClaimingBegin), then also with a stored
- * response in its COMMIT, as a keyed request's COMMIT carries one. Alternating rounds, medians.
- * The floor under bench/guards' idempotency rows: no HTTP, no Node.js. Needs PostgreSQL and
- * pgbench; skips without them. Not a test.
+ * as ratios against the same transaction without them in the same run. 8 connections (node-postgres,
+ * in this process) run the transaction POST /users makes (one row), then the same with the claim
+ * the app sends with its BEGIN (the app's own text, from postgresClaimingBegin, its statement
+ * prepared once per connection as the app does), then also with a stored response in its COMMIT,
+ * as a keyed request's COMMIT carries one. Two measures, medians of alternating rounds: throughput,
+ * and PostgreSQL's CPU per transaction (from /proc), the floor under bench/guards' idempotency rows:
+ * no HTTP, no app. Needs PostgreSQL; skips without. Not a test.
  */
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { Client } = require('pg');
-const { dist, freshDatabase, median, percentCells, SMOKE } = require('./support');
+const { Client, escapeLiteral } = require('pg');
+const { cpuPerRequest, cpuSnapshot, dist, freshDatabase, median, percentCells, SMOKE } = require('./support');
 
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
 const SECONDS = SMOKE ? 1 : 4;
+const CONNECTIONS = 8;
 const TOKENS = 2000;
 
-/** The app's claiming BEGIN with pgbench variables for the token and a fresh key per transaction. */
-function claimingBegin() {
-  const { postgresClaimingBegin } = dist('common/idempotency/idempotency-claim');
-  const text = postgresClaimingBegin({
-    tokenId: 987654321,
-    key: 'BENCH_KEY',
-    fingerprint: 'BENCH_FINGERPRINT',
-    ttlMs: 86_400_000,
-    lockMs: 120_000,
-  });
-  return text
-    .replaceAll('987654321', ':tok')
-    .replaceAll(`'BENCH_KEY'`, `('k' || :u || '_' || :client_id)`)
-    .replaceAll(`'BENCH_FINGERPRINT'`, `md5('f' || :u) || md5('g' || :u)`)
-    .replaceAll(';', ' \\;');
-}
-
-/** POST /users' own statement (a new user), and a response like the one it stores. */
-const INSERT_USER =
-  `INSERT INTO users (username, role, is_active, timezone, created_at, updated_at) ` +
-  `VALUES ('u' || :u || '_' || :client_id, 'user', true, 'UTC', now(), now()) RETURNING id;`;
+/** POST /users' own statement (a new user), parameters bound as TypeORM binds them. */
+const insertUser = (username) => ({
+  text:
+    `INSERT INTO users (username, role, is_active, timezone, created_at, updated_at) ` +
+    `VALUES ($1, 'user', true, 'UTC', $2, $3) RETURNING id`,
+  values: [username, new Date(), new Date()],
+});
+/** A response like the one POST /users stores. */
 const RESPONSE = JSON.stringify({
+  message: 'User created successfully',
   user: {
     id: 123456,
     username: 'bench_user_123456',
@@ -54,17 +42,45 @@ const RESPONSE = JSON.stringify({
     last_login_at: null,
   },
 });
-const STORE_RESPONSE =
-  `INSERT INTO idempotency_responses (record_id, status, body) ` +
-  `VALUES (currval('idempotency_keys_id_seq'), 201, '${RESPONSE}') ON CONFLICT (record_id) DO NOTHING \\; COMMIT;`;
 
-/** The three transactions, each with a fresh key and one of the tokens (ids `first` to `last`). */
-function scripts({ first, last }) {
-  const variables = `\\set u random(1, 1000000000000)\n\\set tok random(${first}, ${last})\n`;
+/** The three transactions, each with a fresh user and key, on a token among `first` to `last`. */
+function transactions({ first, last }) {
+  const { postgresClaimingBegin } = dist('common/idempotency/idempotency-claim');
+  const prepared = new WeakSet();
+  let n = 0;
+  /** The claiming BEGIN, preparing the claim on a connection's first: its record's id. */
+  const claim = async (client, u) => {
+    const tokenId = first + (u % (last - first + 1));
+    const text = postgresClaimingBegin(
+      { tokenId, key: `k${u}`, fingerprint: 'f'.repeat(64), ttlMs: 86_400_000, lockMs: 120_000 },
+      !prepared.has(client),
+    );
+    prepared.add(client);
+    const results = await client.query(text);
+    return results[results.length - 1].rows[0].id;
+  };
   return {
-    'without key': `${variables}START TRANSACTION;\n${INSERT_USER}\nCOMMIT;\n`,
-    'with the record': `${variables}${claimingBegin()};\n${INSERT_USER}\nCOMMIT;\n`,
-    'with record and response': `${variables}${claimingBegin()};\n${INSERT_USER}\n${STORE_RESPONSE}\n`,
+    'without key': async (client) => {
+      const u = ++n;
+      await client.query('START TRANSACTION');
+      await client.query(insertUser(`u${u}`));
+      await client.query('COMMIT');
+    },
+    'with the record': async (client) => {
+      const u = ++n;
+      await claim(client, u);
+      await client.query(insertUser(`u${u}`));
+      await client.query('COMMIT');
+    },
+    'with record and response': async (client) => {
+      const u = ++n;
+      const id = await claim(client, u);
+      await client.query(insertUser(`u${u}`));
+      await client.query(
+        `INSERT INTO idempotency_responses (record_id, status, body) VALUES (${id}, 201, ${escapeLiteral(RESPONSE)}) ` +
+          `ON CONFLICT (record_id) DO NOTHING; COMMIT`,
+      );
+    },
   };
 }
 
@@ -92,55 +108,64 @@ async function prepare(url) {
   return rows[0];
 }
 
-/** One pgbench run of `file`: transactions per second. */
-function pgbench(url, file) {
-  const u = new URL(url);
-  const args = ['-n', '-M', 'simple', '-c', '8', '-j', '2', '-T', String(SECONDS), '-f', file];
-  args.push('-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1));
-  const env = { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) };
-  const run = spawnSync('pgbench', args, { encoding: 'utf8', env });
-  const tps = /tps = ([\d.]+)/.exec(run.stdout ?? '');
-  if (run.status !== 0 || !tps) throw new Error(`pgbench failed: ${run.stderr || run.stdout}`);
-  return Number(tps[1]);
+/** One round of `transaction` on every connection: transactions per second, PostgreSQL CPU ms per transaction. */
+async function round(clients, transaction) {
+  const before = cpuSnapshot();
+  const started = Date.now();
+  let done = 0;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (Date.now() - started < SECONDS * 1000) {
+        await transaction(client);
+        done++;
+      }
+    }),
+  );
+  const cpu = cpuPerRequest(before, cpuSnapshot(), done);
+  return { tps: done / ((Date.now() - started) / 1000), pg: cpu.postgres };
 }
 
 async function main() {
-  if (spawnSync('pgbench', ['--version']).status !== 0) {
-    console.log('# bench/idempotency-sql skipped: pgbench is not installed (Debian: postgresql, with the server)');
-    return;
-  }
   const db = await freshDatabase();
   if (db.kind !== 'postgres') {
     console.log('# bench/idempotency-sql skipped: PostgreSQL is not reachable');
     return;
   }
+  const clients = [];
   try {
-    const tokens = await prepare(db.url);
-    const dir = mkdtempSync(join(tmpdir(), 'tt-bench-sql-'));
-    const files = Object.entries(scripts(tokens)).map(([name, script]) => {
-      const file = join(dir, `${name.replaceAll(' ', '-')}.sql`);
-      writeFileSync(file, script);
-      return { name, file };
-    });
+    const runs = Object.entries(transactions(await prepare(db.url)));
+    for (let i = 0; i < CONNECTIONS; i++) {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      clients.push(client);
+    }
     console.log(
-      `# bench/idempotency-sql on PostgreSQL: ${ROUNDS} rounds of ${SECONDS} s per script, pgbench -c 8 -j 2, ` +
+      `# bench/idempotency-sql on PostgreSQL: ${ROUNDS} rounds of ${SECONDS} s per transaction, ${CONNECTIONS} connections, ` +
         `the transaction of POST /users (one row)`,
     );
-    if (!SMOKE) for (const { file } of files) pgbench(db.url, file);
-    const tps = Object.fromEntries(files.map(({ name }) => [name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      // Alternating order: a drift in the machine's speed hits every script alike.
-      const order = round % 2 === 0 ? files : [...files].reverse();
-      for (const { name, file } of order) tps[name].push(pgbench(db.url, file));
+    if (!SMOKE) for (const [, transaction] of runs) await round(clients, transaction);
+    const results = Object.fromEntries(runs.map(([name]) => [name, []]));
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternating order: a drift in the machine's speed hits every transaction alike.
+      for (const [name, transaction] of r % 2 === 0 ? runs : [...runs].reverse()) {
+        results[name].push(await round(clients, transaction));
+      }
     }
-    const base = tps['without key'];
-    console.log('| transaction | tps | cost against without key (median of rounds) | rounds |');
-    console.log('|---|---|---|---|');
-    for (const { name } of files) {
-      const costs = tps[name].map((t, i) => base[i] / t - 1);
-      console.log(`| ${name} | ${median(tps[name]).toFixed(0)} | ${percentCells(costs)} |`);
+    const base = results['without key'];
+    const costs = (name, measure) => percentCells(results[name].map((x, i) => measure(x, base[i])));
+    console.log(
+      '| transaction | tps | PostgreSQL CPU ms per transaction | throughput cost (median of rounds) | rounds | PostgreSQL CPU cost (median of rounds) | rounds |',
+    );
+    console.log('|---|---|---|---|---|---|---|');
+    for (const [name] of runs) {
+      const tps = median(results[name].map((x) => x.tps)).toFixed(0);
+      const pg = median(results[name].map((x) => x.pg)).toFixed(3);
+      const throughput = costs(name, (x, b) => b.tps / x.tps - 1);
+      const cpu = costs(name, (x, b) => x.pg / b.pg - 1);
+      console.log(`| ${name} | ${tps} | ${pg} | ${throughput} | ${cpu} |`);
     }
   } finally {
+    for (const client of clients) await client.end();
     await db.drop();
   }
 }

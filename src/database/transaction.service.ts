@@ -8,6 +8,8 @@ import {
   IdempotencyKeyTakenError,
   POSTGRES_KEY_RECORDED,
   postgresClaimingBegin,
+  PREPARED_CLAIM_EXISTS,
+  PREPARED_CLAIM_MISSING,
   sqliteClaim,
 } from '../common/idempotency/idempotency-claim';
 import { type IdempotencyContext, idempotencyContext } from '../common/idempotency/idempotency-context';
@@ -50,6 +52,8 @@ function rewriteStatement(runner: QueryRunner, statement: string, replacement: s
 @Injectable()
 export class TransactionService implements OnModuleInit {
   private tail: Promise<unknown> = Promise.resolve();
+  /** PostgreSQL connections whose session has the prepared claim (postgresClaimingBegin). */
+  private readonly claimPrepared = new WeakSet<PoolClient>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -188,13 +192,22 @@ export class TransactionService implements OnModuleInit {
    * id, or IdempotencyKeyTakenError / IdempotencyKeyBusyError, the transaction still open.
    */
   private async beginClaiming(runner: QueryRunner, claim: IdempotencyClaim): Promise<number> {
-    const text = postgresClaimingBegin(claim);
+    let text = '';
     let row: { id: number } | undefined;
     let recorded = false;
     try {
       const client = (await runner.connect()) as PoolClient;
-      const results = (await client.query(text)) as unknown as [QueryResult, QueryResult<{ id: number }>];
-      row = results[1]?.rows[0];
+      for (let attempt = 1; ; attempt++) {
+        text = postgresClaimingBegin(claim, !this.claimPrepared.has(client));
+        try {
+          const results = (await client.query(text)) as unknown as QueryResult<{ id: number }>[];
+          this.claimPrepared.add(client);
+          row = results[results.length - 1].rows[0];
+          break;
+        } catch (error) {
+          if (attempt > 1 || !(await this.mendPreparedClaim(client, error))) throw error;
+        }
+      }
       // Nothing inserted: the key has a record, or another transaction holds it.
       if (!row) recorded = (await client.query(POSTGRES_KEY_RECORDED, [claim.tokenId, claim.key])).rowCount !== 0;
     } catch (error) {
@@ -202,6 +215,24 @@ export class TransactionService implements OnModuleInit {
     }
     if (row) return Number(row.id);
     throw recorded ? new IdempotencyKeyTakenError() : new IdempotencyKeyBusyError();
+  }
+
+  /**
+   * The connection's prepared claim was not what this process believed (a pooler reset its session,
+   * or handed it another one): corrects the belief. True when the claiming BEGIN can go once more.
+   */
+  private async mendPreparedClaim(client: PoolClient, error: unknown): Promise<boolean> {
+    const code = (error as { code?: unknown }).code;
+    if (code === PREPARED_CLAIM_EXISTS) {
+      // The PREPARE failed, so nothing after it ran.
+      this.claimPrepared.add(client);
+      return true;
+    }
+    if (code !== PREPARED_CLAIM_MISSING) return false;
+    // The BEGIN ran and the EXECUTE failed: the transaction is aborted.
+    await client.query('ROLLBACK');
+    this.claimPrepared.delete(client);
+    return true;
   }
 
   /** A claiming transaction's COMMIT carries the responses other requests left to store. */

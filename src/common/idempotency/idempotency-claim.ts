@@ -44,32 +44,57 @@ export const INSERT_IDEMPOTENCY_KEY =
 
 /** A new record's locked_until, created_at and expires_at. */
 export function claimTimes(lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>, now = Date.now()): Date[] {
-  return [new Date(now + lifetime.lockMs), new Date(now), new Date(now + lifetime.ttlMs)];
+  return claimEpochMs(lifetime, now).map((ms) => new Date(ms));
 }
+
+/** The same, as milliseconds since the epoch. */
+function claimEpochMs(lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>, now = Date.now()): number[] {
+  return [now + lifetime.lockMs, now, now + lifetime.ttlMs];
+}
+
+/** The claim's statement, prepared once per connection (postgresClaimingBegin). */
+const POSTGRES_CLAIM_STATEMENT = 'tt_claim_idempotency_key';
+
+/**
+ * PostgreSQL: the claim, as an SQL-level prepared statement. Parameters: token id, key,
+ * fingerprint, then locked_until, created_at and expires_at in milliseconds since the epoch. The
+ * insert happens only under a transaction-scoped advisory lock on (token, key), one bigint (token
+ * id, then the key's 32-bit hash, apart from the two-int4 locks other code takes), so a concurrent
+ * first request learns at once that the key is busy instead of waiting on the unique index until
+ * this transaction ends (two keys sharing a hash: a spurious 409, retried); the record is
+ * `committed` with the change or not at all. The lock's outcome is not selected on its own: that
+ * statement, on every keyed request, cost PostgreSQL about 14 % of POST /users' own transaction
+ * (pgbench, as bench/idempotency-sql), to spare a query that only a retry or a concurrent
+ * duplicate needs.
+ */
+const POSTGRES_PREPARE_CLAIM =
+  `PREPARE ${POSTGRES_CLAIM_STATEMENT} (int, varchar, varchar, float8, float8, float8) AS ` +
+  `${INSERT_IDEMPOTENCY_KEY} SELECT $1, $2, $3, 'committed', ` +
+  `to_timestamp($4 / 1000), to_timestamp($5 / 1000), to_timestamp($6 / 1000) ` +
+  `WHERE pg_try_advisory_xact_lock(($1::bigint << 32) | (hashtext($2)::bigint & 4294967295)) ` +
+  `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`;
+
+/** PostgreSQL: the connection has no prepared claim (its session was reset, by a pooler say). */
+export const PREPARED_CLAIM_MISSING = '26000';
+/** PostgreSQL: the connection already has the prepared claim this process did not know of. */
+export const PREPARED_CLAIM_EXISTS = '42P05';
 
 /**
  * PostgreSQL: the business transaction's BEGIN and the claim in one simple query (one round trip,
- * hence literals, escaped by pg). The insert happens only under a transaction-scoped advisory lock
- * on (token, key), so a concurrent first request learns at once that the key is busy instead of
- * waiting on the unique index until this transaction ends (two keys sharing a hash: a spurious 409,
- * retried); the record is `committed` with the change or not at all. Results: [BEGIN, { id }, or
- * nothing when the key is busy or has a record: POSTGRES_KEY_RECORDED tells which]. The lock's
- * outcome is not selected on its own: that statement, on every keyed request, cost PostgreSQL
- * about 14 % of POST /users' own transaction (pgbench, as bench/idempotency-sql), to spare a query
- * that only a retry or a concurrent duplicate needs.
+ * hence literals, escaped by pg), the claim executing its prepared statement, and preparing it
+ * first on a connection that has none (`prepare`). A prepared statement survives the transaction
+ * (PREPARE is not transactional) and spares parsing and planning the INSERT on every keyed
+ * request, which cost PostgreSQL as much as the insert itself. Results: [PREPARE when prepared
+ * here, BEGIN, { id }, or nothing when the key is busy or has a record: POSTGRES_KEY_RECORDED
+ * tells which].
  */
-export function postgresClaimingBegin(claim: IdempotencyClaim): string {
+export function postgresClaimingBegin(claim: IdempotencyClaim, prepare: boolean): string {
   if (!Number.isSafeInteger(claim.tokenId)) throw new Error(`invalid token id ${claim.tokenId}`);
-  // One bigint (token id, then the key's 32-bit hash): apart from the two-int4 locks other code takes.
-  const lock = `pg_try_advisory_xact_lock((${claim.tokenId}::bigint << 32) | (hashtext(${escapeLiteral(claim.key)})::bigint & 4294967295))`;
-  const [lockedUntil, createdAt, expiresAt] = claimTimes(claim).map(
-    (t) => `${escapeLiteral(t.toISOString())}::timestamptz`,
-  );
+  const [lockedUntil, createdAt, expiresAt] = claimEpochMs(claim);
   return (
-    `START TRANSACTION; ` +
-    `${INSERT_IDEMPOTENCY_KEY} SELECT ${claim.tokenId}, ${escapeLiteral(claim.key)}, ` +
-    `${escapeLiteral(claim.fingerprint)}, 'committed', ${lockedUntil}, ${createdAt}, ${expiresAt} WHERE ${lock} ` +
-    `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`
+    `${prepare ? `${POSTGRES_PREPARE_CLAIM}; ` : ''}START TRANSACTION; ` +
+    `EXECUTE ${POSTGRES_CLAIM_STATEMENT} (${claim.tokenId}, ${escapeLiteral(claim.key)}, ` +
+    `${escapeLiteral(claim.fingerprint)}, ${lockedUntil}, ${createdAt}, ${expiresAt})`
   );
 }
 

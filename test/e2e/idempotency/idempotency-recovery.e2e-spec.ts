@@ -4,6 +4,8 @@ import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idemp
 import { IdempotencyKeyBusyError, IdempotencyKeyTakenError } from '../../../src/common/idempotency/idempotency-claim';
 import { type IdempotencyContext, idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
+import type { PoolClient } from 'pg';
+import { postgresPool } from '../../../src/database/postgres-pool';
 import { TransactionService } from '../../../src/database/transaction.service';
 import { SettingEntity } from '../../../src/modules/settings/setting.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
@@ -165,6 +167,64 @@ describe('Idempotency-Key recovery and transactions', () => {
       await expect(
         idempotencyContext.run(second, () => transactions.run(async () => undefined)),
       ).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+    },
+  );
+
+  (TEST_DB === 'postgres' ? it : it.skip)(
+    'should claim keys on connections whose prepared claim a pooler reset or kept (PostgreSQL)',
+    async () => {
+      const transactions = ctx.t.app.get(TransactionService);
+      const pool = postgresPool(ctx.t.dataSource)!;
+      const mend = jest.spyOn(
+        transactions as unknown as { mendPreparedClaim: (client: unknown, error: unknown) => Promise<boolean> },
+        'mendPreparedClaim',
+      );
+      const write = (key: string) => () =>
+        transactions.run((m) => m.save(SettingEntity, { key: `rec-prep-${key}`, value: key, updatedAt: new Date() }));
+      /** Claims `keys` at once, so that they spread over the pool's connections. */
+      const claimAll = async (keys: string[]) => {
+        const contexts = keys.map((key): IdempotencyContext => ({ claim: claimOf(key), recordId: null, mark: false }));
+        await Promise.all(contexts.map((context, i) => idempotencyContext.run(context, write(keys[i]))));
+        return contexts;
+      };
+      /** Every pooled connection, held at once, as `run` sees it. */
+      const onEveryConnection = async (run: (client: PoolClient) => Promise<unknown>) => {
+        const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+        try {
+          for (const client of clients) await run(client);
+        } finally {
+          for (const client of clients) client.release();
+        }
+      };
+      const keys = (prefix: string) => Array.from({ length: 6 }, (_, i) => `rec-key-prep-${prefix}-${i}`);
+      await claimAll(keys('warm'));
+
+      // The process forgets which connections have it: each PREPAREs again, finds it there, goes on.
+      (transactions as unknown as { claimPrepared: WeakSet<object> }).claimPrepared = new WeakSet();
+      await claimAll(keys('kept'));
+      const codes = () => mend.mock.calls.map(([, error]) => (error as { code?: string }).code);
+      expect(codes()).toContain('42P05');
+
+      // A pooler resets the sessions: the prepared claim is gone where the process believes it is.
+      mend.mockClear();
+      await onEveryConnection((client) => client.query('DEALLOCATE tt_claim_idempotency_key').catch(() => undefined));
+      const contexts = await claimAll(keys('reset'));
+      expect(codes()).toContain('26000');
+      expect(await mend.mock.results[0].value).toBe(true);
+      mend.mockRestore();
+
+      for (const [i, key] of keys('reset').entries()) {
+        const record = await records().findOneByOrFail({ key });
+        expect(record).toMatchObject({ id: contexts[i].recordId, state: 'committed', tokenId: 1 });
+        // Milliseconds since the epoch become timestamps exactly.
+        expect(record.lockedUntil.getTime() - record.createdAt.getTime()).toBe(120_000);
+        expect(record.expiresAt.getTime() - record.createdAt.getTime()).toBe(24 * 3_600_000);
+        expect(Math.abs(record.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+      }
+      const settings = ctx.t.dataSource.getRepository(SettingEntity);
+      for (const key of [...keys('kept'), ...keys('reset')]) {
+        expect(await settings.countBy({ key: `rec-prep-${key}` })).toBe(1);
+      }
     },
   );
 
