@@ -1,9 +1,10 @@
 'use strict';
 /**
- * One server of bench/guards in its own process: the compiled AppModule on PORT, configured from
- * the environment. BENCH_NO_LIMITER=1 replaces the rate limiter's storage with a no-op (the
- * baseline of its overhead); BENCH_ISSUE_TOKENS=n issues n admin tokens at start-up (the admin API
- * itself would rate-limit that) and writes them as JSON to BENCH_TOKENS_FILE.
+ * The server of bench/guards in its own process: the compiled AppModule on PORT, configured from
+ * the environment. BENCH_ISSUE_TOKENS=n issues 2n admin tokens at start-up (the admin API itself
+ * would rate-limit that) and writes them as JSON to BENCH_TOKENS_FILE: n `limited`, and n `exempt`,
+ * for which the rate limiter's storage is a no-op (the baseline of its overhead, in the same
+ * process: every token pays the same lookup of its id among the exempt).
  */
 const { writeFileSync } = require('node:fs');
 const { dist, startApp } = require('./support');
@@ -13,7 +14,7 @@ const noWindows = [
   { spec: { name: 'hour', limit: 1e8, windowMs: 3_600_000 }, used: 1, resetMs: 3_600_000 },
 ];
 
-/** Tokens of the admin user, created through the service, in one transaction. */
+/** Tokens of the admin user, created through the service, in one transaction: [{ token, id }]. */
 async function issueTokens(app, count) {
   const { TransactionService } = dist('database/transaction.service');
   const { ApiTokensService } = dist('modules/api-tokens/api-tokens.service');
@@ -22,8 +23,10 @@ async function issueTokens(app, count) {
   const tokens = [];
   await app.get(TransactionService).run(async (m) => {
     for (let i = 0; i < count; i++) {
-      const { token } = await app.get(ApiTokensService).issue(m, admin, { name: `bench ${i}`, scopes: ['admin:all'] });
-      tokens.push(token);
+      const { entity, token } = await app
+        .get(ApiTokensService)
+        .issue(m, admin, { name: `bench ${i}`, scopes: ['admin:all'] });
+      tokens.push({ token, id: entity.id });
     }
   });
   return tokens;
@@ -31,14 +34,22 @@ async function issueTokens(app, count) {
 
 async function main() {
   const { SlidingWindowStorage } = dist('common/rate-limit/sliding-window.storage');
-  const overrides =
-    process.env.BENCH_NO_LIMITER === '1'
-      ? [[SlidingWindowStorage, { consume: async () => ({ allowed: true, now: Date.now(), windows: noWindows }) }]]
-      : [];
+  const exempt = new Set();
+  const consume = SlidingWindowStorage.prototype.consume;
+  SlidingWindowStorage.prototype.consume = async function (key) {
+    if (exempt.has(key)) return { allowed: true, now: Date.now(), windows: noWindows };
+    return consume.call(this, key);
+  };
   const count = Number(process.env.BENCH_ISSUE_TOKENS ?? 0);
   // Listens only once the tokens exist: the parent waits for the first answer.
-  const { app } = await startApp(process.env, overrides, null);
-  if (count > 0) writeFileSync(process.env.BENCH_TOKENS_FILE, JSON.stringify(await issueTokens(app, count)));
+  const { app } = await startApp(process.env, [], null);
+  if (count > 0) {
+    const tokens = await issueTokens(app, 2 * count);
+    for (const { id } of tokens.slice(count)) exempt.add(`token:${id}`);
+    const plain = (list) => list.map(({ token }) => token);
+    const file = { limited: plain(tokens.slice(0, count)), exempt: plain(tokens.slice(count)) };
+    writeFileSync(process.env.BENCH_TOKENS_FILE, JSON.stringify(file));
+  }
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }

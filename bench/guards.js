@@ -1,8 +1,9 @@
 'use strict';
 /**
  * bench/guards: overhead of the per-token rate limiter and of the Idempotency-Key layer, each as a
- * ratio against the same route with that layer disabled, measured alternately: the limiter against a
- * second server process whose limiter is a no-op, idempotency as the same POST with and without a key.
+ * ratio against the same route with that layer disabled, measured alternately on one server: the
+ * limiter as the same GET with tokens it limits and with tokens it exempts (its storage a no-op for
+ * them), idempotency as the same POST with and without a key.
  * Two measures of each: throughput, and the CPU time per request of the whole machine (server,
  * PostgreSQL, Redis and the load generator, from /proc), which tells where the overhead goes (on a
  * shared 2-core machine it moves with the load too). Target: < 10 % each. Not a test.
@@ -39,21 +40,19 @@ async function main() {
     API_TOKEN_RATE_LIMIT_PER_HOUR: '1000',
     ...benchRedis(db),
   };
-  // Each server in its own process (autocannon in this one), so that neither's garbage, timers or
-  // pools run on the other's event loop. The first one migrates the database and issues the tokens.
+  // The server in its own process (autocannon in this one), so that neither's garbage, timers or
+  // pools run on the other's event loop. It migrates the database and issues the tokens.
   const script = join(__dirname, 'guards-server.js');
   const tokensFile = join(mkdtempSync(join(tmpdir(), 'tt-bench-')), 'tokens.json');
-  const port = benchPort();
-  const limited = await spawnServer(
+  const server = await spawnServer(
     script,
-    port,
+    benchPort(),
     { ...env, BENCH_ISSUE_TOKENS: String(TOKENS), BENCH_TOKENS_FILE: tokensFile },
-    // e.g. BENCH_APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=prof": profile the server with both layers.
+    // e.g. BENCH_APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=prof": profile the server.
     (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   );
-  const unlimited = await spawnServer(script, port + 1, { ...env, BENCH_NO_LIMITER: '1' });
-  const tokens = JSON.parse(readFileSync(tokensFile, 'utf8'));
-  const serverPids = [limited.child.pid, unlimited.child.pid];
+  const { limited, exempt } = JSON.parse(readFileSync(tokensFile, 'utf8'));
+  const serverPids = [server.child.pid];
   /** One autocannon run: its throughput and the machine's CPU milliseconds per request, by part. */
   const run = async (options) => {
     const before = cpuSnapshot(serverPids);
@@ -62,22 +61,23 @@ async function main() {
   };
   const rps = (r) => r.rps;
   let t = 0;
-  const rotating = [
+  /** Requests each with the next token of `tokens`, in turn. */
+  const rotating = (tokens) => [
     { setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) },
   ];
   console.log(
     `# bench/guards on ${db.kind}${env.REDIS_URL ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of ${SMOKE ? 1 : 4} s, 16 connections, ` +
-      `${TOKENS} tokens at the default limits (100/min, 1000/h)`,
+      `${TOKENS} tokens at the default limits (100/min, 1000/h), ${TOKENS} exempt from the limiter`,
   );
 
   const rl = await compare(
     ROUNDS,
-    () => run({ url: `${unlimited.url}/api/v1/users/me`, requests: rotating }),
-    () => run({ url: `${limited.url}/api/v1/users/me`, requests: rotating }),
+    () => run({ url: `${server.url}/api/v1/users/me`, requests: rotating(exempt) }),
+    () => run({ url: `${server.url}/api/v1/users/me`, requests: rotating(limited) }),
     rps,
   );
 
-  const project = await fetch(`${limited.url}/api/v1/projects`, {
+  const project = await fetch(`${server.url}/api/v1/projects`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'bench' }),
@@ -100,7 +100,7 @@ async function main() {
   };
   const post = (path, withKey) => () =>
     run({
-      url: `${limited.url}${path}`,
+      url: `${server.url}${path}`,
       method: 'POST',
       requests: [
         {
@@ -109,7 +109,7 @@ async function main() {
             return {
               ...req,
               headers: {
-                authorization: `Bearer ${tokens[t++ % tokens.length]}`,
+                authorization: `Bearer ${limited[t++ % limited.length]}`,
                 'content-type': 'application/json',
                 ...(withKey ? { 'idempotency-key': `bench-${process.pid}-${n}` } : {}),
               },
@@ -153,8 +153,7 @@ async function main() {
   console.log(cpuRow('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(cpuRow('idempotency', 'POST /api/v1/time-entries', idemEntries));
 
-  await limited.stop();
-  await unlimited.stop();
+  await server.stop();
   await db.drop();
 }
 
