@@ -78,10 +78,12 @@ async function startApp(env, overrides = [], port = 0) {
 const children = [];
 
 /**
- * The first of a few loopback ports for this benchmark's servers (it adds 1, 2... for more): from
- * the process id, so that two benchmarks running at once do not collide.
+ * The first of three loopback ports for this benchmark's servers (it adds 1 and 2 for more): from
+ * the process id, so that two benchmarks running at once do not collide, and below Linux's
+ * ephemeral range (32768 and up), whose ports the benchmark's own outbound connections hold: a
+ * server started after a run of load could otherwise find its port taken by one of them.
  */
-const benchPort = () => 20000 + (process.pid % 20000);
+const benchPort = () => 20000 + (process.pid % 4000) * 3;
 
 /** Starts a server script in its own process on `port` and waits until it answers HTTP. */
 async function spawnServer(script, port, env, nodeFlags = []) {
