@@ -64,8 +64,8 @@ const POSTGRES_CLAIM_STATEMENT = 'tt_claim_idempotency_key';
  * this transaction ends (two keys sharing a hash: a spurious 409, retried); the record is
  * `committed` with the change or not at all. The lock's outcome is not selected on its own: that
  * statement, on every keyed request, cost PostgreSQL about 14 % of POST /users' own transaction
- * (pgbench, as bench/idempotency-sql), to spare a query that only a retry or a concurrent
- * duplicate needs.
+ * (pgbench, as bench/idempotency-sql measured before it moved to node-postgres), to spare a query
+ * that only a retry or a concurrent duplicate needs.
  */
 const POSTGRES_PREPARE_CLAIM =
   `PREPARE ${POSTGRES_CLAIM_STATEMENT} (int, varchar, varchar, float8, float8, float8) AS ` +
