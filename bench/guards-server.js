@@ -21,7 +21,7 @@ async function issueTokens(app, count) {
   const { UsersRepository } = dist('modules/users/users.repository');
   const admin = await app.get(UsersRepository).findByUsername('admin');
   const tokens = [];
-  await app.get(TransactionService).run(async (m) => {
+  await app.get(TransactionService).run(null, async (m) => {
     for (let i = 0; i < count; i++) {
       const { entity, token } = await app
         .get(ApiTokensService)

@@ -64,7 +64,7 @@ export async function createUserCommand(args: string[]): Promise<void> {
     ...(typeof o.get('full-name') === 'string' ? { full_name: o.get('full-name') } : {}),
   });
   await withApp(async (get) => {
-    const user = await get(TransactionService).run((m) => get(UsersService).insert(m, dto));
+    const user = await get(TransactionService).run(null, (m) => get(UsersService).insert(m, dto));
     process.stdout.write(`Created user ${user.username} (id ${user.id}, role ${user.role})\n`);
   });
 }
@@ -91,7 +91,7 @@ export async function createTokenCommand(args: string[]): Promise<void> {
   await withApp(async (get) => {
     const user = await get(UsersRepository).findByUsername(username);
     if (!user) throw new Error(`No user named '${username}'`);
-    const { entity, token } = await get(TransactionService).run((m) =>
+    const { entity, token } = await get(TransactionService).run(null, (m) =>
       get(ApiTokensService).issue(m, user, { name: dto.name, scopes: dto.scopes, expiresInDays: dto.expires_in_days }),
     );
     process.stdout.write(

@@ -12,7 +12,8 @@ import {
   PREPARED_CLAIM_MISSING,
   sqliteClaim,
 } from '../common/idempotency/idempotency-claim';
-import { type IdempotencyContext, idempotencyContext } from '../common/idempotency/idempotency-context';
+import type { AuthContext } from '../common/auth/auth-context';
+import { type IdempotencyContext, idempotencyOf } from '../common/idempotency/idempotency-context';
 import { postgresPool } from './postgres-pool';
 import { toSqliteTimestamp } from './stored-timestamp';
 
@@ -28,6 +29,13 @@ function markCommitted(recordId: number): string {
 }
 
 const MAX_ATTEMPTS = 3;
+
+/**
+ * Whom a transaction runs for: the caller of the request it serves (its AuthContext, as the
+ * controller got it), so that a keyed request's first transaction claims its Idempotency-Key; or
+ * null for the server's own work, outside any request (flushes, deliveries, bootstrap, purges).
+ */
+export type Caller = AuthContext | null;
 
 /** PostgreSQL deadlock_detected / serialization_failure (SQLite transactions begin IMMEDIATE: no stale snapshot). */
 function isTransientConflict(error: unknown): boolean {
@@ -115,13 +123,15 @@ export class TransactionService implements OnModuleInit {
   }
 
   /**
-   * Runs `work` in one transaction. A transaction PostgreSQL aborted only because of another one
-   * (a deadlock or serialization failure) rolled back completely and runs again, up to three times.
+   * Runs `work` in one transaction for `caller` (see Caller): the first transaction of a request
+   * with an Idempotency-Key claims the key. A transaction PostgreSQL aborted only because of another
+   * one (a deadlock or serialization failure) rolled back completely and runs again, up to three times.
    */
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(caller: Caller, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const idempotency = idempotencyOf(caller);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runOnce(work);
+        return await this.runOnce(idempotency, work);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isTransientConflict(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
@@ -129,8 +139,10 @@ export class TransactionService implements OnModuleInit {
     }
   }
 
-  private runOnce<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const idempotency = idempotencyContext.getStore();
+  private runOnce<T>(
+    idempotency: IdempotencyContext | undefined,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
     if (idempotency?.recordId === null) return this.claiming(idempotency, work);
     const mark = idempotency?.mark ? markCommitted(idempotency.recordId) : null;
     if (this.isPostgres) return mark ? this.committingWith(mark, work) : this.dataSource.transaction(work);

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AuthContext } from '../auth/auth-context';
 import type { IdempotencyClaim, ResponseRides } from './idempotency-claim';
 
 /**
@@ -16,4 +16,19 @@ export interface IdempotencyContext {
   responses?: ResponseRides;
 }
 
-export const idempotencyContext = new AsyncLocalStorage<IdempotencyContext>();
+/**
+ * Each keyed request's context, found through its caller: the request's own AuthContext, which
+ * services hand to TransactionService.run. Explicit rather than an AsyncLocalStorage, whose hooks
+ * on Node 20 cost every promise of every request, keyed or not, once the first keyed request ran.
+ */
+const contexts = new WeakMap<AuthContext, IdempotencyContext>();
+
+/** Binds a keyed request's context to its caller; `caller` must be that request's own object. */
+export function bindIdempotency(caller: AuthContext, context: IdempotencyContext): void {
+  contexts.set(caller, context);
+}
+
+/** The Idempotency-Key context of the request `caller` belongs to, if it sent a key. */
+export function idempotencyOf(caller: AuthContext | null): IdempotencyContext | undefined {
+  return caller ? contexts.get(caller) : undefined;
+}

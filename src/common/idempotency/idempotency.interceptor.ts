@@ -6,7 +6,7 @@ import { errorResponse } from '../errors/error-body';
 import { ErrorCode } from '../errors/error-code';
 import { toDomainError } from '../errors/to-domain-error';
 import { IdempotencyKeyBusyError, IdempotencyKeyTakenError } from './idempotency-claim';
-import { type IdempotencyContext, idempotencyContext } from './idempotency-context';
+import { bindIdempotency, type IdempotencyContext } from './idempotency-context';
 import { parseIdempotencyKey, requestFingerprint } from './fingerprint';
 import { REDACT_ON_REPLAY } from './redact-on-replay.decorator';
 import { MetricsService } from '../../modules/metrics/metrics.service';
@@ -61,6 +61,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
     const redact = (Reflect.getMetadata(REDACT_ON_REPLAY, context.getHandler()) as string[] | undefined) ?? [];
     const idempotency: IdempotencyContext = { claim, recordId: null, mark: false, responses: this.store };
+    // The handler's services pass its caller to TransactionService, which finds the key through
+    // it: a copy of its own, so that no other request can ever share the object.
+    request.auth = { ...request.auth };
+    bindIdempotency(request.auth, idempotency);
     return from(this.execute(idempotency, next, { request, reply, redact })).pipe(
       switchMap((answer) => this.answer(answer, reply)),
     );
@@ -75,7 +79,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (;;) {
       let result: unknown;
       try {
-        result = await idempotencyContext.run(idempotency, () => lastValueFrom(next.handle(), { defaultValue: null }));
+        result = await lastValueFrom(next.handle(), { defaultValue: null });
       } catch (error) {
         if (error instanceof IdempotencyKeyBusyError) return { kind: 'in_progress' };
         if (!(error instanceof IdempotencyKeyTakenError)) return this.failed(idempotency, error, options.request);

@@ -303,7 +303,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * deleted token takes its records along): every id below the oldest live record's.
    */
   async purgeExpired(now = new Date()): Promise<number> {
-    const purged = await this.transactions.run(async (m) => {
+    const purged = await this.transactions.run(null, async (m) => {
       await m.query(
         this.transactions.sql(
           `DELETE FROM idempotency_responses WHERE record_id IN (SELECT id FROM idempotency_keys WHERE expires_at < ?)`,
@@ -335,7 +335,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     const now = Date.now();
     if (record.expiresAt.getTime() <= now) {
       if (!takeOver) return null;
-      await this.transactions.run(async (m) => {
+      await this.transactions.run(null, async (m) => {
         await m.delete(IdempotencyResponseEntity, { recordId: record.id });
         await m.delete(IdempotencyKeyEntity, { id: record.id });
       });

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { RedactOnReplay } from '../../common/idempotency/redact-on-replay.decorator';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto';
 import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
@@ -29,8 +31,8 @@ export class ApiTokensController {
   @RedactOnReplay('token')
   @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'user_id names no user' })
-  createApiToken(@Body() dto: CreateApiTokenDto) {
-    return this.service.createApiToken(dto);
+  createApiToken(@CurrentAuth() auth: AuthContext, @Body() dto: CreateApiTokenDto) {
+    return this.service.createApiToken(auth, dto);
   }
 
   @Get(':id')
@@ -41,21 +43,25 @@ export class ApiTokensController {
 
   @Patch(':id')
   @ApiOkResponse({ type: ApiTokenEnvelopeDto })
-  updateApiToken(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateApiTokenDto) {
-    return this.service.updateApiToken(id, dto);
+  updateApiToken(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateApiTokenDto,
+  ) {
+    return this.service.updateApiToken(auth, id, dto);
   }
 
   @Delete(':id')
   @ApiOkResponse({ type: ApiTokenEnvelopeDto, description: 'Revoked (kept for audit, never usable again)' })
-  revokeApiToken(@Param('id', ParseIdPipe) id: number) {
-    return this.service.revokeApiToken(id);
+  revokeApiToken(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.revokeApiToken(auth, id);
   }
 
   @Post(':id/rotate')
   @HttpCode(201)
   @RedactOnReplay('token')
   @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
-  rotateApiToken(@Param('id', ParseIdPipe) id: number) {
-    return this.service.rotateApiToken(id);
+  rotateApiToken(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.rotateApiToken(auth, id);
   }
 }

@@ -1,3 +1,4 @@
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { generateApiToken, hashApiToken, tokenPrefix } from '../../common/auth/api-token';
@@ -43,10 +44,10 @@ export class ApiTokensService {
     return { api_token: toApiTokenResponse(await this.findOrFail(id)) };
   }
 
-  async createApiToken(dto: CreateApiTokenDto) {
+  async createApiToken(auth: AuthContext, dto: CreateApiTokenDto) {
     const user = await this.users.findById(dto.user_id);
     if (!user) throw DomainError.notFound('User');
-    const { entity, token } = await this.transactions.run((manager) =>
+    const { entity, token } = await this.transactions.run(auth, (manager) =>
       this.issue(manager, user, {
         name: dto.name,
         description: dto.description,
@@ -58,8 +59,8 @@ export class ApiTokensService {
     return { message: 'API token created; it is shown only once', api_token: toApiTokenResponse(entity), token };
   }
 
-  async updateApiToken(id: number, dto: UpdateApiTokenDto) {
-    const entity = await this.transactions.run(async (manager) => {
+  async updateApiToken(auth: AuthContext, id: number, dto: UpdateApiTokenDto) {
+    const entity = await this.transactions.run(auth, async (manager) => {
       const token = await this.findOrFail(id, manager);
       if (dto.name !== undefined) token.name = dto.name;
       if (dto.description !== undefined) token.description = dto.description;
@@ -78,8 +79,8 @@ export class ApiTokensService {
     return { message: 'API token updated', api_token: toApiTokenResponse(entity) };
   }
 
-  async revokeApiToken(id: number) {
-    const entity = await this.transactions.run(async (manager) => {
+  async revokeApiToken(auth: AuthContext, id: number) {
+    const entity = await this.transactions.run(auth, async (manager) => {
       const token = await this.findOrFail(id, manager);
       if (token.isActive) {
         token.isActive = false;
@@ -93,8 +94,8 @@ export class ApiTokensService {
   }
 
   /** A new secret with the same owner, scopes and limits; the old token stops working at once. */
-  async rotateApiToken(id: number) {
-    const { entity, token } = await this.transactions.run(async (manager) => {
+  async rotateApiToken(auth: AuthContext, id: number) {
+    const { entity, token } = await this.transactions.run(auth, async (manager) => {
       const old = await this.findOrFail(id, manager);
       if (!old.isActive) throw new DomainError(ErrorCode.Conflict, 'A revoked token cannot be rotated.');
       old.isActive = false;

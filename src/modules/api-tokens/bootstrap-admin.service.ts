@@ -26,7 +26,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     const token = this.config.bootstrapAdminToken;
     if (!token) return;
     try {
-      const created = await this.transactions.run(async (manager) => {
+      const created = await this.transactions.run(null, async (manager) => {
         if ((await this.users.count(manager)) > 0) return false;
         const admin = await this.usersService.insert(manager, { username: 'admin', role: 'admin' });
         await this.tokens.issue(manager, admin, { name: 'bootstrap', scopes: ['admin:all'] }, token);

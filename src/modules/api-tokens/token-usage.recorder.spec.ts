@@ -17,7 +17,7 @@ describe('TokenUsageRecorder', () => {
     recordLogins: async (_: EntityManager, latest: ReadonlyMap<number, Date>) => void logins.push(new Map(latest)),
   } as unknown as UsersRepository;
   const transactions = {
-    run: async (work: (manager: EntityManager) => Promise<void>) => {
+    run: async (_caller: null, work: (manager: EntityManager) => Promise<void>) => {
       if (failNext) {
         failNext = false;
         throw new Error('database unavailable');

@@ -42,7 +42,7 @@ export class TokenUsageRecorder implements OnModuleDestroy {
       if (!latest || lastUsedAt > latest) logins.set(userId, lastUsedAt);
     }
     try {
-      await this.transactions.run(async (manager) => {
+      await this.transactions.run(null, async (manager) => {
         await this.tokens.addUsage(manager, batch);
         await this.users.recordLogins(manager, logins);
       });

@@ -41,7 +41,7 @@ export class ClientsService {
   }
 
   async createClient(auth: AuthContext, dto: CreateClientDto) {
-    const client = await this.transactions.run(async (manager) => {
+    const client = await this.transactions.run(auth, async (manager) => {
       await this.assertNameFree(dto.name, null, manager);
       const entity = Object.assign(new ClientEntity(), {
         email: null,
@@ -63,7 +63,7 @@ export class ClientsService {
   }
 
   async updateClient(auth: AuthContext, id: number, dto: UpdateClientDto) {
-    const client = await this.transactions.run(async (manager) => {
+    const client = await this.transactions.run(auth, async (manager) => {
       const entity = await this.findOrFail(id, manager);
       if (dto.name !== undefined) await this.assertNameFree(dto.name, id, manager);
       assign(entity, dto);
@@ -76,7 +76,7 @@ export class ClientsService {
 
   /** DELETE never removes a client (projects and history refer to it): it becomes inactive. */
   async deactivateClient(auth: AuthContext, id: number) {
-    const client = await this.transactions.run(async (manager) => {
+    const client = await this.transactions.run(auth, async (manager) => {
       const entity = await this.findOrFail(id, manager);
       entity.status = 'inactive';
       const saved = await this.save(entity, manager);

@@ -1,3 +1,5 @@
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
@@ -39,29 +41,37 @@ export class InventoryCatalogController {
   @Post('warehouses')
   @InventoryWrite()
   @ApiCreatedResponse({ type: WarehouseEnvelopeDto })
-  createWarehouse(@Body() dto: CreateWarehouseDto) {
-    return this.service.createWarehouse(dto);
+  createWarehouse(@CurrentAuth() auth: AuthContext, @Body() dto: CreateWarehouseDto) {
+    return this.service.createWarehouse(auth, dto);
   }
 
   @Put('warehouses/:id')
   @InventoryWrite()
   @ApiOkResponse({ type: WarehouseEnvelopeDto })
-  replaceWarehouse(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWarehouseDto) {
-    return this.service.updateWarehouse(id, dto);
+  replaceWarehouse(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateWarehouseDto,
+  ) {
+    return this.service.updateWarehouse(auth, id, dto);
   }
 
   @Patch('warehouses/:id')
   @InventoryWrite()
   @ApiOkResponse({ type: WarehouseEnvelopeDto })
-  updateWarehouse(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWarehouseDto) {
-    return this.service.updateWarehouse(id, dto);
+  updateWarehouse(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateWarehouseDto,
+  ) {
+    return this.service.updateWarehouse(auth, id, dto);
   }
 
   @Delete('warehouses/:id')
   @InventoryWrite()
   @ApiOkResponse({ type: WarehouseEnvelopeDto, description: 'Deactivated' })
-  deactivateWarehouse(@Param('id', ParseIdPipe) id: number) {
-    return this.service.deactivateWarehouse(id);
+  deactivateWarehouse(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.deactivateWarehouse(auth, id);
   }
 
   @Get('items')
@@ -81,28 +91,36 @@ export class InventoryCatalogController {
   @Post('items')
   @InventoryWrite()
   @ApiCreatedResponse({ type: StockItemEnvelopeDto })
-  createStockItem(@Body() dto: CreateStockItemDto) {
-    return this.service.createStockItem(dto);
+  createStockItem(@CurrentAuth() auth: AuthContext, @Body() dto: CreateStockItemDto) {
+    return this.service.createStockItem(auth, dto);
   }
 
   @Put('items/:id')
   @InventoryWrite()
   @ApiOkResponse({ type: StockItemEnvelopeDto })
-  replaceStockItem(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateStockItemDto) {
-    return this.service.updateStockItem(id, dto);
+  replaceStockItem(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateStockItemDto,
+  ) {
+    return this.service.updateStockItem(auth, id, dto);
   }
 
   @Patch('items/:id')
   @InventoryWrite()
   @ApiOkResponse({ type: StockItemEnvelopeDto })
-  updateStockItem(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateStockItemDto) {
-    return this.service.updateStockItem(id, dto);
+  updateStockItem(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateStockItemDto,
+  ) {
+    return this.service.updateStockItem(auth, id, dto);
   }
 
   @Delete('items/:id')
   @InventoryWrite()
   @ApiOkResponse({ type: StockItemEnvelopeDto, description: 'Deactivated' })
-  deactivateStockItem(@Param('id', ParseIdPipe) id: number) {
-    return this.service.deactivateStockItem(id);
+  deactivateStockItem(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.deactivateStockItem(auth, id);
   }
 }

@@ -1,3 +1,4 @@
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -42,8 +43,8 @@ export class InventoryCatalogService {
     return { warehouse: toWarehouseResponse(await this.warehouseOrFail(this.dataSource.manager, id)) };
   }
 
-  async createWarehouse(dto: CreateWarehouseDto) {
-    const saved = await this.save('warehouse code', dto.code, (m) =>
+  async createWarehouse(auth: AuthContext, dto: CreateWarehouseDto) {
+    const saved = await this.save(auth, 'warehouse code', dto.code, (m) =>
       m.save(
         WarehouseEntity,
         Object.assign(new WarehouseEntity(), {
@@ -62,8 +63,8 @@ export class InventoryCatalogService {
     return { message: 'Warehouse created successfully', warehouse: toWarehouseResponse(saved) };
   }
 
-  async updateWarehouse(id: number, dto: UpdateWarehouseDto) {
-    const saved = await this.save('warehouse code', dto.code, async (m) => {
+  async updateWarehouse(auth: AuthContext, id: number, dto: UpdateWarehouseDto) {
+    const saved = await this.save(auth, 'warehouse code', dto.code, async (m) => {
       const w = await this.warehouseOrFail(m, id);
       if (dto.code !== undefined) w.code = dto.code;
       if (dto.name !== undefined) w.name = dto.name;
@@ -78,8 +79,8 @@ export class InventoryCatalogService {
     return { message: 'Warehouse updated successfully', warehouse: toWarehouseResponse(saved) };
   }
 
-  deactivateWarehouse(id: number) {
-    return this.updateWarehouse(id, { is_active: false });
+  deactivateWarehouse(auth: AuthContext, id: number) {
+    return this.updateWarehouse(auth, id, { is_active: false });
   }
 
   async listStockItems(query: ListCatalogQueryDto) {
@@ -110,8 +111,8 @@ export class InventoryCatalogService {
     return { item: toStockItemResponse(item, (await this.onHand([id])).get(id)) };
   }
 
-  async createStockItem(dto: CreateStockItemDto) {
-    const saved = await this.save('SKU', dto.sku, (m) =>
+  async createStockItem(auth: AuthContext, dto: CreateStockItemDto) {
+    const saved = await this.save(auth, 'SKU', dto.sku, (m) =>
       m.save(
         StockItemEntity,
         Object.assign(new StockItemEntity(), ITEM_DEFAULTS, itemFields(dto), {
@@ -123,8 +124,8 @@ export class InventoryCatalogService {
     return { message: 'Stock item created successfully', item: toStockItemResponse(saved) };
   }
 
-  async updateStockItem(id: number, dto: UpdateStockItemDto) {
-    const saved = await this.save('SKU', dto.sku, async (m) => {
+  async updateStockItem(auth: AuthContext, id: number, dto: UpdateStockItemDto) {
+    const saved = await this.save(auth, 'SKU', dto.sku, async (m) => {
       const item = await this.itemOrFail(m, id);
       Object.assign(item, itemFields(dto), { updatedAt: new Date() });
       return m.save(item);
@@ -135,8 +136,8 @@ export class InventoryCatalogService {
     };
   }
 
-  deactivateStockItem(id: number) {
-    return this.updateStockItem(id, { is_active: false });
+  deactivateStockItem(auth: AuthContext, id: number) {
+    return this.updateStockItem(auth, id, { is_active: false });
   }
 
   async warehouseOrFail(manager: EntityManager, id: number): Promise<WarehouseEntity> {
@@ -164,9 +165,14 @@ export class InventoryCatalogService {
     return new Map(rows.map((r) => [Number(r.id), Number(r.qty)]));
   }
 
-  private async save<T>(what: string, value: string | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  private async save<T>(
+    auth: AuthContext,
+    what: string,
+    value: string | undefined,
+    work: (m: EntityManager) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await this.transactions.run(work);
+      return await this.transactions.run(auth, work);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, `That ${what} (${value ?? ''}) is already in use.`);

@@ -45,7 +45,7 @@ export class StockService {
 
   async createMovement(auth: AuthContext, dto: CreateMovementDto) {
     const quantity = signedQuantity(dto.movement_type, dto.quantity);
-    const { movement, stock } = await this.transactions.run(async (m) => {
+    const { movement, stock } = await this.transactions.run(auth, async (m) => {
       const item = await this.catalog.itemOrFail(m, dto.stock_item_id);
       await this.catalog.warehouseOrFail(m, dto.warehouse_id);
       await this.lockRows(m, item.id, [dto.warehouse_id]);
@@ -78,7 +78,7 @@ export class StockService {
     if (dto.from_warehouse_id === dto.to_warehouse_id) {
       throw DomainError.validation({ to_warehouse_id: ['Source and destination warehouses must be different'] });
     }
-    const legs = await this.transactions.run(async (m) => {
+    const legs = await this.transactions.run(auth, async (m) => {
       const item = await this.catalog.itemOrFail(m, dto.stock_item_id);
       const from = await this.catalog.warehouseOrFail(m, dto.from_warehouse_id);
       const to = await this.catalog.warehouseOrFail(m, dto.to_warehouse_id);

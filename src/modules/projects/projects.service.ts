@@ -46,7 +46,7 @@ export class ProjectsService {
   }
 
   async createProject(auth: AuthContext, dto: CreateProjectDto) {
-    const project = await this.transactions.run(async (manager) => {
+    const project = await this.transactions.run(auth, async (manager) => {
       const entity = Object.assign(new ProjectEntity(), {
         description: null,
         clientId: null,
@@ -69,7 +69,7 @@ export class ProjectsService {
   }
 
   async updateProject(auth: AuthContext, id: number, dto: UpdateProjectDto) {
-    const project = await this.transactions.run(async (manager) => {
+    const project = await this.transactions.run(auth, async (manager) => {
       const entity = await this.findOrFail(id, manager);
       const before = entity.status;
       await this.apply(entity, dto, manager);
@@ -86,7 +86,7 @@ export class ProjectsService {
 
   /** DELETE archives (repeatable): the project and its history stay. */
   async archiveProject(auth: AuthContext, id: number) {
-    const project = await this.transactions.run(async (manager) => {
+    const project = await this.transactions.run(auth, async (manager) => {
       const entity = await this.findOrFail(id, manager);
       entity.status = 'archived';
       entity.archivedAt = new Date();

@@ -1,3 +1,5 @@
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
@@ -18,7 +20,7 @@ export class SettingsController {
 
   @Patch()
   @ApiOkResponse({ type: SettingsResponseDto })
-  updateSettings(@Body() dto: UpdateSettingsDto) {
-    return this.service.updateSettings(dto);
+  updateSettings(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateSettingsDto) {
+    return this.service.updateSettings(auth, dto);
   }
 }

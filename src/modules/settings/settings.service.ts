@@ -1,3 +1,4 @@
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -24,10 +25,10 @@ export class SettingsService {
     return { inventory_enabled: await this.isInventoryEnabled() };
   }
 
-  async updateSettings(dto: UpdateSettingsDto) {
+  async updateSettings(auth: AuthContext, dto: UpdateSettingsDto) {
     if (dto.inventory_enabled !== undefined) {
       const value = JSON.stringify(dto.inventory_enabled);
-      await this.transactions.run((m) =>
+      await this.transactions.run(auth, (m) =>
         m.save(SettingEntity, { key: INVENTORY_ENABLED, value, updatedAt: new Date() }),
       );
     }

@@ -55,7 +55,7 @@ export class TasksController {
   @Delete(':id')
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiOkResponse({ type: MessageResponseDto })
-  deleteTask(@Param('id', ParseIdPipe) id: number) {
-    return this.service.deleteTask(id);
+  deleteTask(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
+    return this.service.deleteTask(auth, id);
   }
 }

@@ -47,7 +47,7 @@ export class TasksService {
   }
 
   async createTask(auth: AuthContext, dto: CreateTaskDto) {
-    const task = await this.transactions.run(async (manager) => {
+    const task = await this.transactions.run(auth, async (manager) => {
       const now = new Date();
       const entity = Object.assign(new TaskEntity(), {
         description: null,
@@ -69,7 +69,7 @@ export class TasksService {
   }
 
   async updateTask(auth: AuthContext, id: number, dto: UpdateTaskDto) {
-    const task = await this.transactions.run(async (manager) => {
+    const task = await this.transactions.run(auth, async (manager) => {
       const entity = await this.findOrFail(id, manager);
       const before = entity.status;
       await this.apply(entity, dto, manager);
@@ -83,8 +83,8 @@ export class TasksService {
     return { message: 'Task updated successfully', task: await this.respond(task) };
   }
 
-  async deleteTask(id: number) {
-    await this.transactions.run(async (manager) => {
+  async deleteTask(auth: AuthContext, id: number) {
+    await this.transactions.run(auth, async (manager) => {
       await this.findOrFail(id, manager);
       await this.tasks.delete(id, manager);
     });

@@ -25,7 +25,7 @@ export class TimeEntriesBulkService {
   async bulkUpdateTimeEntries(auth: AuthContext, dto: BulkTimeEntriesDto) {
     const value = checkedValue(dto.action, dto.value);
     const ids = [...new Set(dto.entry_ids)];
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(auth, async (manager) => {
       const found = await this.entries.findVisibleForUpdate(auth, ids, manager);
       const seen = new Set(found.map((e) => e.id));
       const missing = ids.filter((id) => !seen.has(id));

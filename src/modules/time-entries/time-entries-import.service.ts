@@ -58,7 +58,7 @@ export class TimeEntriesImportService {
     }
     let result: ImportCsvResultDto;
     try {
-      result = await this.transactions.run(async (manager) => {
+      result = await this.transactions.run(auth, async (manager) => {
         const report = await this.process(manager, auth, bytes, options);
         if (options.dryRun || (options.atomic && report.failed > 0)) throw new Rollback(report);
         return report;

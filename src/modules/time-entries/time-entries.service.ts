@@ -98,7 +98,7 @@ export class TimeEntriesService {
   async create(auth: AuthContext, input: NewEntry): Promise<TimeEntryEntity> {
     this.rules.assertOrder(input.start, input.end);
     try {
-      return await this.transactions.run(async (manager) => {
+      return await this.transactions.run(auth, async (manager) => {
         const owner = await this.rules.owner(manager, auth, input.userId);
         const refs = await this.rules.resolveRefs(manager, {
           projectId: input.projectId ?? null,
@@ -146,7 +146,7 @@ export class TimeEntriesService {
   }
 
   async updateTimeEntry(auth: AuthContext, id: number, dto: UpdateTimeEntryDto, ifMatch?: string) {
-    const entry = await this.transactions.run(async (manager) => {
+    const entry = await this.transactions.run(auth, async (manager) => {
       const current = await this.findVisible(auth, id, manager);
       await this.entries.lockUser(manager, current.userId);
       const entry = await this.findVisible(auth, id, manager);
@@ -190,7 +190,7 @@ export class TimeEntriesService {
   }
 
   async deleteTimeEntry(auth: AuthContext, id: number) {
-    await this.transactions.run(async (manager) => {
+    await this.transactions.run(auth, async (manager) => {
       const entry = await this.findVisible(auth, id, manager);
       if (entry.endTime === null) {
         throw new DomainError(ErrorCode.Conflict, 'This entry is running; stop the timer before deleting it.');

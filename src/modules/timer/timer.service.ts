@@ -44,7 +44,7 @@ export class TimerService {
   }
 
   async stopTimer(auth: AuthContext) {
-    const entry = await this.transactions.run(async (manager) => {
+    const entry = await this.transactions.run(auth, async (manager) => {
       await this.entries.lockUser(manager, auth.userId);
       const running = await this.entries.findRunning(auth.userId, manager);
       if (!running) throw new DomainError(ErrorCode.NoActiveTimer, 'No timer is running.');

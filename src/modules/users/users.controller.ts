@@ -37,8 +37,8 @@ export class UsersController {
   @Authenticated(ADMIN)
   @ApiCreatedResponse({ type: UserEnvelopeDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Username taken' })
-  createUser(@Body() dto: CreateUserDto) {
-    return this.service.createUser(dto);
+  createUser(@CurrentAuth() auth: AuthContext, @Body() dto: CreateUserDto) {
+    return this.service.createUser(auth, dto);
   }
 
   @Get(':id')

@@ -44,8 +44,8 @@ export class UsersService {
     return { user: await this.respond(await this.findOrFail(auth.userId)) };
   }
 
-  async createUser(dto: CreateUserDto) {
-    const user = await this.transactions.run((manager) => this.insert(manager, dto));
+  async createUser(auth: AuthContext, dto: CreateUserDto) {
+    const user = await this.transactions.run(auth, (manager) => this.insert(manager, dto));
     return { message: 'User created successfully', user: toUserResponse(user) };
   }
 
@@ -75,7 +75,7 @@ export class UsersService {
         [dto.is_active === false ? 'is_active' : 'role']: ['You cannot deactivate or demote your own account.'],
       });
     }
-    const user = await this.transactions.run(async (manager) => {
+    const user = await this.transactions.run(auth, async (manager) => {
       const existing = await manager.getRepository(UserEntity).findOneBy({ id });
       if (!existing) throw DomainError.notFound('User');
       if (dto.email !== undefined) existing.email = dto.email;

@@ -65,7 +65,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private fanOut(): Promise<number> {
-    return this.transactions.run(async (m) => {
+    return this.transactions.run(null, async (m) => {
       const qb = m
         .getRepository(WebhookEventEntity)
         .createQueryBuilder('e')
@@ -149,7 +149,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const attempts = delivery.attempts + 1;
     const retry = !ok && !gone && attempts <= webhook.maxRetries;
     const now = new Date();
-    await this.transactions.run(async (m) => {
+    await this.transactions.run(null, async (m) => {
       await m.update(
         WebhookDeliveryEntity,
         { id },

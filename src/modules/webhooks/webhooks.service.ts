@@ -54,7 +54,7 @@ export class WebhooksService {
     this.assertUrl(dto.url);
     const secret = generateWebhookSecret();
     const now = new Date();
-    const webhook = await this.transactions.run((m) =>
+    const webhook = await this.transactions.run(auth, (m) =>
       m.save(
         WebhookEntity,
         Object.assign(new WebhookEntity(), {
@@ -85,7 +85,7 @@ export class WebhooksService {
 
   async updateWebhook(auth: AuthContext, id: number, dto: UpdateWebhookDto) {
     if (dto.url !== undefined) this.assertUrl(dto.url);
-    const webhook = await this.transactions.run(async (m) => {
+    const webhook = await this.transactions.run(auth, async (m) => {
       const w = await this.visible(m, auth, id);
       if (dto.name !== undefined) w.name = dto.name;
       if (dto.description !== undefined) w.description = dto.description;
@@ -102,7 +102,7 @@ export class WebhooksService {
 
   /** Deletes the webhook and, by cascade, its deliveries. */
   async deleteWebhook(auth: AuthContext, id: number) {
-    await this.transactions.run(async (m) => {
+    await this.transactions.run(auth, async (m) => {
       await this.visible(m, auth, id);
       await m.delete(WebhookDeliveryEntity, { webhookId: id });
       await m.delete(WebhookEntity, { id });
@@ -113,7 +113,7 @@ export class WebhooksService {
   async rotateWebhookSecret(auth: AuthContext, id: number) {
     const secret = generateWebhookSecret();
     const overlapMs = this.config.webhooks.secretOverlapHours * 3_600_000;
-    const webhook = await this.transactions.run(async (m) => {
+    const webhook = await this.transactions.run(auth, async (m) => {
       const w = await this.visible(m, auth, id);
       const now = new Date();
       // Receivers switch over at their own pace: until then each delivery carries both signatures.
@@ -148,7 +148,7 @@ export class WebhooksService {
 
   /** Queues a `webhook.test` event for this webhook only (whatever it subscribes to). */
   async testWebhook(auth: AuthContext, id: number) {
-    const delivery = await this.transactions.run(async (m) => {
+    const delivery = await this.transactions.run(auth, async (m) => {
       const w = await this.visible(m, auth, id);
       const eventId = `evt_${randomBytes(12).toString('hex')}`;
       const payload = JSON.stringify({
@@ -168,7 +168,7 @@ export class WebhooksService {
 
   /** A new delivery of the same event (same id and body, so receivers can de-duplicate). */
   async redeliverWebhookDelivery(auth: AuthContext, id: number, deliveryId: number) {
-    const delivery = await this.transactions.run(async (m) => {
+    const delivery = await this.transactions.run(auth, async (m) => {
       await this.visible(m, auth, id);
       const original = await m.findOneBy(WebhookDeliveryEntity, { id: deliveryId, webhookId: id });
       if (!original) throw DomainError.notFound(`Delivery ${deliveryId}`);

@@ -202,7 +202,7 @@ describe('admin API token management', () => {
     const app = ctx.t.app;
     const owner = (await app.get(UsersRepository).findById((await ctx.newUser()).id))!;
     const count = SQLITE_ROWS_PER_STATEMENT + 20;
-    const ids = await app.get(TransactionService).run(async (manager) => {
+    const ids = await app.get(TransactionService).run(null, async (manager) => {
       const issued: number[] = [];
       for (let i = 0; i < count; i++) {
         issued.push(

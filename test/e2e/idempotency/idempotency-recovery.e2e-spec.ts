@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
 import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency-response.entity';
 import { IdempotencyKeyBusyError, IdempotencyKeyTakenError } from '../../../src/common/idempotency/idempotency-claim';
-import { type IdempotencyContext, idempotencyContext } from '../../../src/common/idempotency/idempotency-context';
+import type { AuthContext } from '../../../src/common/auth/auth-context';
+import { bindIdempotency, type IdempotencyContext } from '../../../src/common/idempotency/idempotency-context';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
 import type { PoolClient } from 'pg';
 import { postgresPool } from '../../../src/database/postgres-pool';
@@ -59,6 +60,12 @@ describe('Idempotency-Key recovery and transactions', () => {
     );
   /** A claim of `key` by the bootstrap admin's token (id 1). */
   const claimOf = (key: string) => ctx.t.app.get(IdempotencyStore).newClaim(1, key, 'f'.repeat(64));
+  /** The caller of a request running under `context`, as its services hand it to TransactionService. */
+  const callerUnder = (context: IdempotencyContext): AuthContext => {
+    const caller: AuthContext = { tokenId: 1, userId: 1, username: 'admin', isAdmin: true, scopes: ['admin:all'] };
+    bindIdempotency(caller, context);
+    return caller;
+  };
 
   it('should let a retry take over a key whose first request died before committing', async () => {
     expect((await post('rec-a', 'rec-key-a')).status).toBe(201);
@@ -89,18 +96,17 @@ describe('Idempotency-Key recovery and transactions', () => {
       m.save(SettingEntity, { key, value: '1', updatedAt: new Date() });
 
     await expect(
-      idempotencyContext.run({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }, () =>
-        transactions.run(async (m) => {
-          await write('rec-rolled-back')(m);
-          throw new Error('business failure');
-        }),
-      ),
+      transactions.run(callerUnder({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }), async (m) => {
+        await write('rec-rolled-back')(m);
+        throw new Error('business failure');
+      }),
     ).rejects.toThrow('business failure');
     expect((await records().findOneByOrFail({ id: record.id })).state).toBe('running');
     expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-rolled-back' })).toBe(0);
 
-    await idempotencyContext.run({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }, () =>
-      transactions.run(write('rec-committed')),
+    await transactions.run(
+      callerUnder({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }),
+      write('rec-committed'),
     );
     expect((await records().findOneByOrFail({ id: record.id })).state).toBe('committed');
     expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-committed' })).toBe(1);
@@ -113,31 +119,29 @@ describe('Idempotency-Key recovery and transactions', () => {
     const context: IdempotencyContext = { claim: claimOf('rec-key-claim'), recordId: null, mark: false };
 
     await expect(
-      idempotencyContext.run(context, () =>
-        transactions.run(async (m) => {
-          await write(m);
-          expect(context.recordId).toEqual(expect.any(Number));
-          throw new Error('business failure');
-        }),
-      ),
+      transactions.run(callerUnder(context), async (m) => {
+        await write(m);
+        expect(context.recordId).toEqual(expect.any(Number));
+        throw new Error('business failure');
+      }),
     ).rejects.toThrow('business failure');
     expect(context.recordId).toBeNull();
     expect(await records().countBy({ key: 'rec-key-claim' })).toBe(0);
 
-    await idempotencyContext.run(context, () => transactions.run(write));
+    await transactions.run(callerUnder(context), write);
     const record = await records().findOneByOrFail({ key: 'rec-key-claim' });
     expect(record).toMatchObject({ id: context.recordId, state: 'committed', tokenId: 1 });
     expect(record.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
     // A later transaction of the same request leaves the record as it is.
-    await idempotencyContext.run(context, () => transactions.run(write));
+    await transactions.run(callerUnder(context), write);
     expect(await records().countBy({ key: 'rec-key-claim' })).toBe(1);
 
     // Another request with the same key: its transaction finds the key taken and changes nothing.
     const retry: IdempotencyContext = { claim: claimOf('rec-key-claim'), recordId: null, mark: false };
     let ran = false;
-    await expect(
-      idempotencyContext.run(retry, () => transactions.run(async () => void (ran = true))),
-    ).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+    await expect(transactions.run(callerUnder(retry), async () => void (ran = true))).rejects.toBeInstanceOf(
+      IdempotencyKeyTakenError,
+    );
     expect(ran).toBe(false);
     expect(retry.recordId).toBeNull();
   });
@@ -151,22 +155,20 @@ describe('Idempotency-Key recovery and transactions', () => {
       const held = new Promise<void>((resolve) => (release = resolve));
       let claimed!: () => void;
       const started = new Promise<void>((resolve) => (claimed = resolve));
-      const running = idempotencyContext.run(first, () =>
-        transactions.run(async () => {
-          claimed();
-          await held;
-        }),
-      );
+      const running = transactions.run(callerUnder(first), async () => {
+        claimed();
+        await held;
+      });
       await started;
       const second: IdempotencyContext = { claim: claimOf('rec-key-busy'), recordId: null, mark: false };
-      await expect(
-        idempotencyContext.run(second, () => transactions.run(async () => undefined)),
-      ).rejects.toBeInstanceOf(IdempotencyKeyBusyError);
+      await expect(transactions.run(callerUnder(second), async () => undefined)).rejects.toBeInstanceOf(
+        IdempotencyKeyBusyError,
+      );
       release();
       await running;
-      await expect(
-        idempotencyContext.run(second, () => transactions.run(async () => undefined)),
-      ).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+      await expect(transactions.run(callerUnder(second), async () => undefined)).rejects.toBeInstanceOf(
+        IdempotencyKeyTakenError,
+      );
     },
   );
 
@@ -179,12 +181,14 @@ describe('Idempotency-Key recovery and transactions', () => {
         transactions as unknown as { mendPreparedClaim: (client: unknown, error: unknown) => Promise<boolean> },
         'mendPreparedClaim',
       );
-      const write = (key: string) => () =>
-        transactions.run((m) => m.save(SettingEntity, { key: `rec-prep-${key}`, value: key, updatedAt: new Date() }));
+      const write = (key: string) => (caller: AuthContext) =>
+        transactions.run(caller, (m) =>
+          m.save(SettingEntity, { key: `rec-prep-${key}`, value: key, updatedAt: new Date() }),
+        );
       /** Claims `keys` at once, so that they spread over the pool's connections. */
       const claimAll = async (keys: string[]) => {
         const contexts = keys.map((key): IdempotencyContext => ({ claim: claimOf(key), recordId: null, mark: false }));
-        await Promise.all(contexts.map((context, i) => idempotencyContext.run(context, write(keys[i]))));
+        await Promise.all(contexts.map((context, i) => write(keys[i])(callerUnder(context))));
         return contexts;
       };
       /** Every pooled connection, held at once, as `run` sees it. */
@@ -256,9 +260,9 @@ describe('Idempotency-Key recovery and transactions', () => {
       const second = await newRecord('rec-key-ride-2', 'committed');
       const take = jest.spyOn(store, 'takeResponses');
       store.complete(second.id, 200, body);
-      await idempotencyContext.run(
-        { claim: claimOf('rec-key-ride-3'), recordId: null, mark: false, responses: store },
-        () => transactions.run((m) => m.save(SettingEntity, { key: 'rec-ride', value: '1', updatedAt: new Date() })),
+      await transactions.run(
+        callerUnder({ claim: claimOf('rec-key-ride-3'), recordId: null, mark: false, responses: store }),
+        (m) => m.save(SettingEntity, { key: 'rec-ride', value: '1', updatedAt: new Date() }),
       );
       expect(take).toHaveBeenCalledTimes(1);
       take.mockRestore();
@@ -344,7 +348,7 @@ describe('Idempotency-Key recovery and transactions', () => {
       await new Promise((resolve) => outsider.stdout.once('data', resolve));
       let attempts = 0;
       let seen: unknown;
-      await ctx.t.app.get(TransactionService).run(async (m) => {
+      await ctx.t.app.get(TransactionService).run(null, async (m) => {
         attempts++;
         seen = await m.query("SELECT COUNT(*) AS n FROM settings WHERE key = 'rec-outsider'");
         await m.save(SettingEntity, { key: `rec-insider-${attempts}`, value: '1', updatedAt: new Date() });
@@ -369,7 +373,7 @@ describe('Idempotency-Key recovery and transactions', () => {
     let holding = 0;
     let attempts = 0;
     const lockInOrder = (first: string, second: string) =>
-      transactions.run(async (m) => {
+      transactions.run(null, async (m) => {
         attempts++;
         await m.query(`UPDATE settings SET value = (value::int + 1)::text WHERE key = $1`, [first]);
         if (++holding === 2) bothHoldOne();

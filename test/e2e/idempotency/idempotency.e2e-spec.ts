@@ -4,6 +4,7 @@ import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idemp
 import { IdempotencyInterceptor } from '../../../src/common/idempotency/idempotency.interceptor';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
 import { MetricsService } from '../../../src/modules/metrics/metrics.service';
+import { In } from 'typeorm';
 import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 
@@ -239,5 +240,67 @@ describe('Idempotency-Key', () => {
       status: 200,
       body: '{"ok":true}',
     });
+  });
+
+  it('should claim the key in the transaction of the change on every writing POST route', async () => {
+    const admin = { token: ADMIN_TOKEN };
+    const keyed = async (path: string, body?: Record<string, unknown>) => {
+      const key = uniqueKey();
+      const res = await ctx.t.post(path, body, { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } });
+      if (res.status !== 200 && res.status !== 201) throw new Error(`${path} answered ${res.status}: ${res.text}`);
+      return { key, body: res.body as Record<string, Record<string, number>> };
+    };
+    const project = (await ctx.t.post('/api/v1/projects', { name: 'idem-routes' }, admin)).body.project.id as number;
+    const warehouse = (await ctx.t.post('/api/v1/inventory/warehouses', { code: 'idem-w', name: 'W' }, admin)).body
+      .warehouse.id as number;
+    const other = (await ctx.t.post('/api/v1/inventory/warehouses', { code: 'idem-w2', name: 'W2' }, admin)).body
+      .warehouse.id as number;
+    const entry = await keyed('/api/v1/time-entries', {
+      project_id: project,
+      start_time: '2021-03-01T09:00:00Z',
+      end_time: '2021-03-01T10:00:00Z',
+    });
+    const token = await keyed('/api/v1/admin/api-tokens', { name: 'idem-routes', user_id: 1, scopes: ['read:users'] });
+    const item = await keyed('/api/v1/inventory/items', { sku: 'idem-sku', name: 'Item' });
+    const claimed = [
+      (await keyed('/api/v1/users', { username: 'idem-routes' })).key,
+      entry.key,
+      token.key,
+      (await keyed(`/api/v1/admin/api-tokens/${token.body.api_token.id}/rotate`)).key,
+      (await keyed('/api/v1/projects', { name: 'idem-routes-2' })).key,
+      (await keyed('/api/v1/clients', { name: 'idem-routes' })).key,
+      (await keyed('/api/v1/tasks', { name: 'idem-routes', project_id: project })).key,
+      (
+        await keyed('/api/v1/time-entries/bulk', {
+          entry_ids: [entry.body.time_entry.id],
+          action: 'set_paid',
+          value: true,
+        })
+      ).key,
+      (await keyed('/api/v1/timer/start', { project_id: project })).key,
+      (await keyed('/api/v1/timer/stop')).key,
+      (await keyed('/api/v1/inventory/warehouses', { code: 'idem-w3', name: 'W3' })).key,
+      item.key,
+      (
+        await keyed('/api/v1/inventory/movements', {
+          movement_type: 'purchase',
+          stock_item_id: item.body.item.id,
+          warehouse_id: warehouse,
+          quantity: 5,
+        })
+      ).key,
+      (
+        await keyed('/api/v1/inventory/transfers', {
+          stock_item_id: item.body.item.id,
+          from_warehouse_id: warehouse,
+          to_warehouse_id: other,
+          quantity: 2,
+        })
+      ).key,
+    ];
+    // A record the business transaction claimed is `committed` with it; one claimed after the
+    // handler (a transaction that was not handed its request's caller) would still be `running`.
+    const records = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findBy({ key: In(claimed) });
+    expect(records.map((r) => [r.key, r.state]).sort()).toEqual(claimed.map((key) => [key, 'committed']).sort());
   });
 });
