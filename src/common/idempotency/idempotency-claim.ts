@@ -1,4 +1,4 @@
-import { escapeLiteral } from 'pg';
+import { sqlLiteral } from '../../database/sql-literal';
 
 /** A key to claim: the record's identity and how long it lives. */
 export interface IdempotencyClaim {
@@ -81,7 +81,7 @@ export const PREPARED_CLAIM_EXISTS = '42P05';
 
 /**
  * PostgreSQL: the business transaction's BEGIN and the claim in one simple query (one round trip,
- * hence literals, escaped by pg), the claim executing its prepared statement, and preparing it
+ * hence literals, escaped by sqlLiteral), the claim executing its prepared statement, and preparing it
  * first on a connection that has none (`prepare`). A prepared statement survives the transaction
  * (PREPARE is not transactional) and spares parsing and planning the INSERT on every keyed
  * request, which cost PostgreSQL as much as the insert itself. Results: [PREPARE when prepared
@@ -93,8 +93,8 @@ export function postgresClaimingBegin(claim: IdempotencyClaim, prepare: boolean)
   const [lockedUntil, createdAt, expiresAt] = claimEpochMs(claim);
   return (
     `${prepare ? `${POSTGRES_PREPARE_CLAIM}; ` : ''}START TRANSACTION; ` +
-    `EXECUTE ${POSTGRES_CLAIM_STATEMENT} (${claim.tokenId}, ${escapeLiteral(claim.key)}, ` +
-    `${escapeLiteral(claim.fingerprint)}, ${lockedUntil}, ${createdAt}, ${expiresAt})`
+    `EXECUTE ${POSTGRES_CLAIM_STATEMENT} (${claim.tokenId}, ${sqlLiteral(claim.key)}, ` +
+    `${sqlLiteral(claim.fingerprint)}, ${lockedUntil}, ${createdAt}, ${expiresAt})`
   );
 }
 

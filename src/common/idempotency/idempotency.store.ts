@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { type EntityManager, LessThan, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { sqlLiteral } from '../../database/sql-literal';
 import { TransactionService } from '../../database/transaction.service';
 import { APP_LOGGER } from '../logging/logger';
-import { escapeLiteral } from 'pg';
 import {
   claimTimes,
   type IdempotencyClaim,
@@ -221,7 +221,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
 
   /**
    * PostgreSQL: hands every pending response to a business transaction, whose COMMIT sends their
-   * INSERT in the same round trip (bodies inlined as literals, escaped by pg). Rolled back, they are
+   * INSERT in the same round trip (bodies inlined as literals, sqlLiteral). Rolled back, they are
    * pending again. Each costs a share of one statement and no round trip.
    */
   takeResponses(): ResponseRide | null {
@@ -229,7 +229,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     const batch = this.takePending();
     const ride = deferred();
     this.riding.add(ride.promise);
-    const rows = batch.map((c) => `(${c.recordId}, ${c.status}, ${escapeLiteral(c.body)})`);
+    const rows = batch.map((c) => `(${c.recordId}, ${c.status}, ${sqlLiteral(c.body)})`);
     return {
       sql: `INSERT INTO idempotency_responses (record_id, status, body) VALUES ${rows.join(', ')} ON CONFLICT (record_id) DO NOTHING`,
       settle: (committed) => {

@@ -40,6 +40,20 @@ describe('Idempotency-Key', () => {
     expect(await countUsers('idem-one')).toBe(1);
   });
 
+  it('should replay a response with quotes, backslashes and emoji byte for byte', async () => {
+    const key = uniqueKey();
+    const extra = { full_name: `O'Brien \\ "Bob" 😀 ''\\'` };
+    const first = await createUser('idem-quotes', key, ADMIN_TOKEN, extra);
+    expect(first.status).toBe(201);
+    expect(first.body.user.full_name).toBe(extra.full_name);
+    // Stored by a later keyed request's COMMIT (PostgreSQL) or its own write.
+    expect((await createUser('idem-quotes-2', uniqueKey())).status).toBe(201);
+    await ctx.t.app.get(IdempotencyStore).flushCompletions();
+    const again = await createUser('idem-quotes', key, ADMIN_TOKEN, extra);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+  });
+
   it('should store a lone response by itself, without waiting for another request', async () => {
     const key = uniqueKey();
     expect((await createUser('idem-lone', key)).status).toBe(201);
