@@ -98,7 +98,9 @@ async function main() {
   const user = await app.get(UsersRepository).findByUsername('bench1');
   const { token } = await app
     .get(TransactionService)
-    .run((m) => app.get(ApiTokensService).issue(m, user, { name: 'bench', scopes: ['read:reports', 'read:projects'] }));
+    .run(null, (m) =>
+      app.get(ApiTokensService).issue(m, user, { name: 'bench', scopes: ['read:reports', 'read:projects'] }),
+    );
   const headers = { authorization: `Bearer ${token}` };
   // The statement the endpoint runs for a non-admin (its text taken from the app's repository, so
   // the two cannot drift apart), with the same parameters.
