@@ -1,6 +1,6 @@
-import type { AuthContext } from '../../common/auth/auth-context';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { generateApiToken, hashApiToken, tokenPrefix } from '../../common/auth/api-token';
 import { AuthCache } from '../../common/auth/auth-cache';
 import { DAY_MS } from '../../common/time/date-range';

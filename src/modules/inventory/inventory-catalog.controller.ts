@@ -1,7 +1,7 @@
-import { CurrentAuth } from '../../common/auth/current-auth.decorator';
-import type { AuthContext } from '../../common/auth/auth-context';
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import {
   CreateStockItemDto,

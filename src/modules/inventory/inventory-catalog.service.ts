@@ -1,7 +1,7 @@
-import type { AuthContext } from '../../common/auth/auth-context';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { paginate, pageWindow } from '../../common/pagination/paginate';

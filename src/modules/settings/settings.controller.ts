@@ -1,8 +1,8 @@
-import { CurrentAuth } from '../../common/auth/current-auth.decorator';
-import type { AuthContext } from '../../common/auth/auth-context';
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
+import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { SettingsResponseDto, UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsService } from './settings.service';
 

@@ -1,7 +1,7 @@
-import type { AuthContext } from '../../common/auth/auth-context';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { AuthContext } from '../../common/auth/auth-context';
 import { TransactionService } from '../../database/transaction.service';
 import type { UpdateSettingsDto } from './dto/settings.dto';
 import { SettingEntity } from './setting.entity';

@@ -181,14 +181,14 @@ describe('Idempotency-Key recovery and transactions', () => {
         transactions as unknown as { mendPreparedClaim: (client: unknown, error: unknown) => Promise<boolean> },
         'mendPreparedClaim',
       );
-      const write = (key: string) => (caller: AuthContext) =>
+      const write = (key: string, caller: AuthContext) =>
         transactions.run(caller, (m) =>
           m.save(SettingEntity, { key: `rec-prep-${key}`, value: key, updatedAt: new Date() }),
         );
       /** Claims `keys` at once, so that they spread over the pool's connections. */
       const claimAll = async (keys: string[]) => {
         const contexts = keys.map((key): IdempotencyContext => ({ claim: claimOf(key), recordId: null, mark: false }));
-        await Promise.all(contexts.map((context, i) => write(keys[i])(callerUnder(context))));
+        await Promise.all(contexts.map((context, i) => write(keys[i], callerUnder(context))));
         return contexts;
       };
       /** Every pooled connection, held at once, as `run` sees it. */
