@@ -49,6 +49,9 @@ describe('configuration', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL[\s\S]*BOOTSTRAP_ADMIN_TOKEN/);
     expect(() => loadConfig({ APP_TIMEZONE: 'Mars/Base' })).toThrow(/APP_TIMEZONE/);
+    // Its records' expiry must stay a valid timestamp in both databases.
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_HOURS: '1000000000' })).toThrow(/IDEMPOTENCY_TTL_HOURS/);
+    expect(loadConfig({ IDEMPOTENCY_TTL_HOURS: '8760' }).idempotencyTtlHours).toBe(8760);
   });
 
   it('should describe every variable and list exactly them in .env.example and the README', () => {

@@ -101,10 +101,11 @@ export class EnvSchema {
   @Min(1)
   AUTH_FAILURE_LIMIT_PER_MINUTE = 30;
 
-  @Describe('Hours an Idempotency-Key and its stored response are kept.')
+  @Describe('Hours an Idempotency-Key and its stored response are kept, at most 8760 (a year).')
   @toInt()
   @IsInt()
   @Min(1)
+  @Max(8760)
   IDEMPOTENCY_TTL_HOURS = 24;
 
   @Describe('Largest CSV import accepted, in bytes (multipart file or text/csv body); larger gets 413.')
