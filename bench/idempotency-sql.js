@@ -3,15 +3,15 @@
  * bench/idempotency-sql: what the Idempotency-Key record and stored response cost PostgreSQL alone,
  * as ratios against the same transaction without them in the same run. 8 connections (node-postgres,
  * in this process) run the transaction POST /users makes (one row), then the same with the claim
- * the app sends with its BEGIN (the app's own text, from postgresClaimingBegin, its statement
+ * the app sends with its BEGIN (the app's own text, from postgresClaimingBegin, its statements
  * prepared once per connection as the app does), then also with a stored response in its COMMIT,
- * as a keyed request's COMMIT carries one. Two measures, medians of alternating rounds: throughput,
+ * as a keyed request's COMMIT carries one (postgresStoreResponses). Two measures, medians of alternating rounds: throughput,
  * and PostgreSQL's CPU per transaction (from /proc), the floor under bench/guards' idempotency rows:
  * no HTTP, no app. Needs PostgreSQL; skips without. Not a test.
  */
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
-const { Client, escapeLiteral } = require('pg');
+const { Client } = require('pg');
 const { cpuPerRequest, cpuSnapshot, dist, freshDatabase, median, percentCells, SMOKE } = require('./support');
 
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
@@ -45,16 +45,16 @@ const RESPONSE = JSON.stringify({
 
 /** The three transactions, each with a fresh user and key, on a token among `first` to `last`. */
 function transactions({ first, last }) {
-  const { postgresClaimingBegin } = dist('common/idempotency/idempotency-claim');
+  const { postgresClaimingBegin, postgresClaimStatements, postgresStoreResponses } = dist(
+    'common/idempotency/idempotency-claim',
+  );
   const prepared = new WeakSet();
   let n = 0;
   /** The claiming BEGIN, preparing the claim on a connection's first: its record's id. */
   const claim = async (client, u) => {
     const tokenId = first + (u % (last - first + 1));
-    const text = postgresClaimingBegin(
-      { tokenId, key: `k${u}`, fingerprint: 'f'.repeat(64), ttlMs: 86_400_000, lockMs: 120_000 },
-      !prepared.has(client),
-    );
+    const claim = { tokenId, key: `k${u}`, fingerprint: 'f'.repeat(64), ttlMs: 86_400_000, lockMs: 120_000 };
+    const text = postgresClaimingBegin(claim, prepared.has(client) ? [] : postgresClaimStatements(claim));
     prepared.add(client);
     const results = await client.query(text);
     return results[results.length - 1].rows[0].id;
@@ -76,10 +76,7 @@ function transactions({ first, last }) {
       const u = ++n;
       const id = await claim(client, u);
       await client.query(insertUser(`u${u}`));
-      await client.query(
-        `INSERT INTO idempotency_responses (record_id, status, body) VALUES (${id}, 201, ${escapeLiteral(RESPONSE)}) ` +
-          `ON CONFLICT (record_id) DO NOTHING; COMMIT`,
-      );
+      await client.query(`${postgresStoreResponses([{ recordId: id, status: 201, body: RESPONSE }])}; COMMIT`);
     },
   };
 }

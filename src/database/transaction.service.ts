@@ -8,8 +8,10 @@ import {
   IdempotencyKeyTakenError,
   POSTGRES_KEY_RECORDED,
   postgresClaimingBegin,
+  postgresClaimStatements,
   PREPARED_CLAIM_EXISTS,
   PREPARED_CLAIM_MISSING,
+  type SqlPreparedStatement,
   sqliteClaim,
 } from '../common/idempotency/idempotency-claim';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -60,8 +62,8 @@ function rewriteStatement(runner: QueryRunner, statement: string, replacement: s
 @Injectable()
 export class TransactionService implements OnModuleInit {
   private tail: Promise<unknown> = Promise.resolve();
-  /** PostgreSQL connections whose session has the prepared claim (postgresClaimingBegin). */
-  private readonly claimPrepared = new WeakSet<PoolClient>();
+  /** PostgreSQL: the names of the claiming statements each connection's session has prepared (postgresClaimStatements). */
+  private readonly claimPrepared = new WeakMap<PoolClient, Set<string>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -209,15 +211,18 @@ export class TransactionService implements OnModuleInit {
     let recorded = false;
     try {
       const client = (await runner.connect()) as PoolClient;
+      const statements = postgresClaimStatements(claim);
       for (let attempt = 1; ; attempt++) {
-        text = postgresClaimingBegin(claim, !this.claimPrepared.has(client));
+        const prepared = this.preparedOn(client);
+        const unprepared = statements.filter((statement) => !prepared.has(statement.name));
+        text = postgresClaimingBegin(claim, unprepared);
         try {
           const results = (await client.query(text)) as unknown as QueryResult<{ id: number }>[];
-          this.claimPrepared.add(client);
+          for (const statement of unprepared) prepared.add(statement.name);
           row = results[results.length - 1].rows[0];
           break;
         } catch (error) {
-          if (attempt > 1 || !(await this.mendPreparedClaim(client, error))) throw error;
+          if (attempt > 1 || !(await this.mendPreparedClaim(client, error, statements))) throw error;
         }
       }
       // Nothing inserted: the key has a record, or another transaction holds it.
@@ -229,21 +234,32 @@ export class TransactionService implements OnModuleInit {
     throw recorded ? new IdempotencyKeyTakenError() : new IdempotencyKeyBusyError();
   }
 
+  private preparedOn(client: PoolClient): Set<string> {
+    let prepared = this.claimPrepared.get(client);
+    if (!prepared) this.claimPrepared.set(client, (prepared = new Set()));
+    return prepared;
+  }
+
   /**
-   * The connection's prepared claim was not what this process believed (a pooler reset its session,
-   * or handed it another one): corrects the belief. True when the claiming BEGIN can go once more.
+   * The connection's prepared statements were not what this process believed (a pooler reset its
+   * session, or handed it another one): learns which of `statements` it has. True when the claiming
+   * BEGIN can go once more.
    */
-  private async mendPreparedClaim(client: PoolClient, error: unknown): Promise<boolean> {
+  private async mendPreparedClaim(
+    client: PoolClient,
+    error: unknown,
+    statements: readonly SqlPreparedStatement[],
+  ): Promise<boolean> {
     const code = (error as { code?: unknown }).code;
-    if (code === PREPARED_CLAIM_EXISTS) {
-      // The PREPARE failed, so nothing after it ran.
-      this.claimPrepared.add(client);
-      return true;
-    }
-    if (code !== PREPARED_CLAIM_MISSING) return false;
-    // The BEGIN ran and the EXECUTE failed: the transaction is aborted.
-    await client.query('ROLLBACK');
-    this.claimPrepared.delete(client);
+    if (code !== PREPARED_CLAIM_EXISTS && code !== PREPARED_CLAIM_MISSING) return false;
+    // A PREPARE failed (nothing after it ran), or the BEGIN ran and the EXECUTE failed: then the
+    // transaction is aborted.
+    if (code === PREPARED_CLAIM_MISSING) await client.query('ROLLBACK');
+    const { rows } = await client.query<{ name: string }>(
+      'SELECT name FROM pg_prepared_statements WHERE name = ANY($1::text[])',
+      [statements.map((statement) => statement.name)],
+    );
+    this.claimPrepared.set(client, new Set(rows.map((r) => r.name)));
     return true;
   }
 

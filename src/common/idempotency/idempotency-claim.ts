@@ -13,7 +13,7 @@ export interface IdempotencyClaim {
 
 /** Stored responses handed to a business transaction, to be written in its COMMIT's round trip. */
 export interface ResponseRide {
-  /** The INSERT to send before COMMIT (PostgreSQL). */
+  /** The statements to send before COMMIT (PostgreSQL, postgresStoreResponses). */
   sql: string;
   /** Called once the transaction ended: not committed, the responses are pending again. */
   settle(committed: boolean): void;
@@ -44,35 +44,72 @@ export const INSERT_IDEMPOTENCY_KEY =
 
 /** A new record's locked_until, created_at and expires_at. */
 export function claimTimes(lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>, now = Date.now()): Date[] {
-  return claimEpochMs(lifetime, now).map((ms) => new Date(ms));
+  return [now + lifetime.lockMs, now, now + lifetime.ttlMs].map((ms) => new Date(ms));
 }
 
-/** The same, as milliseconds since the epoch. */
-function claimEpochMs(lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>, now = Date.now()): number[] {
-  return [now + lifetime.lockMs, now, now + lifetime.ttlMs];
+/** An SQL-level prepared statement: its name, and the PREPARE that makes it. */
+export interface SqlPreparedStatement {
+  name: string;
+  prepare: string;
 }
 
-/** The claim's statement, prepared once per connection (postgresClaimingBegin). */
-const POSTGRES_CLAIM_STATEMENT = 'tt_claim_idempotency_key';
+/** The claim statements built so far, by name: one per lifetime, built once. */
+const claimStatements = new Map<string, SqlPreparedStatement>();
 
 /**
- * PostgreSQL: the claim, as an SQL-level prepared statement. Parameters: token id, key,
- * fingerprint, then locked_until, created_at and expires_at in milliseconds since the epoch. The
- * insert happens only under a transaction-scoped advisory lock on (token, key), one bigint (token
- * id, then the key's 32-bit hash, apart from the two-int4 locks other code takes), so a concurrent
- * first request learns at once that the key is busy instead of waiting on the unique index until
- * this transaction ends (two keys sharing a hash: a spurious 409, retried); the record is
- * `committed` with the change or not at all. The lock's outcome is not selected on its own: that
- * statement, on every keyed request, cost PostgreSQL about 14 % of POST /users' own transaction
- * (pgbench, as bench/idempotency-sql measured before it moved to node-postgres), to spare a query
- * that only a retry or a concurrent duplicate needs.
+ * PostgreSQL: the claim, as an SQL-level prepared statement. Parameters: token id, key, fingerprint,
+ * and the record's created_at in milliseconds since the epoch; the lock and the lifetime are part
+ * of the text (and of the name: one statement per lifetime), since every parameter of an EXECUTE is
+ * an expression PostgreSQL plans on every run (three timestamps as parameters made the claim cost
+ * it about a tenth more, callgrind). The insert happens only under a transaction-scoped
+ * advisory lock on (token, key), one bigint (token id, then the key's 32-bit hash, apart from the
+ * two-int4 locks other code takes), so a concurrent first request learns at once that the key is
+ * busy instead of waiting on the unique index until this transaction ends (two keys sharing a
+ * hash: a spurious 409, retried); the record is `committed` with the change or not at all. The
+ * lock's outcome is not selected on its own: that statement, on every keyed request, cost
+ * PostgreSQL about 14 % of POST /users' own transaction (pgbench, as bench/idempotency-sql
+ * measured before it moved to node-postgres), to spare a query that only a retry or a concurrent
+ * duplicate needs.
  */
-const POSTGRES_PREPARE_CLAIM =
-  `PREPARE ${POSTGRES_CLAIM_STATEMENT} (int, varchar, varchar, float8, float8, float8) AS ` +
-  `${INSERT_IDEMPOTENCY_KEY} SELECT $1, $2, $3, 'committed', ` +
-  `to_timestamp($4 / 1000), to_timestamp($5 / 1000), to_timestamp($6 / 1000) ` +
-  `WHERE pg_try_advisory_xact_lock(($1::bigint << 32) | (hashtext($2)::bigint & 4294967295)) ` +
-  `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`;
+function postgresClaimStatement({ lockMs, ttlMs }: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>): SqlPreparedStatement {
+  if (!Number.isSafeInteger(lockMs) || !Number.isSafeInteger(ttlMs)) throw new Error('invalid idempotency lifetime');
+  const name = `tt_claim_idempotency_key_${lockMs}_${ttlMs}`;
+  const known = claimStatements.get(name);
+  if (known) return known;
+  const createdAt = 'to_timestamp($4::float8 / 1000)';
+  const statement = {
+    name,
+    prepare:
+      `PREPARE ${name} (int, varchar, varchar, int8) AS ` +
+      `${INSERT_IDEMPOTENCY_KEY} SELECT $1, $2, $3, 'committed', ` +
+      `${createdAt} + interval '${lockMs} milliseconds', ${createdAt}, ${createdAt} + interval '${ttlMs} milliseconds' ` +
+      `WHERE pg_try_advisory_xact_lock(($1::bigint << 32) | (hashtext($2)::bigint & 4294967295)) ` +
+      `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`,
+  };
+  claimStatements.set(name, statement);
+  return statement;
+}
+
+/**
+ * PostgreSQL: a stored response, as an SQL-level prepared statement that a claiming transaction's
+ * COMMIT executes for each response it carries (ResponseRide). Prepared, it costs PostgreSQL about
+ * a quarter less than the same INSERT as plain text, which is parsed and planned every time
+ * (callgrind). Parameters: record id, status, body.
+ */
+const POSTGRES_STORE_RESPONSE: SqlPreparedStatement = {
+  name: 'tt_store_idempotency_response',
+  prepare:
+    'PREPARE tt_store_idempotency_response (int, int, text) AS ' +
+    'INSERT INTO idempotency_responses (record_id, status, body) VALUES ($1, $2, $3) ON CONFLICT (record_id) DO NOTHING',
+};
+
+/**
+ * The statements a claiming transaction uses on its connection, prepared there once: the claim, and
+ * the stored responses its COMMIT may carry.
+ */
+export function postgresClaimStatements(lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>): SqlPreparedStatement[] {
+  return [postgresClaimStatement(lifetime), POSTGRES_STORE_RESPONSE];
+}
 
 /** PostgreSQL: the connection has no prepared claim (its session was reset, by a pooler say). */
 export const PREPARED_CLAIM_MISSING = '26000';
@@ -81,21 +118,41 @@ export const PREPARED_CLAIM_EXISTS = '42P05';
 
 /**
  * PostgreSQL: the business transaction's BEGIN and the claim in one simple query (one round trip,
- * hence literals, escaped by sqlLiteral), the claim executing its prepared statement, and preparing it
- * first on a connection that has none (`prepare`). A prepared statement survives the transaction
- * (PREPARE is not transactional) and spares parsing and planning the INSERT on every keyed
- * request, which cost PostgreSQL as much as the insert itself. Results: [PREPARE when prepared
- * here, BEGIN, { id }, or nothing when the key is busy or has a record: POSTGRES_KEY_RECORDED
- * tells which].
+ * hence literals, escaped by sqlLiteral), the claim executing its prepared statement, and preparing
+ * first the statements of postgresClaimStatements the connection does not have yet (`unprepared`).
+ * A prepared statement survives the transaction (PREPARE is not transactional) and spares parsing
+ * and planning the INSERT on every keyed request, which cost PostgreSQL as much as the insert
+ * itself. Results: [one per PREPARE sent, BEGIN, { id }, or nothing when the key is busy or has a
+ * record: POSTGRES_KEY_RECORDED tells which].
  */
-export function postgresClaimingBegin(claim: IdempotencyClaim, prepare: boolean): string {
+export function postgresClaimingBegin(claim: IdempotencyClaim, unprepared: readonly SqlPreparedStatement[]): string {
   if (!Number.isSafeInteger(claim.tokenId)) throw new Error(`invalid token id ${claim.tokenId}`);
-  const [lockedUntil, createdAt, expiresAt] = claimEpochMs(claim);
   return (
-    `${prepare ? `${POSTGRES_PREPARE_CLAIM}; ` : ''}START TRANSACTION; ` +
-    `EXECUTE ${POSTGRES_CLAIM_STATEMENT} (${claim.tokenId}, ${sqlLiteral(claim.key)}, ` +
-    `${sqlLiteral(claim.fingerprint)}, ${lockedUntil}, ${createdAt}, ${expiresAt})`
+    `${unprepared.map((statement) => `${statement.prepare}; `).join('')}START TRANSACTION; ` +
+    `EXECUTE ${postgresClaimStatement(claim).name} (${claim.tokenId}, ${sqlLiteral(claim.key)}, ` +
+    `${sqlLiteral(claim.fingerprint)}, ${Date.now()})`
   );
+}
+
+/** A response to store: the record's id, the status and the body exactly as sent. */
+export interface StoredResponse {
+  recordId: number;
+  status: number;
+  body: string;
+}
+
+/**
+ * PostgreSQL: the responses a claiming transaction's COMMIT carries, as statements to send before
+ * it in the same simple query, executing the prepared POSTGRES_STORE_RESPONSE (the bodies inlined
+ * as literals, sqlLiteral).
+ */
+export function postgresStoreResponses(responses: readonly StoredResponse[]): string {
+  return responses
+    .map(({ recordId, status, body }) => {
+      if (!Number.isSafeInteger(recordId) || !Number.isSafeInteger(status)) throw new Error('invalid stored response');
+      return `EXECUTE ${POSTGRES_STORE_RESPONSE.name} (${recordId}, ${status}, ${sqlLiteral(body)})`;
+    })
+    .join('; ');
 }
 
 /**

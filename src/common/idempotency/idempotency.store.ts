@@ -3,15 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { type EntityManager, LessThan, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { sqlLiteral } from '../../database/sql-literal';
 import { TransactionService } from '../../database/transaction.service';
 import { APP_LOGGER } from '../logging/logger';
 import {
   claimTimes,
   type IdempotencyClaim,
   INSERT_IDEMPOTENCY_KEY,
+  postgresStoreResponses,
   type ResponseRide,
   type ResponseRides,
+  type StoredResponse,
 } from './idempotency-claim';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { IdempotencyResponseEntity } from './idempotency-response.entity';
@@ -41,12 +42,6 @@ interface InsertedRow {
   id: number;
   token_id: number;
   key: string;
-}
-
-interface PendingCompletion {
-  recordId: number;
-  status: number;
-  body: string;
 }
 
 /**
@@ -106,7 +101,7 @@ export type OtherOutcome = Exclude<BeginOutcome, { kind: 'run' }>;
 export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   private readonly purgeTimer: NodeJS.Timeout;
   private claims: PendingClaim[] = [];
-  private readonly pendingCompletions = new Map<number, PendingCompletion>();
+  private readonly pendingCompletions = new Map<number, StoredResponse>();
   /** The write loop (one write at a time), its write in flight, and the one that will take what is pending now. */
   private writing: Promise<void> | null = null;
   private inFlight: Promise<void> | null = null;
@@ -203,7 +198,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   }
 
   /** Every pending response, for one write or one ride: none is pending, nor waits for its linger, after. */
-  private takePending(): PendingCompletion[] {
+  private takePending(): StoredResponse[] {
     const batch = [...this.pendingCompletions.values()];
     this.pendingCompletions.clear();
     if (this.lingering) clearTimeout(this.lingering);
@@ -220,18 +215,17 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   }
 
   /**
-   * PostgreSQL: hands every pending response to a business transaction, whose COMMIT sends their
-   * INSERT in the same round trip (bodies inlined as literals, sqlLiteral). Rolled back, they are
-   * pending again. Each costs a share of one statement and no round trip.
+   * PostgreSQL: hands every pending response to a claiming transaction, whose COMMIT stores them in
+   * the same round trip (postgresStoreResponses). Rolled back, they are pending again. Each costs
+   * one run of a prepared statement and no round trip.
    */
   takeResponses(): ResponseRide | null {
     if (!this.transactions.isPostgres || this.pendingCompletions.size === 0) return null;
     const batch = this.takePending();
     const ride = deferred();
     this.riding.add(ride.promise);
-    const rows = batch.map((c) => `(${c.recordId}, ${c.status}, ${sqlLiteral(c.body)})`);
     return {
-      sql: `INSERT INTO idempotency_responses (record_id, status, body) VALUES ${rows.join(', ')} ON CONFLICT (record_id) DO NOTHING`,
+      sql: postgresStoreResponses(batch),
       settle: (committed) => {
         if (!committed) {
           for (const c of batch) {
@@ -280,7 +274,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     })();
   }
 
-  private async write(claims: PendingClaim[], completions: PendingCompletion[]): Promise<void> {
+  private async write(claims: PendingClaim[], completions: StoredResponse[]): Promise<void> {
     try {
       const ids = await this.transactions.write((m) => this.writeBatch(m, claims, completions));
       for (const claim of claims) claim.resolve(ids.get(claim) ?? null);
@@ -365,7 +359,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   private async writeBatch(
     manager: EntityManager,
     claims: PendingClaim[],
-    completions: PendingCompletion[],
+    completions: StoredResponse[],
   ): Promise<Map<PendingClaim, number>> {
     // The same key twice in one group: the first claims it, the other finds it taken.
     const firsts = new Map<string, PendingClaim>();
@@ -398,7 +392,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   private async writeSqlite(
     manager: EntityManager,
     rows: PendingClaim[],
-    completions: PendingCompletion[],
+    completions: StoredResponse[],
     times: Date[],
   ): Promise<InsertedRow[]> {
     for (const c of completions) {

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
 import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency-response.entity';
-import { IdempotencyKeyBusyError, IdempotencyKeyTakenError } from '../../../src/common/idempotency/idempotency-claim';
+import {
+  IdempotencyKeyBusyError,
+  IdempotencyKeyTakenError,
+  postgresClaimStatements,
+  type ResponseRide,
+} from '../../../src/common/idempotency/idempotency-claim';
 import type { AuthContext } from '../../../src/common/auth/auth-context';
 import { bindIdempotency, type IdempotencyContext } from '../../../src/common/idempotency/idempotency-context';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
@@ -173,9 +178,10 @@ describe('Idempotency-Key recovery and transactions', () => {
   );
 
   (TEST_DB === 'postgres' ? it : it.skip)(
-    'should claim keys on connections whose prepared claim a pooler reset or kept (PostgreSQL)',
+    'should claim keys and store responses on connections whose prepared statements a pooler reset or kept (PostgreSQL)',
     async () => {
       const transactions = ctx.t.app.get(TransactionService);
+      const store = ctx.t.app.get(IdempotencyStore);
       const pool = postgresPool(ctx.t.dataSource)!;
       const mend = jest.spyOn(
         transactions as unknown as { mendPreparedClaim: (client: unknown, error: unknown) => Promise<boolean> },
@@ -185,9 +191,14 @@ describe('Idempotency-Key recovery and transactions', () => {
         transactions.run(caller, (m) =>
           m.save(SettingEntity, { key: `rec-prep-${key}`, value: key, updatedAt: new Date() }),
         );
-      /** Claims `keys` at once, so that they spread over the pool's connections. */
-      const claimAll = async (keys: string[]) => {
-        const contexts = keys.map((key): IdempotencyContext => ({ claim: claimOf(key), recordId: null, mark: false }));
+      /** Claims `keys` at once, so that they spread over the pool's connections; the first COMMIT carries `ride`. */
+      const claimAll = async (keys: string[], ride: ResponseRide | null = null) => {
+        const contexts = keys.map((key, i): IdempotencyContext => ({
+          claim: claimOf(key),
+          recordId: null,
+          mark: false,
+          responses: { takeResponses: () => (i === 0 ? ride : null) },
+        }));
         await Promise.all(contexts.map((context, i) => write(keys[i], callerUnder(context))));
         return contexts;
       };
@@ -200,22 +211,27 @@ describe('Idempotency-Key recovery and transactions', () => {
           for (const client of clients) client.release();
         }
       };
+      /** A pooler resets the sessions: the prepared statements are gone where the process believes they are. */
+      const resetSessions = () =>
+        onEveryConnection(async (client) => {
+          for (const { name } of postgresClaimStatements(claimOf('any'))) {
+            await client.query(`DEALLOCATE ${name}`).catch(() => undefined);
+          }
+        });
       const keys = (prefix: string) => Array.from({ length: 6 }, (_, i) => `rec-key-prep-${prefix}-${i}`);
       await claimAll(keys('warm'));
 
-      // The process forgets which connections have it: each PREPAREs again, finds it there, goes on.
-      (transactions as unknown as { claimPrepared: WeakSet<object> }).claimPrepared = new WeakSet();
+      // The process forgets which connections have them: each PREPAREs again, finds them there, goes on.
+      (transactions as unknown as { claimPrepared: WeakMap<object, Set<string>> }).claimPrepared = new WeakMap();
       await claimAll(keys('kept'));
       const codes = () => mend.mock.calls.map(([, error]) => (error as { code?: string }).code);
       expect(codes()).toContain('42P05');
 
-      // A pooler resets the sessions: the prepared claim is gone where the process believes it is.
       mend.mockClear();
-      await onEveryConnection((client) => client.query('DEALLOCATE tt_claim_idempotency_key').catch(() => undefined));
+      await resetSessions();
       const contexts = await claimAll(keys('reset'));
       expect(codes()).toContain('26000');
       expect(await mend.mock.results[0].value).toBe(true);
-      mend.mockRestore();
 
       for (const [i, key] of keys('reset').entries()) {
         const record = await records().findOneByOrFail({ key });
@@ -229,6 +245,21 @@ describe('Idempotency-Key recovery and transactions', () => {
       for (const key of [...keys('kept'), ...keys('reset')]) {
         expect(await settings.countBy({ key: `rec-prep-${key}` })).toBe(1);
       }
+
+      // Reset again: the COMMIT that carries a response runs on a connection that prepared both anew.
+      mend.mockClear();
+      await resetSessions();
+      const answered = await newRecord('rec-key-prep-answered', 'committed');
+      store.complete(answered.id, 201, '{"carried":true}');
+      const ride = store.takeResponses();
+      expect(ride).not.toBeNull();
+      await claimAll(keys('carry'), ride);
+      expect(codes()).toContain('26000');
+      mend.mockRestore();
+      const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
+        recordId: answered.id,
+      });
+      expect(stored).toMatchObject({ status: 201, body: '{"carried":true}' });
     },
   );
 
@@ -291,8 +322,16 @@ describe('Idempotency-Key recovery and transactions', () => {
       const ride = store.takeResponses();
       expect(ride).not.toBeNull();
       await claimed;
-      await ctx.t.dataSource.query(ride!.sql);
-      ride!.settle(true);
+      // A claiming transaction's COMMIT carries it (its statement is prepared on that connection).
+      await ctx.t.app.get(TransactionService).run(
+        callerUnder({
+          claim: claimOf('rec-key-flush-ride-carrier'),
+          recordId: null,
+          mark: false,
+          responses: { takeResponses: () => ride },
+        }),
+        async () => undefined,
+      );
       await flushing;
       expect(flushed).toBe(true);
       const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
