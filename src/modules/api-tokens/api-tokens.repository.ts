@@ -27,13 +27,21 @@ const USAGE_COLUMNS: readonly RowsColumn[] = [
 export class ApiTokensRepository {
   constructor(@InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>) {}
 
-  /** The token and its user in one query: the authentication lookup. */
+  /**
+   * The token and its user in one query: the authentication lookup, on every request the token
+   * cache misses. (`findOne` with a relation sends two: the id under a DISTINCT, then the join.)
+   */
   findByHashWithUser(tokenHash: string): Promise<ApiTokenEntity | null> {
-    return this.tokens.findOne({ where: { tokenHash }, relations: { user: true } });
+    return this.withUser(this.tokens).where('t.token_hash = :tokenHash', { tokenHash }).getOne();
   }
 
   findById(id: number, manager?: EntityManager): Promise<ApiTokenEntity | null> {
-    return this.repo(manager).findOne({ where: { id }, relations: { user: true } });
+    return this.withUser(this.repo(manager)).where('t.id = :id', { id }).getOne();
+  }
+
+  /** Both lookups are by a unique column: at most one row, so no LIMIT (which would split the query). */
+  private withUser(repository: Repository<ApiTokenEntity>) {
+    return repository.createQueryBuilder('t').leftJoinAndSelect('t.user', 'u');
   }
 
   /** Newest first. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import { hashApiToken } from '../../../src/common/auth/api-token';
 import { ApiTokenEntity } from '../../../src/modules/api-tokens/api-token.entity';
 import { ApiTokensRepository } from '../../../src/modules/api-tokens/api-tokens.repository';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
@@ -98,6 +99,28 @@ describe('authentication and scopes', () => {
       );
     } finally {
       lookup.mockRestore();
+    }
+  });
+
+  it('should find a token and its user in one query, the lookup of every request the cache misses', async () => {
+    const repository = ctx.t.app.get(ApiTokensRepository);
+    // PostgreSQL: a query runner per query, counted on their prototype. SQLite: one shared runner,
+    // whose own `query` TransactionService wraps (BEGIN IMMEDIATE).
+    const runner = ctx.t.dataSource.createQueryRunner();
+    const target = Object.hasOwn(runner, 'query') ? runner : (Object.getPrototypeOf(runner) as typeof runner);
+    const query = jest.spyOn(target, 'query');
+    if (ctx.t.dataSource.options.type === 'postgres') await runner.release();
+    try {
+      const hash = hashApiToken(ADMIN_TOKEN);
+      const token = await repository.findByHashWithUser(hash);
+      expect(query).toHaveBeenCalledTimes(1);
+      expect(token).toMatchObject({ tokenHash: hash, user: { role: 'admin', isActive: true } });
+      query.mockClear();
+      expect(await repository.findById(token!.id)).toMatchObject({ id: token!.id, user: { id: token!.userId } });
+      expect(query).toHaveBeenCalledTimes(1);
+      expect(await repository.findByHashWithUser('0'.repeat(64))).toBeNull();
+    } finally {
+      query.mockRestore();
     }
   });
 
