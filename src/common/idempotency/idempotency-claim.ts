@@ -111,9 +111,9 @@ export function postgresClaimStatements(lifetime: Pick<IdempotencyClaim, 'lockMs
   return [postgresClaimStatement(lifetime), POSTGRES_STORE_RESPONSE];
 }
 
-/** PostgreSQL: the connection has no prepared claim (its session was reset, by a pooler say). */
+/** PostgreSQL: the connection lacks a prepared statement this process believed it had (its session was reset, by a pooler say). */
 export const PREPARED_CLAIM_MISSING = '26000';
-/** PostgreSQL: the connection already has the prepared claim this process did not know of. */
+/** PostgreSQL: the connection already has a prepared statement this process did not know of. */
 export const PREPARED_CLAIM_EXISTS = '42P05';
 
 /**
