@@ -20,7 +20,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { prepare, transactions } = require('./idempotency-sql');
-const { SMOKE } = require('./support');
+const { postgresAvailable, SMOKE } = require('./support');
 
 const WARM_UP = SMOKE ? 2 : 20;
 /** Transactions of the short and the long run. */
@@ -59,15 +59,8 @@ async function freePort() {
 
 async function waitForServer(url, seconds) {
   for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline;) {
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch {
-      await client.end().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    if (await postgresAvailable(url)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`PostgreSQL did not accept connections within ${seconds} s`);
 }

@@ -324,6 +324,7 @@ function seedSqlite(file, entries) {
 }
 
 module.exports = {
+  postgresAvailable,
   benchPort,
   benchRedis,
   dist,
