@@ -13,49 +13,22 @@
  * BENCH_KEEP_COUNTS=1 keeps the server's folder and prints which backend ran what, for
  * `callgrind_annotate <folder>/cg.<pid>` (the functions are those of PostgreSQL's symbol table).
  */
-const { execFileSync, spawn, spawnSync } = require('node:child_process');
-const { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { spawn, spawnSync } = require('node:child_process');
+const { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { prepare, transactions } = require('./idempotency-sql');
 const { postgresAvailable, SMOKE } = require('./support');
+const { asServerUser, freePort, postgresBin, runAsServerUser: run } = require('../scripts/private-servers');
 
 const WARM_UP = SMOKE ? 2 : 20;
 /** Transactions of the short and the long run. */
 const SHORT = SMOKE ? 2 : 100;
 const LONG = SMOKE ? 6 : 600;
-const VERSIONS_DIR = '/usr/lib/postgresql';
 
 /** Progress, with BENCH_DEBUG=1. */
 const step = (what) => process.env.BENCH_DEBUG === '1' && console.error(`[${new Date().toISOString()}] ${what}`);
-
-/** The newest installed PostgreSQL's bin directory, or null. */
-function postgresBin() {
-  if (!existsSync(VERSIONS_DIR)) return null;
-  const version = readdirSync(VERSIONS_DIR).sort((a, b) => Number(b) - Number(a))[0];
-  const bin = version && join(VERSIONS_DIR, version, 'bin');
-  return bin && existsSync(join(bin, 'initdb')) ? bin : null;
-}
-
-/** PostgreSQL refuses to run as root: as `postgres` then. */
-function asServerUser(args) {
-  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0], args.slice(1)];
-}
-
-function run(args, cwd) {
-  const [command, rest] = asServerUser(args);
-  execFileSync(command, rest, { stdio: 'pipe', cwd });
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitForServer(url, seconds) {
   for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline;) {

@@ -1,23 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './server-process';
-
-const VERSIONS_DIR = '/usr/lib/postgresql';
-
-/** The newest installed PostgreSQL's bin directory, or null (not a Debian PostgreSQL machine). */
-function postgresBin(): string | null {
-  if (!existsSync(VERSIONS_DIR)) return null;
-  const version = readdirSync(VERSIONS_DIR).sort((a, b) => Number(b) - Number(a))[0];
-  const bin = version && join(VERSIONS_DIR, version, 'bin');
-  return bin && existsSync(join(bin, 'initdb')) ? bin : null;
-}
-
-/** initdb refuses to run as root: run the server as `postgres` then. */
-function asServerUser(args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0], args.slice(1)];
-}
+import { freePort, postgresBin, runAsServerUser } from '../../scripts/private-servers';
 
 /**
  * A private PostgreSQL cluster in a temporary folder on a spare loopback port, for fault tests
@@ -69,7 +53,6 @@ export class PrivatePostgres {
   }
 
   private run(args: string[]): void {
-    const [command, rest] = asServerUser(args);
-    execFileSync(command, rest, { stdio: 'pipe', cwd: this.dir });
+    runAsServerUser(args, this.dir);
   }
 }

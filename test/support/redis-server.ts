@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort } from './server-process';
+import { freePort } from '../../scripts/private-servers';
 
 /** A private redis-server on a spare loopback port, for fault tests that must not touch the shared one. */
 export class PrivateRedis {
