@@ -62,8 +62,8 @@ function rewriteStatement(runner: QueryRunner, statement: string, replacement: s
 @Injectable()
 export class TransactionService implements OnModuleInit {
   private tail: Promise<unknown> = Promise.resolve();
-  /** PostgreSQL: the names of the claiming statements each connection's session has prepared (postgresClaimStatements). */
-  private readonly claimPrepared = new WeakMap<PoolClient, Set<string>>();
+  /** PostgreSQL: the statements of postgresClaimStatements each connection's session has prepared, by name. */
+  private readonly preparedStatements = new WeakMap<PoolClient, Set<string>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -235,8 +235,8 @@ export class TransactionService implements OnModuleInit {
   }
 
   private preparedOn(client: PoolClient): Set<string> {
-    let prepared = this.claimPrepared.get(client);
-    if (!prepared) this.claimPrepared.set(client, (prepared = new Set()));
+    let prepared = this.preparedStatements.get(client);
+    if (!prepared) this.preparedStatements.set(client, (prepared = new Set()));
     return prepared;
   }
 
@@ -259,7 +259,7 @@ export class TransactionService implements OnModuleInit {
       'SELECT name FROM pg_prepared_statements WHERE name = ANY($1::text[])',
       [statements.map((statement) => statement.name)],
     );
-    this.claimPrepared.set(client, new Set(rows.map((r) => r.name)));
+    this.preparedStatements.set(client, new Set(rows.map((r) => r.name)));
     return true;
   }
 

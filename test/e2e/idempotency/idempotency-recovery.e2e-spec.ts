@@ -222,7 +222,8 @@ describe('Idempotency-Key recovery and transactions', () => {
       await claimAll(keys('warm'));
 
       // The process forgets which connections have them: each PREPAREs again, finds them there, goes on.
-      (transactions as unknown as { claimPrepared: WeakMap<object, Set<string>> }).claimPrepared = new WeakMap();
+      (transactions as unknown as { preparedStatements: WeakMap<object, Set<string>> }).preparedStatements =
+        new WeakMap();
       await claimAll(keys('kept'));
       const codes = () => mend.mock.calls.map(([, error]) => (error as { code?: string }).code);
       expect(codes()).toContain('42P05');
