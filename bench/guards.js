@@ -21,7 +21,8 @@ const {
   killServers,
   measure,
   median,
-  percentCells,
+  medianInterval,
+  ROUND_SECONDS,
   spawnServer,
   SMOKE,
 } = require('./support');
@@ -29,6 +30,18 @@ const {
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
 const TOKENS = SMOKE ? 50 : Number(process.env.BENCH_TOKENS ?? 2000);
+
+/**
+ * Pairs' overheads as three table cells, in percent: their median; the 95 % interval of that
+ * median (medianInterval: what the run shows, on a machine whose pairs spread widely); the lowest
+ * to the highest pair.
+ */
+function overheadCells(overheads) {
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  const interval = medianInterval(overheads);
+  const within = interval ? `${pct(interval[0])} to ${pct(interval[1])}` : 'too few pairs';
+  return `${pct(median(overheads))} | ${within} | ${pct(Math.min(...overheads))} to ${pct(Math.max(...overheads))}`;
+}
 
 async function main() {
   const db = await freshDatabase();
@@ -66,7 +79,7 @@ async function main() {
     { setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[t++ % tokens.length]}` } }) },
   ];
   console.log(
-    `# bench/guards on ${db.kind}${env.REDIS_URL ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of ${SMOKE ? 1 : 4} s, 16 connections, ` +
+    `# bench/guards on ${db.kind}${env.REDIS_URL ? ' + Redis' : ''}: ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, 16 connections, ` +
       `${TOKENS} tokens at the default limits (100/min, 1000/h), ${TOKENS} exempt from the limiter`,
   );
 
@@ -128,9 +141,11 @@ async function main() {
   );
 
   const row = (name, route, r) =>
-    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${percentCells(r.overheads)} |`;
-  console.log('| layer | route | req/s without | req/s with | overhead (median of pairs) | pairs |');
-  console.log('|---|---|---|---|---|---|');
+    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${overheadCells(r.overheads)} |`;
+  console.log(
+    '| layer | route | req/s without | req/s with | overhead (median of pairs) | 95 % interval of the median | pairs |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
   console.log(row('rate limiter', 'GET /api/v1/users/me', rl));
   console.log(row('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(row('idempotency', 'POST /api/v1/time-entries', idemEntries));
@@ -143,12 +158,14 @@ async function main() {
   };
   const cpuRow = (name, route, r) => {
     const overheads = r.pairs.map(([without, withLayer]) => withLayer.cpu.total / without.cpu.total - 1);
-    return `| ${name} | ${route} | ${parts(r, 0)} | ${parts(r, 1)} | ${percentCells(overheads)} |`;
+    return `| ${name} | ${route} | ${parts(r, 0)} | ${parts(r, 1)} | ${overheadCells(overheads)} |`;
   };
   console.log('');
   console.log('CPU ms per request, whole machine: total (server + PostgreSQL + Redis + load generator)');
-  console.log('| layer | route | without | with | CPU overhead (median of pairs) | pairs |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    '| layer | route | without | with | CPU overhead (median of pairs) | 95 % interval of the median | pairs |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
   console.log(cpuRow('rate limiter', 'GET /api/v1/users/me', rl));
   console.log(cpuRow('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(cpuRow('idempotency', 'POST /api/v1/time-entries', idemEntries));

@@ -195,9 +195,12 @@ function cpuPerRequest(before, after, requests) {
 /** `npm run bench -- --smoke`: tiny data and short runs, only to prove the scripts work (CI). */
 const SMOKE = process.env.BENCH_SMOKE === '1';
 
-/** One autocannon run (16 connections, 4 s unless overridden): req/s and p50/p99 latency in ms. */
+/** Seconds of one autocannon run (BENCH_ROUND_SECONDS, 4 by default; 1 in smoke runs). */
+const ROUND_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_ROUND_SECONDS ?? 4);
+
+/** One autocannon run (16 connections, ROUND_SECONDS unless overridden): req/s and p50/p99 latency in ms. */
 async function measure(options) {
-  const result = await autocannon({ connections: 16, duration: SMOKE ? 1 : 4, ...options });
+  const result = await autocannon({ connections: 16, duration: ROUND_SECONDS, ...options });
   if (result.non2xx > 0 || result.errors > 0) {
     const statuses = JSON.stringify(result.statusCodeStats ?? {});
     throw new Error(
@@ -213,6 +216,26 @@ async function measure(options) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * A distribution-free interval for the median of `xs` (each an independent pair's result): between
+ * the k-th lowest and the k-th highest, k the largest rank such that a binomial(n, 1/2) falls
+ * below it with probability at most 2.5 %: it holds the true median at least 95 % of the time,
+ * whatever the noise's shape. Null when there are too few values (under 6).
+ */
+function medianInterval(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const n = sorted.length;
+  let below = 0; // P(Binomial(n, 1/2) < k)
+  let k = 0;
+  for (let i = 0, term = 0.5 ** n; i < n; i++) {
+    if (below + term > 0.025) break;
+    below += term;
+    k = i + 1;
+    term = (term * (n - i)) / (i + 1);
+  }
+  return k === 0 ? null : [sorted[k - 1], sorted[n - k]];
+}
 
 /** Ratios as two table cells, in percent: their median, then the lowest to the highest. */
 function percentCells(ratios) {
@@ -340,7 +363,9 @@ module.exports = {
   cpuSnapshot,
   measure,
   median,
+  medianInterval,
   peakRssMb,
   percentCells,
+  ROUND_SECONDS,
   SMOKE,
 };
