@@ -12,6 +12,15 @@ describe('PostgreSQL claim statements', () => {
     expect(store.name).toBe('tt_store_idempotency_response');
   });
 
+  it("should build a lifetime's statements once, and again after another lifetime was asked for", () => {
+    const statements = postgresClaimStatements(claim);
+    expect(postgresClaimStatements({ ...claim })).toBe(statements);
+    const other = postgresClaimStatements({ ...claim, lockMs: 60_000 });
+    expect(other[0].name).toBe('tt_claim_idempotency_key_60000_86400000');
+    expect(postgresClaimStatements(claim)).toEqual(statements);
+    expect(postgresClaimingBegin(claim, [])).toContain('EXECUTE tt_claim_idempotency_key_120000_86400000 (');
+  });
+
   it('should prepare only the statements the connection lacks, then begin and claim in one query', () => {
     const statements = postgresClaimStatements(claim);
     const now = Date.now();

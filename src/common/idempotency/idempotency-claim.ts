@@ -53,43 +53,6 @@ export interface SqlPreparedStatement {
   prepare: string;
 }
 
-/** The claim statements built so far, by name: one per lifetime, built once. */
-const claimStatements = new Map<string, SqlPreparedStatement>();
-
-/**
- * PostgreSQL: the claim, as an SQL-level prepared statement. Parameters: token id, key, fingerprint,
- * and the record's created_at in milliseconds since the epoch; the lock and the lifetime are part
- * of the text (and of the name: one statement per lifetime), since every parameter of an EXECUTE is
- * an expression PostgreSQL plans on every run (three timestamps as parameters made the claim cost
- * it about a tenth more, callgrind). The insert happens only under a transaction-scoped
- * advisory lock on (token, key), one bigint (token id, then the key's 32-bit hash, apart from the
- * two-int4 locks other code takes), so a concurrent first request learns at once that the key is
- * busy instead of waiting on the unique index until this transaction ends (two keys sharing a
- * hash: a spurious 409, retried); the record is `committed` with the change or not at all. The
- * lock's outcome is not selected on its own: that statement, on every keyed request, cost
- * PostgreSQL about 14 % of POST /users' own transaction (pgbench, as bench/idempotency-sql
- * measured before it moved to node-postgres), to spare a query that only a retry or a concurrent
- * duplicate needs.
- */
-function postgresClaimStatement({ lockMs, ttlMs }: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>): SqlPreparedStatement {
-  if (!Number.isSafeInteger(lockMs) || !Number.isSafeInteger(ttlMs)) throw new Error('invalid idempotency lifetime');
-  const name = `tt_claim_idempotency_key_${lockMs}_${ttlMs}`;
-  const known = claimStatements.get(name);
-  if (known) return known;
-  const createdAt = 'to_timestamp($4::float8 / 1000)';
-  const statement = {
-    name,
-    prepare:
-      `PREPARE ${name} (int, varchar, varchar, int8) AS ` +
-      `${INSERT_IDEMPOTENCY_KEY} SELECT $1, $2, $3, 'committed', ` +
-      `${createdAt} + interval '${lockMs} milliseconds', ${createdAt}, ${createdAt} + interval '${ttlMs} milliseconds' ` +
-      `WHERE pg_try_advisory_xact_lock(($1::bigint << 32) | (hashtext($2)::bigint & 4294967295)) ` +
-      `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`,
-  };
-  claimStatements.set(name, statement);
-  return statement;
-}
-
 /**
  * PostgreSQL: a stored response, as an SQL-level prepared statement that a claiming transaction's
  * COMMIT executes for each response it carries (ResponseRide). Prepared, it costs PostgreSQL about
@@ -103,12 +66,62 @@ const POSTGRES_STORE_RESPONSE: SqlPreparedStatement = {
     'INSERT INTO idempotency_responses (record_id, status, body) VALUES ($1, $2, $3) ON CONFLICT (record_id) DO NOTHING',
 };
 
+/** A lifetime's statements: the claim, and with it every statement a claiming transaction uses. */
+interface LifetimeStatements {
+  lockMs: number;
+  ttlMs: number;
+  claim: SqlPreparedStatement;
+  all: readonly SqlPreparedStatement[];
+}
+
+/**
+ * The statements of the lifetime last asked for (a process has one: its configuration's), so that
+ * each keyed request finds them with two comparisons instead of building their name.
+ */
+let latest: LifetimeStatements | null = null;
+
+/**
+ * PostgreSQL: the claim, as an SQL-level prepared statement (with the other statements of its
+ * lifetime). Parameters: token id, key, fingerprint,
+ * and the record's created_at in milliseconds since the epoch; the lock and the lifetime are part
+ * of the text (and of the name: one statement per lifetime), since every parameter of an EXECUTE is
+ * an expression PostgreSQL plans on every run (three timestamps as parameters made the claim cost
+ * it about a tenth more, callgrind). The insert happens only under a transaction-scoped
+ * advisory lock on (token, key), one bigint (token id, then the key's 32-bit hash, apart from the
+ * two-int4 locks other code takes), so a concurrent first request learns at once that the key is
+ * busy instead of waiting on the unique index until this transaction ends (two keys sharing a
+ * hash: a spurious 409, retried); the record is `committed` with the change or not at all. The
+ * lock's outcome is not selected on its own: that statement, on every keyed request, cost
+ * PostgreSQL about 14 % of POST /users' own transaction (pgbench, as bench/idempotency-sql
+ * measured before it moved to node-postgres), to spare a query that only a retry or a concurrent
+ * duplicate needs.
+ */
+function lifetimeStatements({ lockMs, ttlMs }: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>): LifetimeStatements {
+  if (latest?.lockMs === lockMs && latest.ttlMs === ttlMs) return latest;
+  if (!Number.isSafeInteger(lockMs) || !Number.isSafeInteger(ttlMs)) throw new Error('invalid idempotency lifetime');
+  const name = `tt_claim_idempotency_key_${lockMs}_${ttlMs}`;
+  const createdAt = 'to_timestamp($4::float8 / 1000)';
+  const statement = {
+    name,
+    prepare:
+      `PREPARE ${name} (int, varchar, varchar, int8) AS ` +
+      `${INSERT_IDEMPOTENCY_KEY} SELECT $1, $2, $3, 'committed', ` +
+      `${createdAt} + interval '${lockMs} milliseconds', ${createdAt}, ${createdAt} + interval '${ttlMs} milliseconds' ` +
+      `WHERE pg_try_advisory_xact_lock(($1::bigint << 32) | (hashtext($2)::bigint & 4294967295)) ` +
+      `ON CONFLICT (token_id, key) DO NOTHING RETURNING id`,
+  };
+  latest = { lockMs, ttlMs, claim: statement, all: [statement, POSTGRES_STORE_RESPONSE] };
+  return latest;
+}
+
 /**
  * The statements a claiming transaction uses on its connection, prepared there once: the claim, and
  * the stored responses its COMMIT may carry.
  */
-export function postgresClaimStatements(lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>): SqlPreparedStatement[] {
-  return [postgresClaimStatement(lifetime), POSTGRES_STORE_RESPONSE];
+export function postgresClaimStatements(
+  lifetime: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>,
+): readonly SqlPreparedStatement[] {
+  return lifetimeStatements(lifetime).all;
 }
 
 /** PostgreSQL: the connection lacks a prepared statement this process believed it had (its session was reset, by a pooler say). */
@@ -129,7 +142,7 @@ export function postgresClaimingBegin(claim: IdempotencyClaim, unprepared: reado
   if (!Number.isSafeInteger(claim.tokenId)) throw new Error(`invalid token id ${claim.tokenId}`);
   return (
     `${unprepared.map((statement) => `${statement.prepare}; `).join('')}START TRANSACTION; ` +
-    `EXECUTE ${postgresClaimStatement(claim).name} (${claim.tokenId}, ${sqlLiteral(claim.key)}, ` +
+    `EXECUTE ${lifetimeStatements(claim).claim.name} (${claim.tokenId}, ${sqlLiteral(claim.key)}, ` +
     `${sqlLiteral(claim.fingerprint)}, ${Date.now()})`
   );
 }
