@@ -417,7 +417,10 @@ describe('Idempotency-Key recovery and transactions', () => {
         attempts++;
         await m.query(`UPDATE settings SET value = (value::int + 1)::text WHERE key = $1`, [first]);
         if (++holding === 2) bothHoldOne();
-        await Promise.race([barrier, new Promise((r) => setTimeout(r, 2000))]);
+        // At most 2 s, and no timer left behind to keep the jest worker alive after the suite.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([barrier, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+        clearTimeout(timer);
         await m.query(`UPDATE settings SET value = (value::int + 1)::text WHERE key = $1`, [second]);
       });
     await Promise.all([lockInOrder('rec-lock-a', 'rec-lock-b'), lockInOrder('rec-lock-b', 'rec-lock-a')]);
