@@ -21,7 +21,7 @@ const {
   killServers,
   measure,
   median,
-  medianInterval,
+  percentCells,
   ROUND_SECONDS,
   spawnServer,
   SMOKE,
@@ -30,18 +30,6 @@ const {
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
 const TOKENS = SMOKE ? 50 : Number(process.env.BENCH_TOKENS ?? 2000);
-
-/**
- * Pairs' overheads as three table cells, in percent: their median; the 95 % interval of that
- * median (medianInterval: what the run shows, on a machine whose pairs spread widely); the lowest
- * to the highest pair.
- */
-function overheadCells(overheads) {
-  const pct = (x) => `${(x * 100).toFixed(1)} %`;
-  const interval = medianInterval(overheads);
-  const within = interval ? `${pct(interval[0])} to ${pct(interval[1])}` : 'too few pairs';
-  return `${pct(median(overheads))} | ${within} | ${pct(Math.min(...overheads))} to ${pct(Math.max(...overheads))}`;
-}
 
 async function main() {
   const db = await freshDatabase();
@@ -141,7 +129,7 @@ async function main() {
   );
 
   const row = (name, route, r) =>
-    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${overheadCells(r.overheads)} |`;
+    `| ${name} | ${route} | ${r.baseline.toFixed(0)} | ${r.subject.toFixed(0)} | ${percentCells(r.overheads, { interval: true })} |`;
   console.log(
     '| layer | route | req/s without | req/s with | overhead (median of pairs) | 95 % interval of the median | pairs |',
   );
@@ -158,7 +146,7 @@ async function main() {
   };
   const cpuRow = (name, route, r) => {
     const overheads = r.pairs.map(([without, withLayer]) => withLayer.cpu.total / without.cpu.total - 1);
-    return `| ${name} | ${route} | ${parts(r, 0)} | ${parts(r, 1)} | ${overheadCells(overheads)} |`;
+    return `| ${name} | ${route} | ${parts(r, 0)} | ${parts(r, 1)} | ${percentCells(overheads, { interval: true })} |`;
   };
   console.log('');
   console.log('CPU ms per request, whole machine: total (server + PostgreSQL + Redis + load generator)');

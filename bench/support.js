@@ -237,10 +237,20 @@ function medianInterval(xs) {
   return k === 0 ? null : [sorted[k - 1], sorted[n - k]];
 }
 
-/** Ratios as two table cells, in percent: their median, then the lowest to the highest. */
-function percentCells(ratios) {
+/**
+ * Ratios as table cells, in percent: their median, then (`interval`) the 95 % interval of that
+ * median (medianInterval: what the run shows, on a machine whose pairs spread widely), then the
+ * lowest to the highest.
+ */
+function percentCells(ratios, { interval = false } = {}) {
   const pct = (x) => `${(x * 100).toFixed(1)} %`;
-  return `${pct(median(ratios))} | ${pct(Math.min(...ratios))} to ${pct(Math.max(...ratios))}`;
+  const cells = [pct(median(ratios))];
+  if (interval) {
+    const bounds = medianInterval(ratios);
+    cells.push(bounds ? `${pct(bounds[0])} to ${pct(bounds[1])}` : 'too few pairs');
+  }
+  cells.push(`${pct(Math.min(...ratios))} to ${pct(Math.max(...ratios))}`);
+  return cells.join(' | ');
 }
 
 /**
