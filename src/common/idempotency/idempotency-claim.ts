@@ -82,12 +82,11 @@ let latest: LifetimeStatements | null = null;
 
 /**
  * PostgreSQL: the claim, as an SQL-level prepared statement (with the other statements of its
- * lifetime). Parameters: token id, key, fingerprint,
- * and the record's created_at in milliseconds since the epoch; the lock and the lifetime are part
- * of the text (and of the name: one statement per lifetime), since every parameter of an EXECUTE is
- * an expression PostgreSQL plans on every run (three timestamps as parameters made the claim cost
- * it about a tenth more, callgrind). The insert happens only under a transaction-scoped
- * advisory lock on (token, key), one bigint (token id, then the key's 32-bit hash, apart from the
+ * lifetime). Parameters: token id, key, fingerprint, and the record's created_at in milliseconds
+ * since the epoch; the lock and the lifetime are part of the text (and of the name: one statement
+ * per lifetime), since every parameter of an EXECUTE is an expression PostgreSQL plans on every run
+ * (three timestamps as parameters made the claim cost it about a tenth more, callgrind). The
+ * insert happens only under a transaction-scoped advisory lock on (token, key), one bigint (token id, then the key's 32-bit hash, apart from the
  * two-int4 locks other code takes), so a concurrent first request learns at once that the key is
  * busy instead of waiting on the unique index until this transaction ends (two keys sharing a
  * hash: a spurious 409, retried); the record is `committed` with the change or not at all. The
