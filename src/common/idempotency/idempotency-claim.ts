@@ -85,15 +85,15 @@ let latest: LifetimeStatements | null = null;
  * lifetime). Parameters: token id, key, fingerprint, and the record's created_at in milliseconds
  * since the epoch; the lock and the lifetime are part of the text (and of the name: one statement
  * per lifetime), since every parameter of an EXECUTE is an expression PostgreSQL plans on every run
- * (three timestamps as parameters made the claim cost it about a tenth more, callgrind). The
- * insert happens only under a transaction-scoped advisory lock on (token, key), one bigint (token id, then the key's 32-bit hash, apart from the
- * two-int4 locks other code takes), so a concurrent first request learns at once that the key is
- * busy instead of waiting on the unique index until this transaction ends (two keys sharing a
- * hash: a spurious 409, retried); the record is `committed` with the change or not at all. The
- * lock's outcome is not selected on its own: that statement, on every keyed request, cost
- * PostgreSQL about 14 % of POST /users' own transaction (pgbench, as bench/idempotency-sql
- * measured before it moved to node-postgres), to spare a query that only a retry or a concurrent
- * duplicate needs.
+ * (three timestamps as parameters made the claim cost it about a tenth more, callgrind). The insert
+ * happens only under a transaction-scoped advisory lock on (token, key), one bigint (token id, then
+ * the key's 32-bit hash, apart from the two-int4 locks other code takes), so a concurrent first
+ * request learns at once that the key is busy instead of waiting on the unique index until this
+ * transaction ends (two keys sharing a hash: a spurious 409, retried); the record is `committed`
+ * with the change or not at all. The lock's outcome is not selected on its own: that statement, on
+ * every keyed request, cost PostgreSQL about 14 % of POST /users' own transaction (pgbench, as
+ * bench/idempotency-sql measured before it moved to node-postgres), to spare a query that only a
+ * retry or a concurrent duplicate needs.
  */
 function lifetimeStatements({ lockMs, ttlMs }: Pick<IdempotencyClaim, 'lockMs' | 'ttlMs'>): LifetimeStatements {
   if (latest?.lockMs === lockMs && latest.ttlMs === ttlMs) return latest;
