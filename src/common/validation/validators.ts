@@ -3,7 +3,6 @@ import { parseInstant } from '../time/parse-instant';
 import { Transform } from 'class-transformer';
 import {
   IsInt,
-  IsNumber,
   IsString,
   Max,
   MaxLength,
@@ -54,16 +53,28 @@ export const Optional = () => ValidateIf((_object, value) => value !== undefined
 /** May be absent or `null` (clears the field); other values are validated. */
 export const OptionalNullable = () => ValidateIf((_object, value) => value !== undefined && value !== null);
 
+/**
+ * A finite number with at most `places` decimals. Not class-validator's `maxDecimalPlaces`, which
+ * reads the digits after the number's `.` and throws on exponent notation without one (1e-300),
+ * answering such a body with a 500 instead of a validation error.
+ */
+export function IsDecimal(places: number, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isDecimal',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [places],
+      options: { message: `${String(propertyName)} must be a number with at most ${places} decimals`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(places)) === value,
+      },
+    });
+}
+
 /** Money and hours: a finite number >= 0 with at most 2 decimals. */
-export const IsAmount = (max = 1e10) =>
-  applyDecorators(
-    IsNumber(
-      { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
-      { message: '$property must be a number with at most 2 decimals' },
-    ),
-    Min(0),
-    Max(max),
-  );
+export const IsAmount = (max = 1e10) => applyDecorators(IsDecimal(2), Min(0), Max(max));
 
 /** A non-empty trimmed string up to `max` characters. */
 export const IsText = (max: number) => applyDecorators(Trim(), IsString(), MinLength(1), MaxLength(max));

@@ -107,6 +107,20 @@ describe('projects', () => {
     expect(Object.keys(nulls.body.errors).sort()).toEqual(['billable', 'name']);
   });
 
+  it('should refuse amounts in exponent notation below a cent as a validation error, not a 500', async () => {
+    const tiny = { name: 'Tiny', budget_amount: 1e-300, hourly_rate: 5e-324, estimated_hours: 1.5e-7 };
+    const res = await create(tiny);
+    expect(res.status).toBe(400);
+    expect(res.body.error_code).toBe('validation_error');
+    expect(Object.keys(res.body.errors).sort()).toEqual(['budget_amount', 'estimated_hours', 'hourly_rate']);
+    expect(res.body.errors.budget_amount).toEqual(['budget_amount must be a number with at most 2 decimals']);
+    const { body } = await create({ name: 'Priced', hourly_rate: 80.5 });
+    const put = await ctx.t.put(`/api/v1/projects/${body.project.id}`, { ...tiny, name: 'Priced' }, auth);
+    expect(put.status).toBe(400);
+    expect(Object.keys(put.body.errors).sort()).toEqual(['budget_amount', 'estimated_hours', 'hourly_rate']);
+    expect((await ctx.t.get(`/api/v1/projects/${body.project.id}`, auth)).body.project.hourly_rate).toBe(80.5);
+  });
+
   it('should update partially and keep archived_at consistent with the status', async () => {
     const { body } = await create({ name: 'Evolving', hourly_rate: 100, color: '#aabbcc' });
     const id = body.project.id as number;

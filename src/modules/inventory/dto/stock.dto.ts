@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
 import {
   IsAmount,
   IsDateTimeInput,
+  IsDecimal,
   IsId,
   Optional,
   OptionalNullable,
@@ -13,11 +14,7 @@ import {
 export const MANUAL_MOVEMENT_TYPES = ['purchase', 'sale', 'usage', 'adjustment', 'return', 'waste'] as const;
 export type ManualMovementType = (typeof MANUAL_MOVEMENT_TYPES)[number];
 
-const Quantity = () =>
-  IsNumber(
-    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
-    { message: '$property must be a number with at most 2 decimals' },
-  );
+const Quantity = () => IsDecimal(2);
 
 export class CreateMovementDto {
   @ApiProperty({
