@@ -45,6 +45,8 @@ export class AppValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Path parameters are ids, whose pipes answer anything else with 404.
+    if (metadata.type === 'body' || metadata.type === 'query') refuseNonText(value);
     if (metadata.type === 'query') return this.lenient.transform(value, metadata);
     if (metadata.type === 'body' && this.toValidate(metadata)) {
       // A missing body validates as an empty object, so required fields are named.
@@ -56,6 +58,34 @@ export class AppValidationPipe extends ValidationPipe {
       return super.transform(body, metadata);
     }
     return super.transform(value, metadata);
+  }
+}
+
+/** U+0000, or half of a surrogate pair (JSON's `\ud800` escape): not text a database keeps as sent. */
+const NOT_TEXT = /[\0\p{Cs}]/u;
+
+/**
+ * Strings that are not text are refused wherever they are, as a validation error naming each: JSON
+ * and query strings may carry U+0000, which PostgreSQL's text cannot hold (every such value
+ * answered 500 there), and an unpaired surrogate, which its UTF-8 turns into U+FFFD, so that the
+ * response would show what was sent and later reads what was kept. SQLite would keep either.
+ */
+function refuseNonText(value: unknown): void {
+  const errors: FieldErrors = {};
+  collectNonText(value, '', errors, 0);
+  if (Object.keys(errors).length > 0) throw DomainError.validation(errors);
+}
+
+function collectNonText(value: unknown, path: string, errors: FieldErrors, depth: number): void {
+  if (typeof value === 'string') {
+    const field = path || 'body';
+    if (NOT_TEXT.test(value)) {
+      errors[field] = [`${field.split('.').pop()} must be text without U+0000 or unpaired surrogates`];
+    }
+  } else if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && depth < 64) {
+    for (const [key, child] of Object.entries(value)) {
+      collectNonText(child, path ? `${path}.${key}` : key, errors, depth + 1);
+    }
   }
 }
 

@@ -139,6 +139,12 @@ export class TimeEntriesImportService {
     fail: (row: number, field: string, error: string) => void,
   ): Promise<Candidate | null> {
     const value = (key: string) => (record[key] ?? '').trim();
+    // PostgreSQL's text cannot hold U+0000: such a cell is the row's fault, not a 500 (ignored columns are never read).
+    const nul = Object.keys(record).filter((field) => !field.startsWith('ignored:') && record[field]?.includes('\0'));
+    if (nul.length > 0) {
+      for (const field of nul) fail(row, field, `${field} must not contain the NUL character (U+0000)`);
+      return null;
+    }
     const problems: Array<[string, string]> = [];
 
     const project = await lookups.project(value('project_id'), value('project'));

@@ -52,6 +52,40 @@ describe('error envelope and request limits', () => {
     }
   });
 
+  it('should refuse U+0000 and unpaired surrogates in bodies and query strings as validation errors', async () => {
+    const created = await post('{"username": "nul\\u0000user", "full_name": "half \\ud800 pair", "email": "a@b.co"}');
+    expect(created.status).toBe(400);
+    expect(created.body.error_code).toBe('validation_error');
+    expect(created.body.errors).toEqual({
+      username: ['username must be text without U+0000 or unpaired surrogates'],
+      full_name: ['full_name must be text without U+0000 or unpaired surrogates'],
+    });
+    const bulk = await ctx.t.post(
+      '/api/v1/time-entries/bulk',
+      { action: 'add_tag', entry_ids: [1], value: 'x\u0000' },
+      { token: ADMIN_TOKEN },
+    );
+    expect(bulk.status).toBe(400);
+    expect(Object.keys(bulk.body.errors)).toEqual(['value']);
+    const nested = await ctx.t.post(
+      '/api/v1/webhooks',
+      { url: 'https://example.com/hook', events: ['project.created', 'x\u0000'] },
+      { token: ADMIN_TOKEN },
+    );
+    expect(nested.status).toBe(400);
+    expect(nested.body.errors['events.1']).toEqual(['1 must be text without U+0000 or unpaired surrogates']);
+    for (const path of ['/api/v1/users', '/api/v1/clients', '/api/v1/projects', '/api/v1/search']) {
+      const res = await ctx.t.get(path, { token: ADMIN_TOKEN, query: { q: 'ab\u0000' } });
+      expect(res.status).toBe(400);
+      expect(Object.keys(res.body.errors)).toEqual(['q']);
+    }
+    const users = await ctx.t.get('/api/v1/users', { token: ADMIN_TOKEN, query: { q: 'nul' } });
+    expect(users.body.users).toEqual([]);
+    // Text outside the Basic Multilingual Plane is a surrogate pair, and welcome.
+    const emoji = await ctx.t.get('/api/v1/users', { token: ADMIN_TOKEN, query: { q: '\u{1F600}' } });
+    expect(emoji.status).toBe(200);
+  });
+
   it('should refuse a body over 1 MiB with 413', async () => {
     const res = await post(JSON.stringify({ username: 'big', full_name: 'x'.repeat(1024 * 1024) }));
     expect(res.status).toBe(413);

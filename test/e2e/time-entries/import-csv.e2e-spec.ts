@@ -115,6 +115,28 @@ describe('CSV import', () => {
     expect(await count(token)).toBe(1);
   });
 
+  it("should report a cell holding U+0000 as its row's error, and import the other rows when not atomic", async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const csv = [
+      'project,start_time,end_time,notes,tags,comment',
+      `Import Project,2025-05-01T09:00:00Z,2025-05-01T10:00:00Z,fine,a,ignored\0column`,
+      `Import\0Project,2025-05-02T09:00:00Z,2025-05-02T10:00:00Z,nul\0note,b\0c,`,
+    ].join('\n');
+    const atomic = await csvPost(token, Buffer.from(csv));
+    expect(atomic.status).toBe(422);
+    expect(atomic.body.errors).toEqual([
+      { row: 3, field: 'project', error: 'project must not contain the NUL character (U+0000)' },
+      { row: 3, field: 'notes', error: 'notes must not contain the NUL character (U+0000)' },
+      { row: 3, field: 'tags', error: 'tags must not contain the NUL character (U+0000)' },
+    ]);
+    expect(await count(token)).toBe(0);
+    const partial = await csvPost(token, Buffer.from(csv), { atomic: 'false' });
+    expect(partial.status).toBe(201);
+    expect(partial.body).toMatchObject({ created: 1, failed: 3 });
+    const [entry] = (await ctx.t.get('/api/v1/time-entries', { token })).body.time_entries;
+    expect(entry).toMatchObject({ project: 'Import Project', notes: 'fine', tags: 'a' });
+  });
+
   it('should write nothing on a dry run', async () => {
     const { token } = await ctx.newToken({ scopes: SCOPES });
     const csv = `project_id,start_time,end_time\n${projectId},2025-04-01T09:00:00Z,2025-04-01T10:00:00Z\n`;
