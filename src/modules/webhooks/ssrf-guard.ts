@@ -33,7 +33,8 @@ export function checkTargetUrl(text: string, allowList: readonly string[]): stri
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'url must use http or https';
   if (url.username || url.password) return 'url must not contain credentials';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A fully qualified name may end in a dot (`localhost.`): the same host.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (!host) return 'url must have a host';
   if (allowed(host, allowList)) return null;
   if (host === 'localhost' || host.endsWith('.localhost')) return 'url must not point to localhost';

@@ -45,6 +45,8 @@ describe('SSRF literal checks', () => {
       'http://0x7f.1/',
       'http://localhost:8080/',
       'http://api.localhost/',
+      'http://localhost./',
+      'http://api.localhost./x',
       'file:///etc/passwd',
       'ftp://example.com/',
       'http://user:pass@example.com/',
