@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
 import { MetricsService } from '../../modules/metrics/metrics.service';
 import { setupOpenApi } from '../../openapi/openapi';
+import { answerClientError } from './client-error';
 import { parseJsonBody } from './json-body.parser';
 import { requestIdFor } from './request-id';
 
@@ -24,6 +25,7 @@ export function createFastifyAdapter(config: Pick<AppConfig, 'trustProxy'>): Fas
     // Fastify closes idle keep-alive sockets on close(); in-flight requests finish.
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: answerClientError,
   });
 }
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 
 const ENVELOPE_KEYS = ['error', 'error_code', 'message', 'request_id'];
@@ -84,6 +85,36 @@ describe('error envelope and request limits', () => {
     // Text outside the Basic Multilingual Plane is a surrogate pair, and welcome.
     const emoji = await ctx.t.get('/api/v1/users', { token: ADMIN_TOKEN, query: { q: '\u{1F600}' } });
     expect(emoji.status).toBe(200);
+  });
+
+  it('should answer what the HTTP parser refuses (oversized headers, a malformed request) in the envelope', async () => {
+    /** Writes `raw` on a fresh connection: the status line and the parsed body of the answer. */
+    const send = (raw: string) =>
+      new Promise<{ statusLine: string; body: any }>((resolve, reject) => {
+        const { port } = new URL(ctx.t.baseUrl);
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(raw));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          const [head, body] = answer.split('\r\n\r\n');
+          try {
+            resolve({ statusLine: head.split('\r\n')[0], body: JSON.parse(body) });
+          } catch (error) {
+            reject(new Error(`not a JSON answer: ${answer.slice(0, 200)}`, { cause: error }));
+          }
+        });
+      });
+    const big = await send(`GET /api/v1/health HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(Object.keys(big.body).sort()).toEqual(ENVELOPE_KEYS);
+    expect(big.body.error_code).toBe('bad_request');
+    const garbled = await send('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbled.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(garbled.body).toMatchObject({ error_code: 'bad_request', message: 'The request is not valid HTTP.' });
+    expect(big.body.request_id).not.toBe(garbled.body.request_id);
+    // The server still answers.
+    expect((await ctx.t.get('/api/v1/health')).status).toBe(200);
   });
 
   it('should refuse a body over 1 MiB with 413', async () => {
