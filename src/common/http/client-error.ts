@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
 import { errorResponse } from '../errors/error-body';
 import { ErrorCode } from '../errors/error-code';
@@ -31,4 +32,24 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
     );
   }
   socket.destroy(error);
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route runs, in the envelope
+ * (its default writes a body of its own). A path that cannot be decoded (`%zz`) or a parameter
+ * longer than the router takes names no resource: 404, never 400 (contract §2).
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const notFound = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const { status, body } = errorResponse(
+    notFound
+      ? new DomainError(ErrorCode.NotFound, 'The requested resource was not found.')
+      : new DomainError(ErrorCode.InternalError, 'An unexpected error occurred.'),
+    String(request.id),
+  );
+  void reply
+    .code(status)
+    .header('X-Request-ID', request.id)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }

@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
 import { MetricsService } from '../../modules/metrics/metrics.service';
 import { setupOpenApi } from '../../openapi/openapi';
-import { answerClientError } from './client-error';
+import { answerClientError, answerFrameworkError } from './client-error';
 import { parseJsonBody } from './json-body.parser';
 import { requestIdFor } from './request-id';
 
@@ -26,6 +26,7 @@ export function createFastifyAdapter(config: Pick<AppConfig, 'trustProxy'>): Fas
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
 }
 

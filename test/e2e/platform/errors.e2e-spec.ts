@@ -117,6 +117,16 @@ describe('error envelope and request limits', () => {
     expect((await ctx.t.get('/api/v1/health')).status).toBe(200);
   });
 
+  it('should answer a path the router cannot decode, or an id longer than it takes, with 404 not_found', async () => {
+    for (const path of ['/api/v1/users/%zz', '/api/v1/%', `/api/v1/projects/${'9'.repeat(201)}`]) {
+      const res = await ctx.t.get(path, { token: ADMIN_TOKEN });
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(Object.keys(res.body).sort()).toEqual(ENVELOPE_KEYS);
+      expect(res.body.error_code).toBe('not_found');
+      expect(res.headers.get('x-request-id')).toBe(res.body.request_id);
+    }
+  });
+
   it('should refuse a body over 1 MiB with 413', async () => {
     const res = await post(JSON.stringify({ username: 'big', full_name: 'x'.repeat(1024 * 1024) }));
     expect(res.status).toBe(413);
