@@ -8,6 +8,7 @@ import { MetricsService } from '../../modules/metrics/metrics.service';
 import { setupOpenApi } from '../../openapi/openapi';
 import { answerClientError, answerFrameworkError } from './client-error';
 import { parseJsonBody } from './json-body.parser';
+import { attachMultipartBody } from './multipart-body';
 import { requestIdFor } from './request-id';
 
 export const API_PREFIX = 'api/v1';
@@ -58,9 +59,9 @@ export function configureApp(app: NestFastifyApplication): void {
     (_req, body, done) => done(null, body),
   );
   void fastify.register(fastifyMultipart, {
-    attachFieldsToBody: 'keyValues',
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024 },
   });
+  fastify.addHook('preValidation', attachMultipartBody);
   fastify.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'string' }, jsonParser);
 
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -137,6 +137,29 @@ describe('CSV import', () => {
     expect(entry).toMatchObject({ project: 'Import Project', notes: 'fine', tags: 'a' });
   });
 
+  it('should answer a multipart body the parser cannot read with 400 bad_request, writing nothing', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const row = `${projectId},2025-06-01T09:00:00Z,2025-06-01T10:00:00Z`;
+    const bodies: Array<[string, string]> = [
+      ['multipart/form-data', 'no boundary at all'],
+      ['multipart/form-data; boundary=xx', `project_id,start_time,end_time\n${row}\n`],
+      [
+        'multipart/form-data; boundary=xx',
+        `--xx\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nproject_id,start_time,end_time\n${row}`,
+      ],
+    ];
+    for (const [contentType, body] of bodies) {
+      const res = await csvPost(token, body, {}, { 'content-type': contentType });
+      expect([contentType, res.status, res.body.error_code]).toEqual([contentType, 400, 'bad_request']);
+      expect(res.body.message).toBe('The multipart body could not be read.');
+    }
+    expect(await count(token)).toBe(0);
+    const whole = `--xx\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nproject_id,start_time,end_time\n${row}\r\n--xx--\r\n`;
+    const res = await csvPost(token, whole, {}, { 'content-type': 'multipart/form-data; boundary=xx' });
+    expect(res.status).toBe(201);
+    expect(await count(token)).toBe(1);
+  });
+
   it('should write nothing on a dry run', async () => {
     const { token } = await ctx.newToken({ scopes: SCOPES });
     const csv = `project_id,start_time,end_time\n${projectId},2025-04-01T09:00:00Z,2025-04-01T10:00:00Z\n`;
