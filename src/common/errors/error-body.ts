@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { DomainError } from './domain-error';
 import { ErrorCode, errorStatus, errorTitle } from './error-code';
 
@@ -31,4 +32,10 @@ export function errorResponse(error: DomainError, requestId: string): ErrorRespo
     return { status: 401, body, headers: { 'WWW-Authenticate': 'Bearer', ...headers } };
   }
   return { status: errorStatus(error.code), body, headers: { ...headers } };
+}
+
+/** Sends `error` in the envelope on a Fastify reply: the global filter's answer, and the router's. */
+export function sendError(reply: FastifyReply, error: DomainError, requestId: string): void {
+  const { status, body, headers } = errorResponse(error, requestId);
+  void reply.status(status).headers(headers).type('application/json; charset=utf-8').send(body);
 }

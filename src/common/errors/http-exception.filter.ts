@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { APP_LOGGER } from '../logging/logger';
-import { errorResponse } from './error-body';
+import { sendError } from './error-body';
 import { ErrorCode } from './error-code';
 import { toDomainError } from './to-domain-error';
 
@@ -22,7 +22,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn({ request_id: request.id, reason: (exception as Error).message }, 'dependency unavailable');
     }
     if (reply.sent) return;
-    const { status, body, headers } = errorResponse(domainError, String(request.id));
-    void reply.status(status).headers(headers).type('application/json; charset=utf-8').send(body);
+    sendError(reply, domainError, String(request.id));
   }
 }

@@ -28,6 +28,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return UNAVAILABLE_PATTERNS.some((pattern) => pattern.test(text));
 }
 
+/** An unknown route, or a path that names nothing (404, never 400: contract §2). */
+export const resourceNotFound = () => new DomainError(ErrorCode.NotFound, 'The requested resource was not found.');
+
 /** Maps anything thrown to a DomainError; unknown errors become internal_error (logged by the caller). */
 export function toDomainError(error: unknown): { domainError: DomainError; unexpected: boolean } {
   if (error instanceof DomainError) return { domainError: error, unexpected: false };
@@ -49,13 +52,13 @@ function fromHttpException(error: HttpException): DomainError {
   const status = error.getStatus();
   switch (status) {
     case 404:
-      return new DomainError(ErrorCode.NotFound, 'The requested resource was not found.');
+      return resourceNotFound();
     case 401:
       return new DomainError(ErrorCode.Unauthorized, 'Authentication required.');
     case 403:
       return new DomainError(ErrorCode.Forbidden, 'You do not have access to this resource.');
     case 405:
-      return new DomainError(ErrorCode.NotFound, 'The requested resource was not found.');
+      return resourceNotFound();
     case 413:
       return new DomainError(ErrorCode.PayloadTooLarge, 'The request body is too large.');
     case 415:

@@ -3,8 +3,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
-import { errorResponse } from '../errors/error-body';
+import { errorResponse, sendError } from '../errors/error-body';
 import { ErrorCode } from '../errors/error-code';
+import { resourceNotFound } from '../errors/to-domain-error';
 
 /** What Node's HTTP parser reports, by its error code: the status to answer and why. */
 function describe(code: string | undefined): [number, string] {
@@ -41,15 +42,11 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
  */
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const notFound = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-  const { status, body } = errorResponse(
-    notFound
-      ? new DomainError(ErrorCode.NotFound, 'The requested resource was not found.')
-      : new DomainError(ErrorCode.InternalError, 'An unexpected error occurred.'),
+  // The onRequest hook that sets it has not run.
+  void reply.header('X-Request-ID', request.id);
+  sendError(
+    reply,
+    notFound ? resourceNotFound() : new DomainError(ErrorCode.InternalError, 'An unexpected error occurred.'),
     String(request.id),
   );
-  void reply
-    .code(status)
-    .header('X-Request-ID', request.id)
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify(body));
 }
