@@ -179,9 +179,9 @@ describe('admin API token management', () => {
     const user = async (id: number) => (await ctx.t.get(`/api/v1/users/${id}`, { token: ADMIN_TOKEN })).body.user;
     const [t1, t2, t3] = [await token(a1.id), await token(a2.id), await token(b1.id)];
     expect([t1.usage_count, t2.usage_count, t3.usage_count]).toEqual([2, 3, 1]);
-    // The API shows whole seconds: the uses above may share one.
-    expect(Date.parse(t2.last_used_at)).toBeGreaterThanOrEqual(Date.parse(t1.last_used_at));
-    expect(Date.parse(t1.last_used_at)).toBeGreaterThanOrEqual(Date.parse(t3.last_used_at));
+    // The API shows whole seconds: the uses above may share one. Used in the order a1, b1, a2.
+    expect(Date.parse(t3.last_used_at)).toBeGreaterThanOrEqual(Date.parse(t1.last_used_at));
+    expect(Date.parse(t2.last_used_at)).toBeGreaterThanOrEqual(Date.parse(t3.last_used_at));
     expect((await user(alice.id)).last_login_at).toBe(t2.last_used_at);
     expect((await user(bob.id)).last_login_at).toBe(t3.last_used_at);
 
