@@ -15,7 +15,7 @@ import { postgresPool } from '../../../src/database/postgres-pool';
 import { TransactionService } from '../../../src/database/transaction.service';
 import { SettingEntity } from '../../../src/modules/settings/setting.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
-import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../../support/factories';
 import { type ServerProcess, startServerProcess } from '../../support/server-process';
 import { redisPrefixFor } from '../../support/test-app';
 import { TEST_DB } from '../../support/test-databases';
@@ -427,5 +427,72 @@ describe('Idempotency-Key recovery and transactions', () => {
     expect(attempts).toBe(3);
     expect((await settings.findOneByOrFail({ key: 'rec-lock-a' })).value).toBe('2');
     expect((await settings.findOneByOrFail({ key: 'rec-lock-b' })).value).toBe('2');
+  });
+
+  it('should never run a request twice when its server is killed mid-traffic and the retries go to another', async () => {
+    const env = {
+      DATABASE_URL: ctx.t.databaseUrl,
+      REDIS_KEY_PREFIX: redisPrefixFor(ctx.t.databaseUrl),
+      ...RAISED_RATE_LIMITS,
+    };
+    const requests = Array.from({ length: 80 }, (_, i) => ({ username: `rec-crash-${i}`, key: `rec-key-crash-${i}` }));
+    /** The answer, or null when the connection broke (the server died). */
+    const send = async (baseUrl: string, { username, key }: (typeof requests)[number]) => {
+      try {
+        const res = await fetch(`${baseUrl}/api/v1/users`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${ADMIN_TOKEN}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
+          body: JSON.stringify({ username }),
+        });
+        return { status: res.status, body: await res.text(), replayed: res.headers.get('idempotent-replayed') };
+      } catch {
+        return null;
+      }
+    };
+
+    // All at once; the server dies by SIGKILL as the fifth answer arrives, the rest in every stage
+    // of their run: not started, claimed and uncommitted, committed with the response unsent or unstored.
+    const crashing = await startServerProcess(env);
+    let answered = 0;
+    let killed: Promise<unknown> = Promise.resolve();
+    const firsts = await Promise.all(
+      requests.map(async (request) => {
+        const answer = await send(crashing.baseUrl, request);
+        if (answer && ++answered === 5) killed = crashing.stop('SIGKILL');
+        return answer;
+      }),
+    );
+    await killed;
+    expect(firsts.filter((answer) => answer === null).length).toBeGreaterThan(0);
+
+    // Every request retried, with its key, on another server process.
+    const retrying = await startServerProcess(env);
+    let retries: Awaited<ReturnType<typeof send>>[];
+    try {
+      retries = await Promise.all(requests.map((request) => send(retrying.baseUrl, request)));
+    } finally {
+      await retrying.stop();
+    }
+    const users = ctx.t.dataSource.getRepository(UserEntity);
+    for (const [i, retry] of retries.entries()) {
+      const first = firsts[i];
+      // Ran now, or replayed; or 409: the first committed and its response was not stored yet.
+      expect(retry && [201, 409]).toContain(retry?.status);
+      if (retry!.status === 409) {
+        expect(JSON.parse(retry!.body).error_code).toBe('idempotency_key_in_use');
+      }
+      if (first) {
+        expect(first.status).toBe(201);
+        // A request whose answer the client saw never runs again.
+        expect(retry!.status === 201 && retry!.replayed === null).toBe(false);
+        if (retry!.replayed === 'true') expect(retry!.body).toBe(first.body);
+      }
+      // Exactly one user per key, whichever process ran it.
+      expect(await users.countBy({ username: requests[i].username })).toBe(1);
+    }
   });
 });
