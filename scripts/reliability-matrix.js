@@ -55,11 +55,12 @@ const ROWS = [
   ],
   [
     'idem_crash_recovery',
-    'first request died before / after committing: take over / 409, never twice',
+    'first request died before / after committing, or its server killed mid-traffic: take over / 409, never twice',
     [
       [IDEM_RECOVERY, 'take over a key'],
       [IDEM_RECOVERY, 'response was lost'],
       [IDEM_RECOVERY, 'same transaction as the change'],
+      [IDEM_RECOVERY, 'killed mid-traffic'],
     ],
   ],
   ['idem_missing_or_bad_header', 'malformed keys: 400', [[IDEM, 'refuse a malformed key']]],
