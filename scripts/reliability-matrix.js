@@ -63,6 +63,11 @@ const ROWS = [
       [IDEM_RECOVERY, 'killed mid-traffic'],
     ],
   ],
+  [
+    'idem_response_write_retry',
+    'the database unreachable when a response is stored: stored on a later attempt and replayed',
+    [[IDEM_RECOVERY, 'write failed on a later attempt']],
+  ],
   ['idem_missing_or_bad_header', 'malformed keys: 400', [[IDEM, 'refuse a malformed key']]],
   [
     'idem_quoted_sf_string',

@@ -26,6 +26,16 @@ const PURGE_INTERVAL_MS = 10 * 60_000;
  * comes sooner and both take one statement; a lone response is written when this runs out.
  */
 const RESPONSE_LINGER_MS = 5;
+/** A response whose write failed (the database was unreachable) is tried again this long after. */
+const RESPONSE_RETRY_MS = 1_000;
+/**
+ * How long a response is kept for another attempt after its write failed: a retry on another
+ * replica meanwhile gets 409 `idempotency_key_in_use`, and `conflict` once the first request's lock
+ * has run out; a response stored later still turns that into a replay.
+ */
+export const RESPONSE_KEPT_MS = 10 * 60_000;
+/** At most this many responses wait for another attempt; beyond it a failed write's are dropped. */
+const MAX_RETRIED_RESPONSES = 10_000;
 /** Rows per group insert: on SQLite 6 parameters each, well under its limit (PostgreSQL takes arrays). */
 const MAX_CLAIMS_PER_INSERT = 500;
 
@@ -36,6 +46,11 @@ interface PendingClaim {
   /** The new record's id, or null when the key already exists. */
   resolve: (recordId: number | null) => void;
   reject: (error: unknown) => void;
+}
+
+/** A response waiting to be stored, and since when (Date.now()). */
+interface PendingResponse extends StoredResponse {
+  since: number;
 }
 
 interface InsertedRow {
@@ -101,7 +116,7 @@ export type OtherOutcome = Exclude<BeginOutcome, { kind: 'run' }>;
 export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   private readonly purgeTimer: NodeJS.Timeout;
   private claims: PendingClaim[] = [];
-  private readonly pendingCompletions = new Map<number, StoredResponse>();
+  private readonly pendingCompletions = new Map<number, PendingResponse>();
   /** The write loop (one write at a time), its write in flight, and the one that will take what is pending now. */
   private writing: Promise<void> | null = null;
   private inFlight: Promise<void> | null = null;
@@ -109,6 +124,8 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   /** Pending responses are written without waiting for a claim: their linger ran out, or a flush. */
   private responsesDue = false;
   private lingering: NodeJS.Timeout | null = null;
+  /** The next attempt at responses whose write failed. */
+  private retrying: NodeJS.Timeout | null = null;
   /** Responses riding in a business transaction's COMMIT: each settles when that transaction ends. */
   private readonly riding = new Set<Promise<void>>();
 
@@ -193,12 +210,12 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
    * a retry in this process waits for the write and replays.
    */
   complete(recordId: number, status: number, body: string): void {
-    this.pendingCompletions.set(recordId, { recordId, status, body });
+    this.pendingCompletions.set(recordId, { recordId, status, body, since: Date.now() });
     this.linger();
   }
 
   /** Every pending response, for one write or one ride: none is pending, nor waits for its linger, after. */
-  private takePending(): StoredResponse[] {
+  private takePending(): PendingResponse[] {
     const batch = [...this.pendingCompletions.values()];
     this.pendingCompletions.clear();
     if (this.lingering) clearTimeout(this.lingering);
@@ -228,9 +245,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
       sql: postgresStoreResponses(batch),
       settle: (committed) => {
         if (!committed) {
-          for (const c of batch) {
-            if (!this.pendingCompletions.has(c.recordId)) this.pendingCompletions.set(c.recordId, c);
-          }
+          this.putBack(batch);
           this.linger();
         }
         this.riding.delete(ride.promise);
@@ -274,16 +289,45 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     })();
   }
 
-  private async write(claims: PendingClaim[], completions: StoredResponse[]): Promise<void> {
+  private async write(claims: PendingClaim[], completions: PendingResponse[]): Promise<void> {
     try {
       const ids = await this.transactions.write((m) => this.writeBatch(m, claims, completions));
       for (const claim of claims) claim.resolve(ids.get(claim) ?? null);
     } catch (error) {
       for (const claim of claims) claim.reject(error);
-      if (completions.length > 0) {
-        this.logger.warn({ err: error, records: completions.length }, 'could not store idempotent responses');
-      }
+      if (completions.length > 0) this.retryLater(completions, error);
     }
+  }
+
+  /** Responses taken for a write or a ride that did not happen are pending again (unless a newer one is). */
+  private putBack(responses: PendingResponse[]): void {
+    for (const c of responses) {
+      if (!this.pendingCompletions.has(c.recordId)) this.pendingCompletions.set(c.recordId, c);
+    }
+  }
+
+  /**
+   * A failed write's responses are tried again after RESPONSE_RETRY_MS (or ride in a COMMIT before
+   * that), for RESPONSE_KEPT_MS: a database that was briefly unreachable costs no replay.
+   */
+  private retryLater(responses: PendingResponse[], error: unknown): void {
+    const now = Date.now();
+    const room = MAX_RETRIED_RESPONSES - this.pendingCompletions.size;
+    const kept = responses.filter((c) => now - c.since < RESPONSE_KEPT_MS).slice(0, Math.max(room, 0));
+    this.putBack(kept);
+    const dropped = responses.length - kept.length;
+    this.logger.warn(
+      { err: error, records: responses.length, dropped },
+      dropped > 0
+        ? 'could not store idempotent responses, gave up on some'
+        : 'could not store idempotent responses yet',
+    );
+    this.retrying ??= setTimeout(() => {
+      this.retrying = null;
+      this.responsesDue = true;
+      this.startWriting();
+    }, RESPONSE_RETRY_MS);
+    this.retrying.unref();
   }
 
   /** Frees the key (validation failure, 5xx): a corrected retry runs. */
@@ -318,6 +362,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     clearInterval(this.purgeTimer);
     await this.flushCompletions();
     if (this.lingering) clearTimeout(this.lingering);
+    if (this.retrying) clearTimeout(this.retrying);
   }
 
   /** `takeOver`: an expired record is deleted and an abandoned one taken over, so the key can run. */

@@ -9,7 +9,7 @@ import {
 } from '../../../src/common/idempotency/idempotency-claim';
 import type { AuthContext } from '../../../src/common/auth/auth-context';
 import { bindIdempotency, type IdempotencyContext } from '../../../src/common/idempotency/idempotency-context';
-import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
+import { IdempotencyStore, RESPONSE_KEPT_MS } from '../../../src/common/idempotency/idempotency.store';
 import type { PoolClient } from 'pg';
 import { postgresPool } from '../../../src/database/postgres-pool';
 import { TransactionService } from '../../../src/database/transaction.service';
@@ -341,6 +341,43 @@ describe('Idempotency-Key recovery and transactions', () => {
       expect(stored.body).toBe('{"ride":true}');
     },
   );
+
+  it('should store a response whose write failed on a later attempt, and drop one kept too long', async () => {
+    const store = ctx.t.app.get(IdempotencyStore);
+    const responses = ctx.t.dataSource.getRepository(IdempotencyResponseEntity);
+    const pending = store['pendingCompletions'] as Map<number, { since: number }>;
+    // The database is unreachable for the store's next write: the response's.
+    const writeBatch = jest
+      .spyOn(store as unknown as { writeBatch: () => Promise<unknown> }, 'writeBatch')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const first = await post('rec-write-failed', 'rec-key-write-failed');
+    expect(first.status).toBe(201);
+    const { id } = await records().findOneByOrFail({ key: 'rec-key-write-failed' });
+
+    // About a second later it is stored, and a retry is replayed.
+    let stored: IdempotencyResponseEntity | null = null;
+    for (let i = 0; i < 50 && !stored; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stored = await responses.findOneBy({ recordId: id });
+    }
+    expect(writeBatch).toHaveBeenCalledTimes(2);
+    expect(stored).toMatchObject({ status: 201, body: first.text });
+    const retry = await post('rec-write-failed', 'rec-key-write-failed');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.text).toBe(first.text);
+
+    // A response that has waited as long as responses are kept is dropped when its write fails.
+    writeBatch.mockClear().mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const stale = await newRecord('rec-key-write-failed-stale', 'committed');
+    store.complete(stale.id, 201, '{"stale":true}');
+    pending.get(stale.id)!.since -= RESPONSE_KEPT_MS;
+    await store.flushCompletions();
+    expect(writeBatch).toHaveBeenCalledTimes(1);
+    expect(pending.size).toBe(0);
+    writeBatch.mockRestore();
+    expect(await responses.countBy({ recordId: stale.id })).toBe(0);
+  });
 
   it('should run exactly once when two server processes get the same key at once', async () => {
     const headers = {
