@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { ADMIN_TOKEN, createTestContext, type TestContext } from '../support/factories';
+import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../support/factories';
+import { UserEntity } from '../../src/modules/users/user.entity';
 import { PrivatePostgres } from '../support/postgres-server';
 import { TEST_DB } from '../support/test-databases';
 
@@ -158,7 +159,10 @@ async function expectRecovery(
     beforeAll(async () => {
       await server.init();
       server.start();
-      ctx = await createTestContext({ databaseUrl: server.url, env: { DB_TIMEOUT_MS: String(DB_TIMEOUT_MS) } });
+      ctx = await createTestContext({
+        databaseUrl: server.url,
+        env: { DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), ...RAISED_RATE_LIMITS },
+      });
     });
     afterAll(async () => {
       await ctx?.close();
@@ -184,6 +188,50 @@ async function expectRecovery(
         () => ctx.t.get('/api/v1/health'),
       );
       expect((await ctx.t.get('/api/v1/users/me', admin)).status).toBe(200);
+    });
+
+    it('should run each keyed request at most once across a PostgreSQL crash, and answer its retries', async () => {
+      const requests = Array.from({ length: 120 }, (_, i) => ({ username: `pg-crash-${i}`, key: `pg-crash-key-${i}` }));
+      const send = ({ username, key }: (typeof requests)[number]) =>
+        ctx.t.post('/api/v1/users', { username }, { ...admin, headers: { 'idempotency-key': key } });
+
+      // 20 clients; PostgreSQL dies (immediate shutdown) as the tenth answer arrives, with up to 20
+      // keyed requests in every stage: claimed, committing, committed with the response unstored.
+      const firsts: Awaited<ReturnType<typeof send>>[] = [];
+      let next = 0;
+      let answered = 0;
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          while (next < requests.length) {
+            const i = next++;
+            firsts[i] = await send(requests[i]);
+            if (++answered === 10) server.stop('immediate');
+          }
+        }),
+      );
+      for (const first of firsts) expect([201, 503]).toContain(first.status);
+      expect(firsts.filter((first) => first.status === 503).length).toBeGreaterThan(50);
+      server.start();
+
+      // Each request retried with its key until the database answers again.
+      const users = ctx.t.dataSource.getRepository(UserEntity);
+      for (const [i, request] of requests.entries()) {
+        let retry = await send(request);
+        for (let attempt = 0; attempt < 50 && retry.status === 503; attempt++) {
+          await sleep(100);
+          retry = await send(request);
+        }
+        const first = firsts[i];
+        // Ran now; replayed; or 409: its change committed just before the crash, whose answer (503
+        // or 201) did not get its response stored (an asynchronous commit the crash cut short).
+        expect([201, 409]).toContain(retry.status);
+        if (retry.status === 409) expect(retry.body.error_code).toBe('idempotency_key_in_use');
+        if (first.status === 201) {
+          expect(retry.status === 201 && retry.headers.get('idempotent-replayed') === null).toBe(false);
+          if (retry.status === 201) expect(retry.text).toBe(first.text);
+        }
+        expect(await users.countBy({ username: request.username })).toBe(1);
+      }
     });
   });
 });
