@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { sendThroughClients } from '../support/clients';
 import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../support/factories';
 import { UserEntity } from '../../src/modules/users/user.entity';
 import { PrivatePostgres } from '../support/postgres-server';
@@ -197,18 +198,10 @@ async function expectRecovery(
 
       // 20 clients; PostgreSQL dies (immediate shutdown) as the tenth answer arrives, with up to 20
       // keyed requests in every stage: claimed, committing, committed with the response unstored.
-      const firsts: Awaited<ReturnType<typeof send>>[] = [];
-      let next = 0;
       let answered = 0;
-      await Promise.all(
-        Array.from({ length: 20 }, async () => {
-          while (next < requests.length) {
-            const i = next++;
-            firsts[i] = await send(requests[i]);
-            if (++answered === 10) server.stop('immediate');
-          }
-        }),
-      );
+      const firsts = await sendThroughClients(20, requests, send, () => {
+        if (++answered === 10) server.stop('immediate');
+      });
       for (const first of firsts) expect([201, 503]).toContain(first.status);
       expect(firsts.filter((first) => first.status === 503).length).toBeGreaterThan(50);
       server.start();

@@ -16,6 +16,7 @@ import { TransactionService } from '../../../src/database/transaction.service';
 import { SettingEntity } from '../../../src/modules/settings/setting.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../../support/factories';
+import { sendThroughClients } from '../../support/clients';
 import { type ServerProcess, startServerProcess } from '../../support/server-process';
 import { redisPrefixFor } from '../../support/test-app';
 import { TEST_DB } from '../../support/test-databases';
@@ -496,18 +497,15 @@ describe('Idempotency-Key recovery and transactions', () => {
     // uncommitted, committed with the response unsent or unstored), the rest never sent. The
     // clients bound how far the server can get ahead of them, whatever the machine's load.
     const crashing = await startServerProcess(env);
-    const firsts: (Awaited<ReturnType<typeof send>> | undefined)[] = [];
-    let next = 0;
     let answered = 0;
     let killed: Promise<unknown> = Promise.resolve();
-    await Promise.all(
-      Array.from({ length: 40 }, async () => {
-        while (next < requests.length) {
-          const i = next++;
-          firsts[i] = await send(crashing.baseUrl, requests[i]);
-          if (firsts[i] && ++answered === 5) killed = crashing.stop('SIGKILL');
-        }
-      }),
+    const firsts = await sendThroughClients(
+      40,
+      requests,
+      (request) => send(crashing.baseUrl, request),
+      (answer) => {
+        if (answer && ++answered === 5) killed = crashing.stop('SIGKILL');
+      },
     );
     await killed;
     expect(firsts.filter((answer) => answer === null).length).toBeGreaterThan(100);
