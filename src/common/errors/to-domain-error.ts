@@ -52,13 +52,12 @@ function fromHttpException(error: HttpException): DomainError {
   const status = error.getStatus();
   switch (status) {
     case 404:
+    case 405:
       return resourceNotFound();
     case 401:
       return new DomainError(ErrorCode.Unauthorized, 'Authentication required.');
     case 403:
       return new DomainError(ErrorCode.Forbidden, 'You do not have access to this resource.');
-    case 405:
-      return resourceNotFound();
     case 413:
       return new DomainError(ErrorCode.PayloadTooLarge, 'The request body is too large.');
     case 415:
