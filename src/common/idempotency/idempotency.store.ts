@@ -226,9 +226,14 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
   private linger(): void {
     this.lingering ??= setTimeout(() => {
       this.lingering = null;
-      this.responsesDue = true;
-      this.startWriting();
+      this.writeResponses();
     }, RESPONSE_LINGER_MS);
+  }
+
+  /** The pending responses are written without waiting for a claim (their own write if none is in flight). */
+  private writeResponses(): void {
+    this.responsesDue = true;
+    this.startWriting();
   }
 
   /**
@@ -260,8 +265,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     await Promise.all(this.riding);
     if (this.pendingCompletions.size === 0) return this.inFlight ?? undefined;
     const next = this.nextWrite.promise;
-    this.responsesDue = true;
-    this.startWriting();
+    this.writeResponses();
     await next;
     // A claiming COMMIT may have taken them meanwhile: they are stored when it settles.
     await Promise.all(this.riding);
@@ -324,8 +328,7 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     );
     this.retrying ??= setTimeout(() => {
       this.retrying = null;
-      this.responsesDue = true;
-      this.startWriting();
+      this.writeResponses();
     }, RESPONSE_RETRY_MS);
     this.retrying.unref();
   }
