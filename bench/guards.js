@@ -7,6 +7,8 @@
  * Two measures of each: throughput, and the CPU time per request of the whole machine (server,
  * PostgreSQL, Redis and the load generator, from /proc), which tells where the overhead goes (on a
  * shared 2-core machine it moves with the load too). Target: < 10 % each. Not a test.
+ * A first row compares the same keyless POST with itself (A/A): what a layer that cost nothing
+ * would read in this run, the noise floor to read the other rows against.
  */
 const { mkdtempSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -120,6 +122,9 @@ async function main() {
         },
       ],
     });
+  // The same keyless request in both arms: the bench's own noise floor, from this run, beside the
+  // layers' ratios (a layer that cost nothing would read about this much).
+  const same = await compare(ROUNDS, post('/api/v1/users', false), post('/api/v1/users', false), rps);
   const idemUsers = await compare(ROUNDS, post('/api/v1/users', false), post('/api/v1/users', true), rps);
   const idemEntries = await compare(
     ROUNDS,
@@ -134,6 +139,7 @@ async function main() {
     '| layer | route | req/s without | req/s with | overhead (median of pairs) | 95 % interval of the median | pairs |',
   );
   console.log('|---|---|---|---|---|---|---|');
+  console.log(row('none (A/A: both arms the same request)', 'POST /api/v1/users', same));
   console.log(row('rate limiter', 'GET /api/v1/users/me', rl));
   console.log(row('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(row('idempotency', 'POST /api/v1/time-entries', idemEntries));
@@ -154,6 +160,7 @@ async function main() {
     '| layer | route | without | with | CPU overhead (median of pairs) | 95 % interval of the median | pairs |',
   );
   console.log('|---|---|---|---|---|---|---|');
+  console.log(cpuRow('none (A/A)', 'POST /api/v1/users', same));
   console.log(cpuRow('rate limiter', 'GET /api/v1/users/me', rl));
   console.log(cpuRow('idempotency', 'POST /api/v1/users', idemUsers));
   console.log(cpuRow('idempotency', 'POST /api/v1/time-entries', idemEntries));
