@@ -31,7 +31,8 @@ const {
 
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 6);
-const TOKENS = SMOKE ? 50 : Number(process.env.BENCH_TOKENS ?? 2000);
+// Enough that no token runs out of its 100 a minute, even in smoke mode's short rounds.
+const TOKENS = SMOKE ? 500 : Number(process.env.BENCH_TOKENS ?? 2000);
 
 async function main() {
   const db = await freshDatabase();
