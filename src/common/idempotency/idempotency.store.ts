@@ -271,11 +271,21 @@ export class IdempotencyStore implements OnModuleDestroy, ResponseRides {
     await Promise.all(this.riding);
   }
 
-  /** One write in flight at a time; it takes every pending claim, and the pending responses with them. */
+  /** The write loop has something to take: claims, or responses due. */
+  private hasWrites(): boolean {
+    return this.claims.length > 0 || (this.responsesDue && this.pendingCompletions.size > 0);
+  }
+
+  /**
+   * One write in flight at a time; it takes every pending claim, and the pending responses with them.
+   * Started only with something to write, so that the loop awaits before it ends: a loop that ended
+   * without awaiting would clear `writing` before being assigned to it, and no write would start
+   * again (a retry timer that found its responses gone with a COMMIT did that).
+   */
   private startWriting(): void {
-    if (this.writing) return;
+    if (this.writing || !this.hasWrites()) return;
     this.writing = (async () => {
-      while (this.claims.length > 0 || (this.responsesDue && this.pendingCompletions.size > 0)) {
+      while (this.hasWrites()) {
         const done = this.nextWrite;
         this.nextWrite = deferred();
         this.inFlight = done.promise;

@@ -380,6 +380,35 @@ describe('Idempotency-Key recovery and transactions', () => {
     expect(await responses.countBy({ recordId: stale.id })).toBe(0);
   });
 
+  it('should keep writing after a write-retry finds that a COMMIT already carried its responses', async () => {
+    const store = ctx.t.app.get(IdempotencyStore);
+    const pending = store['pendingCompletions'] as Map<number, unknown>;
+    const writeBatch = jest
+      .spyOn(store as unknown as { writeBatch: () => Promise<unknown> }, 'writeBatch')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const failed = await newRecord('rec-key-retry-empty', 'committed');
+    store.complete(failed.id, 201, '{"failed":true}');
+    await store.flushCompletions();
+    expect(writeBatch).toHaveBeenCalledTimes(1);
+    // A claiming COMMIT takes the pending responses (as PostgreSQL's rides do) before the retry
+    // comes, a second later: the retry finds nothing to write.
+    pending.clear();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    // The store still writes: a new response is stored, and a key is claimed outside a transaction.
+    const later = await newRecord('rec-key-retry-empty-later', 'committed');
+    store.complete(later.id, 201, '{"later":true}');
+    const within = <T>(promise: Promise<T>) =>
+      Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('stuck')), 5_000))]);
+    await within(store.flushCompletions());
+    writeBatch.mockRestore();
+    const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
+      recordId: later.id,
+    });
+    expect(stored.body).toBe('{"later":true}');
+    expect(await within(store.begin(claimOf('rec-key-retry-empty-claim')))).toMatchObject({ kind: 'run' });
+  });
+
   it('should run exactly once when two server processes get the same key at once', async () => {
     const headers = {
       authorization: `Bearer ${ADMIN_TOKEN}`,
