@@ -65,8 +65,11 @@ const ROWS = [
   ],
   [
     'idem_response_write_retry',
-    'the database unreachable when a response is stored: stored on a later attempt and replayed',
-    [[IDEM_RECOVERY, 'write failed on a later attempt']],
+    'the database unreachable when a response is stored: stored on a later attempt and replayed; a retry finding them carried by a COMMIT leaves the store writing',
+    [
+      [IDEM_RECOVERY, 'write failed on a later attempt'],
+      [IDEM_RECOVERY, 'COMMIT already carried its responses'],
+    ],
   ],
   ['idem_missing_or_bad_header', 'malformed keys: 400', [[IDEM, 'refuse a malformed key']]],
   [
