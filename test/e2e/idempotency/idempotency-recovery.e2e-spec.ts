@@ -398,8 +398,16 @@ describe('Idempotency-Key recovery and transactions', () => {
     // The store still writes: a new response is stored, and a key is claimed outside a transaction.
     const later = await newRecord('rec-key-retry-empty-later', 'committed');
     store.complete(later.id, 201, '{"later":true}');
-    const within = <T>(promise: Promise<T>) =>
-      Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('stuck')), 5_000))]);
+    /** `promise`, or a failure after 5 s: a store that stopped writing never settles it. */
+    const within = async <T>(promise: Promise<T>): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('stuck')), 5_000)));
+      try {
+        return await Promise.race([promise, stuck]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     await within(store.flushCompletions());
     writeBatch.mockRestore();
     const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
