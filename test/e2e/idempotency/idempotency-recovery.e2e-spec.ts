@@ -64,6 +64,13 @@ describe('Idempotency-Key recovery and transactions', () => {
         expiresAt: new Date(Date.now() + 3_600_000),
       }),
     );
+  /** What the driver throws when the database cannot be reached. */
+  const unreachable = () => new Error('Connection terminated unexpectedly');
+  /** A spy on the store's writes, the next of which fails: the database is unreachable for it. */
+  const failNextWrite = (store: IdempotencyStore) =>
+    jest
+      .spyOn(store as unknown as { writeBatch: () => Promise<unknown> }, 'writeBatch')
+      .mockRejectedValueOnce(unreachable());
   /** A claim of `key` by the bootstrap admin's token (id 1). */
   const claimOf = (key: string) => ctx.t.app.get(IdempotencyStore).newClaim(1, key, 'f'.repeat(64));
   /** The caller of a request running under `context`, as its services hand it to TransactionService. */
@@ -348,9 +355,7 @@ describe('Idempotency-Key recovery and transactions', () => {
     const responses = ctx.t.dataSource.getRepository(IdempotencyResponseEntity);
     const pending = store['pendingCompletions'] as Map<number, { since: number }>;
     // The database is unreachable for the store's next write: the response's.
-    const writeBatch = jest
-      .spyOn(store as unknown as { writeBatch: () => Promise<unknown> }, 'writeBatch')
-      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const writeBatch = failNextWrite(store);
     const first = await post('rec-write-failed', 'rec-key-write-failed');
     expect(first.status).toBe(201);
     const { id } = await records().findOneByOrFail({ key: 'rec-key-write-failed' });
@@ -369,7 +374,7 @@ describe('Idempotency-Key recovery and transactions', () => {
     expect(retry.text).toBe(first.text);
 
     // A response that has waited as long as responses are kept is dropped when its write fails.
-    writeBatch.mockClear().mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    writeBatch.mockClear().mockRejectedValueOnce(unreachable());
     const stale = await newRecord('rec-key-write-failed-stale', 'committed');
     store.complete(stale.id, 201, '{"stale":true}');
     pending.get(stale.id)!.since -= RESPONSE_KEPT_MS;
@@ -383,9 +388,7 @@ describe('Idempotency-Key recovery and transactions', () => {
   it('should keep writing after a write-retry finds that a COMMIT already carried its responses', async () => {
     const store = ctx.t.app.get(IdempotencyStore);
     const pending = store['pendingCompletions'] as Map<number, unknown>;
-    const writeBatch = jest
-      .spyOn(store as unknown as { writeBatch: () => Promise<unknown> }, 'writeBatch')
-      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const writeBatch = failNextWrite(store);
     const failed = await newRecord('rec-key-retry-empty', 'committed');
     store.complete(failed.id, 201, '{"failed":true}');
     await store.flushCompletions();
