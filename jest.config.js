@@ -45,8 +45,8 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      // Also sets the e2e timeout (30 s): jest-circus ignores a project's own testTimeout.
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
-      testTimeout: 30000,
     },
   ],
 };

@@ -4,3 +4,7 @@ process.env.TZ = 'UTC';
 process.env.DATABASE_URL = process.env.TEST_DB === 'postgres' ? 'postgres://placeholder/kind-only' : 'sqlite::memory:';
 delete process.env.REDIS_URL;
 delete process.env.BOOTSTRAP_ADMIN_TOKEN;
+
+// The e2e default timeout for tests and hooks. It is set here because jest-circus reads only the
+// global config's testTimeout: a project's own (jest.config.js) is ignored, and it was 5 s.
+jest.setTimeout(30_000);
