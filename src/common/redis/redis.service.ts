@@ -7,6 +7,41 @@ import { APP_LOGGER } from '../logging/logger';
 const PROBE_INTERVAL_MS = 1000;
 
 /**
+ * Settles as `work` does, or fails with "Command timed out" after `ms`. The verdict waits one turn
+ * of I/O after its timer fires: an event loop that was busy (a long synchronous task, a GC pause)
+ * runs its due timers before it reads its sockets, and a reply already waiting there is not an
+ * outage. ioredis's own `commandTimeout` decides in the timer alone, so it is not used.
+ */
+export function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          reject(new Error('Command timed out'));
+        }),
+      ms,
+    );
+    work.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
  * The optional shared Redis. Every call is bounded by REDIS_TIMEOUT_MS and fails fast while
  * Redis is away (no offline queue), so callers can fall back to process-local state.
  */
@@ -29,7 +64,6 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
           // Commands issued in the same tick (concurrent requests' rate-limit checks) share one
           // socket write: on loopback in a VM a write costs more CPU than the command.
           enableAutoPipelining: true,
-          commandTimeout: timeoutMs,
           connectTimeout: Math.max(timeoutMs, 1000),
           maxRetriesPerRequest: 0,
           autoResendUnfulfilledCommands: false,
@@ -54,7 +88,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     if (!this.client) return fallback;
     if (!this.healthy && Date.now() < this.skipUntil) return fallback;
     try {
-      const result = await work(this.client);
+      const result = await withinTimeout(work(this.client), this.config.redis.timeoutMs);
       this.markUp();
       return result;
     } catch (error) {
@@ -80,7 +114,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   async ping(): Promise<boolean> {
     if (!this.client) return false;
     try {
-      const ok = (await this.client.ping()) === 'PONG';
+      const ok = (await withinTimeout(this.client.ping(), this.config.redis.timeoutMs)) === 'PONG';
       if (ok) this.markUp();
       return ok;
     } catch (error) {
@@ -92,7 +126,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (!this.client) return;
     try {
-      await this.client.quit();
+      await withinTimeout(this.client.quit(), this.config.redis.timeoutMs);
     } catch {
       this.client.disconnect();
     }

@@ -1,3 +1,4 @@
+import { RedisService } from '../../../src/common/redis/redis.service';
 import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 import { PrivateRedis } from '../../support/redis-server';
@@ -160,6 +161,24 @@ describe('rate limits when Redis fails', () => {
     await redis.start();
     expect(await healthyWithin5s()).toBe(true);
     expect((await ctx.t.get('/api/v1/users/me', { token: ADMIN_TOKEN })).status).toBe(200);
+  });
+
+  it('should not take a blocked event loop for a Redis outage', async () => {
+    expect(await healthyWithin5s()).toBe(true);
+    const service = ctx.t.app.get(RedisService);
+    const changesBefore = redisStateLogs();
+    const reply = service.call((client) => client.ping(), 'fallback');
+    // The command is written in this turn's check phase (ioredis's auto-pipelining); right after,
+    // block the event loop for three timeouts while Redis answers. Its timeout timer is then due
+    // before the loop next reads the socket, where the answer already waits.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3 * REDIS_TIMEOUT_MS);
+        resolve();
+      }),
+    );
+    expect(await reply).toBe('PONG');
+    expect(redisStateLogs()).toEqual(changesBefore);
   });
 });
 
