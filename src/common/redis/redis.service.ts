@@ -14,28 +14,17 @@ const PROBE_INTERVAL_MS = 1000;
  */
 export function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (settled) return;
-          settled = true;
-          reject(new Error('Command timed out'));
-        }),
-      ms,
-    );
+    // A promise settles once: the verdict is a no-op when the work has already settled.
+    const timer = setTimeout(() => setImmediate(() => reject(new Error('Command timed out'))), ms);
     work.then(
       (value) => {
-        if (settled) return;
-        settled = true;
         clearTimeout(timer);
         resolve(value);
       },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
+      // ioredis rejects with Errors; they pass through unchanged.
+      (error: Error) => {
         clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(error);
       },
     );
   });
