@@ -3,32 +3,9 @@ import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
+import { withinTimeout } from '../time/within-timeout';
 
 const PROBE_INTERVAL_MS = 1000;
-
-/**
- * Settles as `work` does, or fails with "Command timed out" after `ms`. The verdict waits one turn
- * of I/O after its timer fires: an event loop that was busy (a long synchronous task, a GC pause)
- * runs its due timers before it reads its sockets, and a reply already waiting there is not an
- * outage. ioredis's own `commandTimeout` decides in the timer alone, so it is not used.
- */
-export function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // A promise settles once: the verdict is a no-op when the work has already settled.
-    const timer = setTimeout(() => setImmediate(() => reject(new Error('Command timed out'))), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      // ioredis rejects with Errors; they pass through unchanged.
-      (error: Error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * The optional shared Redis. Every call is bounded by REDIS_TIMEOUT_MS and fails fast while
@@ -53,6 +30,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
           // Commands issued in the same tick (concurrent requests' rate-limit checks) share one
           // socket write: on loopback in a VM a write costs more CPU than the command.
           enableAutoPipelining: true,
+          // No `commandTimeout`: it decides in its timer alone; every call goes through withinTimeout.
           connectTimeout: Math.max(timeoutMs, 1000),
           maxRetriesPerRequest: 0,
           autoResendUnfulfilledCommands: false,

@@ -6,6 +6,7 @@ import { RedisService } from '../../common/redis/redis.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { toIsoUtc } from '../../common/time/iso';
+import { withinTimeout } from '../../common/time/within-timeout';
 import type { ApiInfoResponseDto } from './dto/api-info-response.dto';
 import type { HealthResponseDto } from './dto/health-response.dto';
 
@@ -55,19 +56,10 @@ export class SystemService {
   }
 
   private async checkDatabase(): Promise<'ok' | 'error'> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'error'>((resolve) => {
-      timer = setTimeout(() => resolve('error'), this.config.database.timeoutMs);
-    });
-    const probe = this.dataSource.query('SELECT 1').then(
+    return withinTimeout(this.dataSource.query('SELECT 1'), this.config.database.timeoutMs).then(
       () => 'ok' as const,
       () => 'error' as const,
     );
-    try {
-      return await Promise.race([probe, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async checkRedis(): Promise<'ok' | 'error' | 'disabled'> {
