@@ -50,8 +50,11 @@ const ROWS = [
   ],
   [
     'idem_multi_process',
-    'two server processes, same key at once: runs once',
-    [[IDEM_RECOVERY, 'two server processes get the same key']],
+    'two server processes, same key at once: runs once, and both replay it; with and without shared Redis',
+    [
+      [IDEM_RECOVERY, 'two server processes get the same key'],
+      [IDEM, 'two server processes share the key'],
+    ],
   ],
   [
     'idem_crash_recovery',

@@ -7,15 +7,24 @@ import { MetricsService } from '../../../src/modules/metrics/metrics.service';
 import { In } from 'typeorm';
 import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { type ServerProcess, startServerProcess } from '../../support/server-process';
+import { redisPrefixFor } from '../../support/test-app';
+import { TEST_REDIS_URL } from '../../support/test-databases';
 
 let seq = 0;
 const uniqueKey = () => `key-${process.pid}-${Date.now()}-${++seq}`;
 
-describe('Idempotency-Key', () => {
+// The record lives in the database whether or not Redis is configured; both setups are run.
+const stores = [
+  { name: 'without Redis', redis: false },
+  ...(TEST_REDIS_URL ? [{ name: 'with Redis', redis: true }] : []),
+];
+
+describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
   let ctx: TestContext;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext({ redis });
   });
 
   afterAll(async () => {
@@ -316,5 +325,56 @@ describe('Idempotency-Key', () => {
     // handler (a transaction that was not handed its request's caller) would still be `running`.
     const records = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findBy({ key: In(claimed) });
     expect(records.map((r) => [r.key, r.state]).sort()).toEqual(claimed.map((key) => [key, 'committed']).sort());
+  });
+
+  it('should run exactly once, and replay on either, when two server processes share the key', async () => {
+    const env: Record<string, string> = {
+      DATABASE_URL: ctx.t.databaseUrl,
+      REDIS_KEY_PREFIX: redisPrefixFor(ctx.t.databaseUrl),
+    };
+    if (redis) env.REDIS_URL = TEST_REDIS_URL;
+    const other: ServerProcess = await startServerProcess(env);
+    try {
+      // The second process runs in the same setup as the first: sharing Redis, or without it.
+      const health = (await (await fetch(`${other.baseUrl}/api/v1/health`)).json()) as { redis: string };
+      expect(health.redis).toBe(redis ? 'ok' : 'disabled');
+      expect((await ctx.t.get('/api/v1/health')).body.redis).toBe(redis ? 'ok' : 'disabled');
+
+      const key = uniqueKey();
+      const username = `two-procs-${redis ? 'redis' : 'local'}`;
+      const viaOther = () =>
+        fetch(`${other.baseUrl}/api/v1/users`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${ADMIN_TOKEN}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
+          body: JSON.stringify({ username }),
+        }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+          replayed: r.headers.get('idempotent-replayed'),
+        }));
+      const viaThis = () =>
+        createUser(username, key).then((r) => ({
+          status: r.status,
+          text: r.text,
+          replayed: r.headers.get('idempotent-replayed'),
+        }));
+      const firsts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? viaThis() : viaOther())));
+      for (const r of firsts) expect([201, 409]).toContain(r.status);
+      expect(await countUsers(username)).toBe(1);
+
+      // Once finished, both processes replay the one stored response, byte for byte.
+      const ran = firsts.find((r) => r.status === 201 && r.replayed === null);
+      expect(ran).toBeDefined();
+      for (const replay of [await viaThis(), await viaOther()]) {
+        expect(replay).toEqual({ status: 201, text: ran!.text, replayed: 'true' });
+      }
+      expect(await countUsers(username)).toBe(1);
+    } finally {
+      await other.stop();
+    }
   });
 });
