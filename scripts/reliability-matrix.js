@@ -135,6 +135,11 @@ const ROWS = [
     [[REDIS, 'not count a request twice across a Redis restart']],
   ],
   [
+    'rl_redis_timeout_not_loop_stall',
+    'the event loop blocked for three timeouts while Redis answers a call: the answer is used, no outage logged',
+    [[REDIS, 'blocked event loop']],
+  ],
+  [
     'wh_kat_signature',
     'Standard Webhooks reference vector',
     [['src/modules/webhooks/webhook-signature.spec.ts', 'reference vector']],
