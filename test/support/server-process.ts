@@ -56,3 +56,25 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
   };
 }
+
+export interface KeyedAnswer {
+  status: number;
+  text: string;
+  /** The `Idempotent-Replayed` header, or null. */
+  replayed: string | null;
+}
+
+/** `POST /api/v1/users` with an `Idempotency-Key`, straight to a server (e.g. a second process). */
+export async function postUserWithKey(
+  baseUrl: string,
+  token: string,
+  username: string,
+  key: string,
+): Promise<KeyedAnswer> {
+  const res = await fetch(`${baseUrl}/api/v1/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ username }),
+  });
+  return { status: res.status, text: await res.text(), replayed: res.headers.get('idempotent-replayed') };
+}

@@ -17,7 +17,7 @@ import { SettingEntity } from '../../../src/modules/settings/setting.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../../support/factories';
 import { sendThroughClients } from '../../support/clients';
-import { type ServerProcess, startServerProcess } from '../../support/server-process';
+import { postUserWithKey, type ServerProcess, startServerProcess } from '../../support/server-process';
 import { redisPrefixFor } from '../../support/test-app';
 import { TEST_DB } from '../../support/test-databases';
 
@@ -421,17 +421,11 @@ describe('Idempotency-Key recovery and transactions', () => {
   });
 
   it('should run exactly once when two server processes get the same key at once', async () => {
-    const headers = {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      'content-type': 'application/json',
-      'idempotency-key': 'rec-key-mp',
-    };
-    const body = JSON.stringify({ username: 'rec-multi' });
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         i % 2 === 0
           ? post('rec-multi', 'rec-key-mp').then((r) => r.status)
-          : fetch(`${other.baseUrl}/api/v1/users`, { method: 'POST', headers, body }).then((r) => r.status),
+          : postUserWithKey(other.baseUrl, ADMIN_TOKEN, 'rec-multi', 'rec-key-mp').then((r) => r.status),
       ),
     );
     expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-multi' })).toBe(1);
@@ -517,16 +511,7 @@ describe('Idempotency-Key recovery and transactions', () => {
     /** The answer, or null when the connection broke (the server died). */
     const send = async (baseUrl: string, { username, key }: (typeof requests)[number]) => {
       try {
-        const res = await fetch(`${baseUrl}/api/v1/users`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${ADMIN_TOKEN}`,
-            'content-type': 'application/json',
-            'idempotency-key': key,
-          },
-          body: JSON.stringify({ username }),
-        });
-        return { status: res.status, body: await res.text(), replayed: res.headers.get('idempotent-replayed') };
+        return await postUserWithKey(baseUrl, ADMIN_TOKEN, username, key);
       } catch {
         return null;
       }
@@ -565,13 +550,13 @@ describe('Idempotency-Key recovery and transactions', () => {
       expect(retry).not.toBeNull();
       expect([201, 409]).toContain(retry!.status);
       if (retry!.status === 409) {
-        expect(JSON.parse(retry!.body).error_code).toBe('idempotency_key_in_use');
+        expect(JSON.parse(retry!.text).error_code).toBe('idempotency_key_in_use');
       }
       if (first) {
         expect(first.status).toBe(201);
         // A request whose answer the client saw never runs again.
         expect(retry!.status === 201 && retry!.replayed === null).toBe(false);
-        if (retry!.replayed === 'true') expect(retry!.body).toBe(first.body);
+        if (retry!.replayed === 'true') expect(retry!.text).toBe(first.text);
       }
       // Exactly one user per key, whichever process ran it.
       expect(await users.countBy({ username: requests[i].username })).toBe(1);

@@ -7,7 +7,7 @@ import { MetricsService } from '../../../src/modules/metrics/metrics.service';
 import { In } from 'typeorm';
 import { UserEntity } from '../../../src/modules/users/user.entity';
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
-import { type ServerProcess, startServerProcess } from '../../support/server-process';
+import { postUserWithKey, type ServerProcess, startServerProcess } from '../../support/server-process';
 import { redisPrefixFor } from '../../support/test-app';
 import { TEST_REDIS_URL } from '../../support/test-databases';
 
@@ -342,20 +342,7 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
 
       const key = uniqueKey();
       const username = `two-procs-${redis ? 'redis' : 'local'}`;
-      const viaOther = () =>
-        fetch(`${other.baseUrl}/api/v1/users`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${ADMIN_TOKEN}`,
-            'content-type': 'application/json',
-            'idempotency-key': key,
-          },
-          body: JSON.stringify({ username }),
-        }).then(async (r) => ({
-          status: r.status,
-          text: await r.text(),
-          replayed: r.headers.get('idempotent-replayed'),
-        }));
+      const viaOther = () => postUserWithKey(other.baseUrl, ADMIN_TOKEN, username, key);
       const viaThis = () =>
         createUser(username, key).then((r) => ({
           status: r.status,
