@@ -11,31 +11,15 @@ import { CreateUserDto } from './modules/users/dto/create-user.dto';
 import { UsersRepository } from './modules/users/users.repository';
 import { UsersService } from './modules/users/users.service';
 
-/** `--name value` and `--flag` options. */
-export function parseOptions(args: string[]): Map<string, string | true> {
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) throw new Error(`Unexpected argument: ${arg}`);
-    const next = args[i + 1];
-    if (next !== undefined && !next.startsWith('--')) {
-      options.set(arg.slice(2), next);
-      i++;
-    } else {
-      options.set(arg.slice(2), true);
-    }
-  }
-  return options;
-}
-
-function validated<T extends object>(cls: new () => T, plain: object): T {
+/** Validates with the API's own DTO; errors name the CLI flag (`--email: ...`), not the body field. */
+function validated<T extends object>(cls: new () => T, plain: object, flags: Record<string, string>): T {
   const dto = plainToInstance(cls, plain);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     const fields = toFieldErrors(errors);
     throw new Error(
       Object.entries(fields)
-        .map(([f, m]) => `${f}: ${m.join('; ')}`)
+        .map(([f, m]) => `${flags[f] ?? f}: ${m.join('; ')}`)
         .join('\n'),
     );
   }
@@ -55,14 +39,22 @@ async function withApp<T>(work: (get: <S>(cls: new (...args: never[]) => S) => S
 }
 
 /** users:create --username NAME [--admin] [--email E] [--full-name F] */
-export async function createUserCommand(args: string[]): Promise<void> {
-  const o = parseOptions(args);
-  const dto = validated(CreateUserDto, {
-    username: o.get('username'),
-    role: o.get('admin') === true ? 'admin' : 'user',
-    ...(typeof o.get('email') === 'string' ? { email: o.get('email') } : {}),
-    ...(typeof o.get('full-name') === 'string' ? { full_name: o.get('full-name') } : {}),
-  });
+export async function createUserCommand(options: {
+  username: string;
+  admin?: boolean;
+  email?: string;
+  fullName?: string;
+}): Promise<void> {
+  const dto = validated(
+    CreateUserDto,
+    {
+      username: options.username,
+      role: options.admin ? 'admin' : 'user',
+      ...(options.email !== undefined ? { email: options.email } : {}),
+      ...(options.fullName !== undefined ? { full_name: options.fullName } : {}),
+    },
+    { username: '--username', email: '--email', full_name: '--full-name', role: '--admin' },
+  );
   await withApp(async (get) => {
     const user = await get(TransactionService).run(null, (m) => get(UsersService).insert(m, dto));
     process.stdout.write(`Created user ${user.username} (id ${user.id}, role ${user.role})\n`);
@@ -70,24 +62,27 @@ export async function createUserCommand(args: string[]): Promise<void> {
 }
 
 /** tokens:create --user NAME --scopes a,b [--name N] [--expires-in-days D]; the token is the last stdout line. */
-export async function createTokenCommand(args: string[]): Promise<void> {
-  const o = parseOptions(args);
-  const username = o.get('user');
-  if (typeof username !== 'string') throw new Error('--user NAME is required');
-  const scopes = o.get('scopes');
-  const days = o.get('expires-in-days');
-  const dto = validated(CreateApiTokenDto, {
-    name: typeof o.get('name') === 'string' ? o.get('name') : 'cli',
-    user_id: 1,
-    scopes:
-      typeof scopes === 'string'
-        ? scopes
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [],
-    ...(typeof days === 'string' ? { expires_in_days: /^\d+$/.test(days) ? Number(days) : days } : {}),
-  });
+export async function createTokenCommand(options: {
+  user: string;
+  scopes: string;
+  name: string;
+  expiresInDays?: string;
+}): Promise<void> {
+  const username = options.user;
+  const days = options.expiresInDays;
+  const dto = validated(
+    CreateApiTokenDto,
+    {
+      name: options.name,
+      user_id: 1,
+      scopes: options.scopes
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      ...(days !== undefined ? { expires_in_days: /^\d+$/.test(days) ? Number(days) : days } : {}),
+    },
+    { scopes: '--scopes', expires_in_days: '--expires-in-days', name: '--name' },
+  );
   await withApp(async (get) => {
     const user = await get(UsersRepository).findByUsername(username);
     if (!user) throw new Error(`No user named '${username}'`);

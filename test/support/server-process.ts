@@ -4,12 +4,9 @@ import { freePort } from '../../scripts/private-servers';
 
 const ROOT = join(__dirname, '../..');
 
-/** Compiles the app (incremental); global-setup runs it once per jest run. */
+/** Compiles the app (incremental) as `npm run build` does; global-setup runs it once per jest run. */
 export function buildDist(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/ensure-build.js'), '--force'], { cwd: ROOT, stdio: 'pipe' });
 }
 
 export interface ServerProcess {
