@@ -17,7 +17,7 @@ const document = JSON.parse(readFileSync(join(__dirname, '../../openapi/openapi.
 const operations = Object.entries(document.paths).flatMap(([path, item]) =>
   Object.entries(item).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
 );
-const PUBLIC = new Set(['GET /api/v1/info', 'GET /api/v1/health']);
+const PUBLIC = new Set(['GET /api/v1/info', 'GET /api/v1/health', 'GET /api/v1/health/live', 'GET /api/v1/health/ready']);
 /** Actions that take no body by design. */
 const BODILESS = new Set([
   'POST /api/v1/admin/api-tokens/{id}/rotate',

@@ -119,7 +119,13 @@ describe('route inventory', () => {
         .filter((r) => r.isPublic)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(['MetricsController.getMetrics', 'SystemController.getApiInfo', 'SystemController.getHealth']);
+    ).toEqual([
+      'MetricsController.getMetrics',
+      'SystemController.getApiInfo',
+      'SystemController.getHealth',
+      'SystemController.getLiveness',
+      'SystemController.getReadiness',
+    ]);
   });
 
   it('should require admin:all and the admin role on every admin route', () => {

@@ -19,12 +19,15 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
-/** Nest's own messages (bootstrap, module init) through the same pino instance. */
+/**
+ * Nest's own messages through the same pino instance. Nest logs every module and route it
+ * registers with `log`: those go to debug, so start-up at info stays a few lines (main.ts).
+ */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    this.logger.debug({ context }, String(message));
   }
 
   error(message: unknown, trace?: string, context?: string): void {

@@ -1,8 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/auth/public.decorator';
 import { ApiInfoResponseDto } from './dto/api-info-response.dto';
-import { HealthResponseDto, UnhealthyResponseDto } from './dto/health-response.dto';
+import {
+  HealthResponseDto,
+  LivenessResponseDto,
+  NotReadyResponseDto,
+  ReadinessResponseDto,
+  UnhealthyResponseDto,
+} from './dto/health-response.dto';
 import { SystemService } from './system.service';
 
 @ApiTags('System')
@@ -26,5 +32,27 @@ export class SystemController {
   })
   getHealth(): Promise<HealthResponseDto> {
     return this.service.getHealth();
+  }
+
+  @Get('health/live')
+  @Public()
+  @ApiOperation({ summary: 'Liveness probe: the process answers (never touches the database).' })
+  @ApiOkResponse({ type: LivenessResponseDto, description: 'The process is up.' })
+  getLiveness(): LivenessResponseDto {
+    return this.service.getLiveness();
+  }
+
+  @Get('health/ready')
+  @Public()
+  @ApiOperation({
+    summary: 'Readiness probe: the database (and Redis, when configured) answer and the server is not draining.',
+  })
+  @ApiOkResponse({ type: ReadinessResponseDto, description: 'Ready for traffic.' })
+  @ApiServiceUnavailableResponse({
+    description: 'Shutting down (draining), or the database or configured Redis is not answering',
+    type: NotReadyResponseDto,
+  })
+  getReadiness(): Promise<ReadinessResponseDto> {
+    return this.service.getReadiness();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -8,10 +8,13 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { toIsoUtc } from '../../common/time/iso';
 import { withinTimeout } from '../../common/time/within-timeout';
 import type { ApiInfoResponseDto } from './dto/api-info-response.dto';
-import type { HealthResponseDto } from './dto/health-response.dto';
+import type { HealthResponseDto, LivenessResponseDto, ReadinessResponseDto } from './dto/health-response.dto';
 
 @Injectable()
-export class SystemService {
+export class SystemService implements OnModuleDestroy {
+  /** Set when shutdown starts: Nest runs destroy hooks before it closes the HTTP server. */
+  private draining = false;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -53,6 +56,31 @@ export class SystemService {
       extra: { ...body },
       headers: { 'Retry-After': '5' },
     });
+  }
+
+  onModuleDestroy(): void {
+    this.draining = true;
+  }
+
+  getLiveness(): LivenessResponseDto {
+    return { status: 'alive', timestamp: toIsoUtc(new Date()) };
+  }
+
+  /** 200 when this process should get traffic; 503 while draining or when a dependency is down. */
+  async getReadiness(): Promise<ReadinessResponseDto> {
+    const [database, redis] = await Promise.all([this.checkDatabase(), this.checkRedis()]);
+    const timestamp = toIsoUtc(new Date());
+    if (!this.draining && database === 'ok' && redis !== 'error') {
+      return { status: 'ready', database, redis, timestamp };
+    }
+    throw new DomainError(
+      ErrorCode.ServiceUnavailable,
+      this.draining ? 'The server is shutting down.' : 'A required dependency is not answering.',
+      {
+        extra: { status: this.draining ? 'draining' : 'not_ready', database, redis, timestamp },
+        headers: { 'Retry-After': '5' },
+      },
+    );
   }
 
   private async checkDatabase(): Promise<'ok' | 'error'> {

@@ -17,3 +17,42 @@ export class HealthResponseDto {
 
 /** 503: the error envelope, plus the same fields as the healthy answer. */
 export class UnhealthyResponseDto extends IntersectionType(ErrorResponseDto, HealthResponseDto) {}
+
+export class LivenessResponseDto {
+  @ApiProperty({ enum: ['alive'] })
+  status: 'alive';
+
+  @ApiProperty({ example: '2026-01-15T09:00:00Z' })
+  timestamp: string;
+}
+
+export class ReadinessResponseDto {
+  @ApiProperty({ enum: ['ready'] })
+  status: 'ready';
+
+  @ApiProperty({ enum: ['ok'] })
+  database: 'ok';
+
+  @ApiProperty({ enum: ['ok', 'disabled'] })
+  redis: 'ok' | 'disabled';
+
+  @ApiProperty({ example: '2026-01-15T09:00:00Z' })
+  timestamp: string;
+}
+
+export class NotReadyBodyDto {
+  @ApiProperty({ enum: ['not_ready', 'draining'] })
+  status: 'not_ready' | 'draining';
+
+  @ApiProperty({ enum: ['ok', 'error'] })
+  database: 'ok' | 'error';
+
+  @ApiProperty({ enum: ['ok', 'error', 'disabled'] })
+  redis: 'ok' | 'error' | 'disabled';
+
+  @ApiProperty({ example: '2026-01-15T09:00:00Z' })
+  timestamp: string;
+}
+
+/** 503 from the readiness probe: the error envelope, plus what is not ready. */
+export class NotReadyResponseDto extends IntersectionType(ErrorResponseDto, NotReadyBodyDto) {}
