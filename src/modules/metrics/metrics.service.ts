@@ -44,7 +44,8 @@ export class MetricsService {
   });
 
   constructor(@InjectDataSource() dataSource: DataSource) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'tt_' });
+    // Standard names (process_*, nodejs_*), so stock Node.js dashboards work; the app's own are tt_*.
+    collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'tt_db_pool_connections',
       help: 'PostgreSQL pool connections by state (SQLite: one in use)',

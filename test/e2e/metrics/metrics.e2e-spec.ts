@@ -48,6 +48,6 @@ describe('GET /metrics', () => {
     );
     expect(res.text).toMatch(/tt_db_pool_connections\{state="total"\} \d+/);
     expect(res.text).toMatch(/tt_webhook_deliveries_total/);
-    expect(res.text).toMatch(/tt_process_cpu_user_seconds_total/);
+    expect(res.text).toMatch(/\nprocess_cpu_user_seconds_total/);
   });
 });
