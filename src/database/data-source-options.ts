@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { registerUnicodeLower, type SqliteFunctions } from './unicode-lower';
 
 /** The one place TypeORM options are built: used by the app, the CLI and the tests. */
 export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
@@ -41,11 +42,12 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     timeout: db.timeoutMs,
     // Prepared statements kept (FIFO): the app's fixed statements plus IN-lists of every length.
     statementCacheSize: 500,
-    prepareDatabase: (sqlite: { pragma(sql: string): unknown }) => {
+    prepareDatabase: (sqlite: SqliteFunctions & { pragma(sql: string): unknown }) => {
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma(`busy_timeout = ${db.timeoutMs}`);
       sqlite.pragma('synchronous = NORMAL');
+      registerUnicodeLower(sqlite);
     },
   };
 }

@@ -10,6 +10,9 @@ describe('search', () => {
   let client: number;
   let ownEntry: number;
   let otherEntry: number;
+  let unicodeClient: number;
+  let unicodeProject: number;
+  let unicodeEntry: number;
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -34,6 +37,15 @@ describe('search', () => {
     ).body.task.id;
     await ctx.t.post('/api/v1/tasks', { name: 'Website task of an archived project', project_id: old }, admin);
     await ctx.t.delete(`/api/v1/projects/${old}`, admin);
+    // Projects that are not active are left out, with their tasks, as the original does.
+    for (const status of ['on_hold', 'inactive']) {
+      const body = { name: `Website ${status} project`, description: 'website', status };
+      const other = (await ctx.t.post('/api/v1/projects', body, admin)).body.project.id;
+      await ctx.t.post('/api/v1/tasks', { name: `Website task of an ${status} project`, project_id: other }, admin);
+    }
+    unicodeClient = (await ctx.t.post('/api/v1/clients', { name: 'ÄÖ Bäckerei', company: 'ЖУРНАЛ Σ' }, admin)).body
+      .client.id;
+    unicodeProject = (await ctx.t.post('/api/v1/projects', { name: 'ÜBERSICHT Größe' }, admin)).body.project.id;
     const scopes = ['read:projects', 'write:time_entries'];
     u1 = (await ctx.newToken({ scopes })).token;
     u2 = (await ctx.newToken({ scopes })).token;
@@ -61,6 +73,18 @@ describe('search', () => {
           notes: 'secret website work',
         },
         { token: u2 },
+      )
+    ).body.time_entry.id;
+    unicodeEntry = (
+      await ctx.t.post(
+        '/api/v1/time-entries',
+        {
+          project_id: unicodeProject,
+          start_time: '2025-01-03T09:00:00Z',
+          end_time: '2025-01-03T10:00:00Z',
+          notes: 'ÄRGER mit der ÖLHEIZUNG',
+        },
+        { token: u1 },
       )
     ).body.time_entry.id;
     await ctx.t.post(
@@ -138,6 +162,26 @@ describe('search', () => {
     const bad = await search(u1, { q: 'web', types: 'project,people' });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.errors)).toEqual(['types']);
+  });
+
+  it('should find active projects only, and tasks of active projects only', async () => {
+    const res = await search(ADMIN_TOKEN, { q: 'website', types: 'project,task' });
+    expect(res.body.results.map((r: { type: string; id: number }) => [r.type, r.id])).toEqual([
+      ['project', project],
+      ['task', task],
+    ]);
+  });
+
+  it('should match case-insensitively beyond ASCII', async () => {
+    const ids = async (q: string, types: string) =>
+      (await search(u1, { q, types })).body.results.map((r: { id: number }) => r.id);
+    for (const q of ['äö', 'ÄÖ', 'Äö', 'bäckerei', 'BÄCKEREI', 'журнал', 'л σ']) {
+      expect([q, await ids(q, 'client')]).toEqual([q, [unicodeClient]]);
+    }
+    expect(await ids('übersicht größe', 'project')).toEqual([unicodeProject]);
+    expect(await ids('ärger mit der ölheizung', 'entry')).toEqual([unicodeEntry]);
+    // Escaping still holds for non-ASCII text: the % is literal.
+    expect(await ids('äö%', 'client')).toEqual([]);
   });
 
   it('should treat % and _ literally', async () => {
