@@ -181,6 +181,20 @@ interface RunOptions {
 function redacted(result: unknown, body: string, fields: string[]): string {
   if (fields.length === 0 || !result || typeof result !== 'object') return body;
   const copy: Record<string, unknown> = { ...(result as Record<string, unknown>) };
-  for (const field of fields) if (field in copy) copy[field] = null;
+  for (const field of fields) redactPath(copy, field.split('.'));
   return JSON.stringify(copy);
+}
+
+/** Nulls the field at `path` (`webhook.secret`), copying each object on the way: the response sent is untouched. */
+function redactPath(target: Record<string, unknown>, [name, ...rest]: string[]): void {
+  if (!(name in target)) return;
+  if (rest.length === 0) {
+    target[name] = null;
+    return;
+  }
+  const child = target[name];
+  if (!child || typeof child !== 'object' || Array.isArray(child)) return;
+  const copy = { ...(child as Record<string, unknown>) };
+  target[name] = copy;
+  redactPath(copy, rest);
 }

@@ -1,4 +1,4 @@
-/** Events a webhook can subscribe to (contract §8), plus `*`. */
+/** Events the app emits (contract §8); a subscription may also name `*` (SUBSCRIBABLE_EVENTS). */
 export const WEBHOOK_EVENTS = [
   'project.created',
   'project.updated',
@@ -17,6 +17,30 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** Subscribes to every event, including ones added later. */
+export const WILDCARD_EVENT = '*';
+
+/** What a subscriber may list: the events and the wildcard, in the order `GET /webhooks/events` shows them. */
+export const SUBSCRIBABLE_EVENTS = [...WEBHOOK_EVENTS, WILDCARD_EVENT] as const;
+
+export const WEBHOOK_EVENT_DESCRIPTIONS: Record<(typeof SUBSCRIBABLE_EVENTS)[number], string> = {
+  'project.created': 'A project was created',
+  'project.updated': 'A project was changed',
+  'project.status_changed': "A project's status changed",
+  'project.archived': 'A project was archived',
+  'client.created': 'A client was created',
+  'client.updated': 'A client was changed',
+  'task.created': 'A task was created',
+  'task.updated': 'A task was changed',
+  'task.completed': 'A task was moved to done',
+  'time_entry.created': 'A time entry was created',
+  'time_entry.updated': 'A time entry was changed',
+  'time_entry.deleted': 'A time entry was deleted',
+  'timer.started': 'A timer was started',
+  'timer.stopped': 'A timer was stopped',
+  '*': 'Every event, including ones added later',
+};
 
 export function subscribes(events: readonly string[], type: string): boolean {
   return events.includes('*') || events.includes(type);

@@ -1,7 +1,7 @@
 import { toIsoUtc, toIsoUtcOrNull } from '../../common/time/iso';
 import type { WebhookDeliveryEntity, WebhookEntity } from './webhook.entities';
 
-/** Never the secret: it is returned only by create and rotate-secret, next to this. */
+/** Never the secret: only create and rotate-secret return it (toWebhookWithSecretResponse). */
 export function toWebhookResponse(w: WebhookEntity) {
   return {
     id: w.id,
@@ -20,6 +20,11 @@ export function toWebhookResponse(w: WebhookEntity) {
     created_at: toIsoUtc(w.createdAt),
     updated_at: toIsoUtc(w.updatedAt),
   };
+}
+
+/** Only for the create and rotate-secret responses (their routes redact it on replay). */
+export function toWebhookWithSecretResponse(w: WebhookEntity) {
+  return { ...toWebhookResponse(w), secret: w.secret };
 }
 
 export function toDeliveryResponse(d: WebhookDeliveryEntity) {

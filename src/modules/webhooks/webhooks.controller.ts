@@ -42,7 +42,7 @@ export class WebhooksController {
 
   @Post()
   @Authenticated(WRITE)
-  @RedactOnReplay('secret')
+  @RedactOnReplay('secret', 'webhook.secret')
   @ApiCreatedResponse({ type: WebhookSecretEnvelopeDto })
   createWebhook(@CurrentAuth() auth: AuthContext, @Body() dto: CreateWebhookDto) {
     return this.service.createWebhook(auth, dto);
@@ -114,7 +114,7 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @Authenticated(WRITE)
-  @RedactOnReplay('secret')
+  @RedactOnReplay('secret', 'webhook.secret')
   @ApiOkResponse({ type: RotatedWebhookSecretEnvelopeDto })
   rotateWebhookSecret(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
     return this.service.rotateWebhookSecret(auth, id);

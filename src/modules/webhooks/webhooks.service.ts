@@ -16,10 +16,10 @@ import type {
 } from './dto/webhook.dto';
 import { checkTargetUrl } from './ssrf-guard';
 import { newDelivery } from './webhook-dispatcher';
-import { WEBHOOK_EVENTS } from './webhook-events';
+import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_DESCRIPTIONS } from './webhook-events';
 import { generateWebhookSecret } from './webhook-signature';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entities';
-import { toDeliveryResponse, toWebhookResponse } from './webhook.mapper';
+import { toDeliveryResponse, toWebhookResponse, toWebhookWithSecretResponse } from './webhook.mapper';
 
 /** Subscriptions: owners see and manage their own, admins all (others' ids read as missing). */
 @Injectable()
@@ -31,7 +31,7 @@ export class WebhooksService {
   ) {}
 
   listWebhookEvents() {
-    return { events: [...WEBHOOK_EVENTS] };
+    return { events: [...SUBSCRIBABLE_EVENTS], descriptions: { ...WEBHOOK_EVENT_DESCRIPTIONS } };
   }
 
   async listWebhooks(auth: AuthContext, query: ListWebhooksQueryDto) {
@@ -78,7 +78,7 @@ export class WebhooksService {
     );
     return {
       message: 'Webhook created; store the secret now, it is not shown again',
-      webhook: toWebhookResponse(webhook),
+      webhook: toWebhookWithSecretResponse(webhook),
       secret,
     };
   }
@@ -128,7 +128,7 @@ export class WebhooksService {
       message: until
         ? `Secret rotated; store it now, it is not shown again. Until ${until.toISOString()} deliveries are signed with the previous secret too.`
         : 'Secret rotated; store it now, it is not shown again',
-      webhook: toWebhookResponse(webhook),
+      webhook: toWebhookWithSecretResponse(webhook),
       secret,
       previous_secret_expires_at: until ? until.toISOString() : null,
     };
@@ -185,7 +185,8 @@ export class WebhooksService {
 
   private assertUrl(url: string): void {
     const problem = checkTargetUrl(url, this.config.webhooks.allowedPrivateHosts);
-    if (problem) throw DomainError.validation({ url: [problem] });
+    // The sentence as the message too: it says how to allow a private host.
+    if (problem) throw DomainError.validation({ url: [problem] }, problem);
   }
 
   private async visible(m: EntityManager, auth: AuthContext, id: number): Promise<WebhookEntity> {

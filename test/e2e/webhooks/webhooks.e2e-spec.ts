@@ -69,9 +69,14 @@ describe('webhooks', () => {
         max_retries: 5,
         timeout_seconds: 10,
       });
+      // Inside the webhook object too, where the original's clients read it.
+      expect(res.body.webhook.secret).toBe(res.body.secret);
       const list = await ctx.t.get('/api/v1/webhooks', admin);
       expect(list.text).not.toContain(res.body.secret);
       expect(list.body.webhooks.some((w: { id: number }) => w.id === res.body.webhook.id)).toBe(true);
+      const one = await ctx.t.get(`/api/v1/webhooks/${res.body.webhook.id}`, admin);
+      expect(one.body.webhook).not.toHaveProperty('secret');
+      expect(one.text).not.toContain(res.body.secret);
       for (const url of [
         'http://10.0.0.1/x',
         'http://localhost/x',
@@ -84,8 +89,80 @@ describe('webhooks', () => {
       }
       const events = await createHook({ events: ['project.exploded'] });
       expect(Object.keys(events.body.errors)).toEqual(['events']);
-      expect((await ctx.t.get('/api/v1/webhooks/events', admin)).body.events).toHaveLength(14);
       await deactivate(res.body.webhook.id);
+    });
+
+    it('should list every event it accepts, the wildcard included, each with a description', async () => {
+      const catalog = (await ctx.t.get('/api/v1/webhooks/events', admin)).body;
+      expect(catalog.events).toHaveLength(15);
+      expect(catalog.events).toContain('*');
+      expect(Object.keys(catalog.descriptions)).toEqual(catalog.events);
+      expect(catalog.descriptions['*']).toMatch(/every event/i);
+      expect((await createHook({ events: catalog.events, is_active: false })).status).toBe(201);
+    });
+
+    it('should refuse IPv6 forms of loopback and private addresses, saying how to allow a host', async () => {
+      for (const url of [
+        'http://[::127.0.0.1]/',
+        'http://[::7f00:1]/',
+        'http://[::ffff:10.0.0.1]/',
+        'http://[::ffff:0:127.0.0.1]/',
+        'http://[64:ff9b::169.254.169.254]/',
+        'http://[2002:7f00:1::]/',
+      ]) {
+        const bad = await createHook({ url });
+        expect([url, bad.status, bad.body.error_code, Object.keys(bad.body.errors ?? {})]).toEqual([
+          url,
+          400,
+          'validation_error',
+          ['url'],
+        ]);
+        expect(bad.body.errors.url[0]).toMatch(/list .+ in WEBHOOK_ALLOWED_PRIVATE_HOSTS to allow it/);
+      }
+      const refused = await createHook({ url: 'http://10.0.0.1/x' });
+      const hint =
+        'url host 10.0.0.1 is a private, loopback or link-local address; list 10.0.0.1 in WEBHOOK_ALLOWED_PRIVATE_HOSTS to allow it';
+      expect(refused.body).toMatchObject({ message: hint, errors: { url: [hint] } });
+      const id = (await createHook({ is_active: false })).body.webhook.id as number;
+      const patched = await ctx.t.patch(`/api/v1/webhooks/${id}`, { url: 'http://[::7f00:1]:8080/in' }, admin);
+      expect([patched.status, Object.keys(patched.body.errors ?? {})]).toEqual([400, ['url']]);
+      // The allow-listed 127.0.0.1 is that host only, not its IPv6 forms.
+      expect((await createHook({ url: `http://127.0.0.1:${receiver.port}/in`, is_active: false })).status).toBe(201);
+    });
+
+    it('should return the secret in the webhook object and null it in an idempotent replay', async () => {
+      const key = `webhook-${Date.now()}`;
+      const body = { name: 'replayed', url: `${receiver.url}/in`, events: ['*'], is_active: false };
+      const post = (path: string, payload?: unknown) =>
+        ctx.t.post(path, payload, { ...admin, headers: { 'idempotency-key': key } });
+      const first = await post('/api/v1/webhooks', body);
+      expect(first.status).toBe(201);
+      expect(first.body.webhook.secret).toMatch(/^whsec_/);
+      expect(first.body.secret).toBe(first.body.webhook.secret);
+      const replay = await post('/api/v1/webhooks', body);
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.webhook.id).toBe(first.body.webhook.id);
+      expect(replay.body.secret).toBeNull();
+      expect(replay.body.webhook.secret).toBeNull();
+      expect(replay.text).not.toContain(first.body.secret);
+
+      const id = first.body.webhook.id as number;
+      const rotate = (k: string) =>
+        ctx.t.post(`/api/v1/webhooks/${id}/rotate-secret`, undefined, { ...admin, headers: { 'idempotency-key': k } });
+      const rotated = await rotate(`${key}-rotate`);
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.webhook.secret).toMatch(/^whsec_/);
+      expect(rotated.body.webhook.secret).not.toBe(first.body.secret);
+      expect(rotated.body.secret).toBe(rotated.body.webhook.secret);
+      const rotatedAgain = await rotate(`${key}-rotate`);
+      expect(rotatedAgain.headers.get('idempotent-replayed')).toBe('true');
+      expect(rotatedAgain.body).toMatchObject({ secret: null, webhook: { id, secret: null } });
+      expect(rotatedAgain.text).not.toContain(rotated.body.secret);
+
+      const got = await ctx.t.get(`/api/v1/webhooks/${id}`, admin);
+      expect(got.body.webhook).not.toHaveProperty('secret');
+      expect(got.text).not.toContain(rotated.body.secret);
     });
 
     it("should keep users out of each other's webhooks and let admins see all", async () => {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PaginationDto } from '../../../common/pagination/pagination.dto';
-import { WEBHOOK_EVENTS } from '../webhook-events';
+import { SUBSCRIBABLE_EVENTS } from '../webhook-events';
 import { DELIVERY_STATUSES } from '../webhook.entities';
 
 export class WebhookResponseDto {
@@ -9,7 +9,7 @@ export class WebhookResponseDto {
   @ApiProperty() name: string;
   @ApiProperty({ type: 'string', nullable: true }) description: string | null;
   @ApiProperty() url: string;
-  @ApiProperty({ type: [String], enum: [...WEBHOOK_EVENTS, '*'] }) events: string[];
+  @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS }) events: string[];
   @ApiProperty() is_active: boolean;
   @ApiProperty() max_retries: number;
   @ApiProperty() timeout_seconds: number;
@@ -26,12 +26,26 @@ export class WebhookEnvelopeDto {
   @ApiProperty({ type: WebhookResponseDto }) webhook: WebhookResponseDto;
 }
 
-export class WebhookSecretEnvelopeDto extends WebhookEnvelopeDto {
+const SECRET_DESCRIPTION =
+  'Shown only in the create and rotate-secret responses; verify with any Standard Webhooks library. null in an Idempotency-Key replay: the secret is never stored with the response.';
+const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+/** The webhook as create and rotate-secret return it: with its secret, where the original's clients read it. */
+export class WebhookWithSecretResponseDto extends WebhookResponseDto {
+  @ApiProperty({ type: 'string', nullable: true, example: SECRET_EXAMPLE, description: SECRET_DESCRIPTION })
+  secret: string | null;
+}
+
+export class WebhookSecretEnvelopeDto {
+  @ApiProperty() message: string;
+  @ApiProperty({ type: WebhookWithSecretResponseDto }) webhook: WebhookWithSecretResponseDto;
   @ApiProperty({
-    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    description: 'Shown only here; verify with any Standard Webhooks library',
+    type: 'string',
+    nullable: true,
+    example: SECRET_EXAMPLE,
+    description: `The same as webhook.secret. ${SECRET_DESCRIPTION}`,
   })
-  secret: string;
+  secret: string | null;
 }
 
 export class RotatedWebhookSecretEnvelopeDto extends WebhookSecretEnvelopeDto {
@@ -51,7 +65,19 @@ export class WebhookListDto {
 }
 
 export class WebhookEventsDto {
-  @ApiProperty({ type: [String], enum: WEBHOOK_EVENTS }) events: string[];
+  @ApiProperty({
+    type: [String],
+    enum: SUBSCRIBABLE_EVENTS,
+    description: "Every event a webhook may subscribe to; '*' is all of them",
+  })
+  events: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'One line per entry of events',
+    example: { 'project.created': 'A project was created', '*': 'Every event, including ones added later' },
+  })
+  descriptions: Record<string, string>;
 }
 
 export class DeliveryResponseDto {

@@ -13,10 +13,10 @@ import {
 } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto';
 import { IsText, Optional, OptionalNullable, ToBoolean } from '../../../common/validation/validators';
-import { WEBHOOK_EVENTS } from '../webhook-events';
+import { SUBSCRIBABLE_EVENTS } from '../webhook-events';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../webhook.entities';
 
-const EVENT_CHOICES = [...WEBHOOK_EVENTS, '*'];
+const EVENT_CHOICES: readonly string[] = SUBSCRIBABLE_EVENTS;
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'Zapier' }) @IsText(200) name: string;
