@@ -8,6 +8,9 @@ import { SettingEntity } from './setting.entity';
 
 const INVENTORY_ENABLED = 'inventory_enabled';
 
+/** Module ids of `enabled_modules` (as the original's apps read them): always on, then switchable. */
+export const CORE_MODULES = ['time_entries', 'timer', 'projects', 'clients', 'tasks', 'reports', 'search', 'webhooks'];
+
 /** Instance-wide settings, read from the database on every use so every process agrees. */
 @Injectable()
 export class SettingsService {
@@ -19,6 +22,11 @@ export class SettingsService {
   async isInventoryEnabled(): Promise<boolean> {
     const row = await this.settings.findOneBy({ key: INVENTORY_ENABLED });
     return row ? (JSON.parse(row.value) as boolean) : true;
+  }
+
+  /** What the apps may show: every core module, plus inventory while it is switched on. */
+  async enabledModules(): Promise<string[]> {
+    return [...CORE_MODULES, ...((await this.isInventoryEnabled()) ? ['inventory'] : [])];
   }
 
   async getSettings() {

@@ -19,7 +19,7 @@ export class SystemController {
   @Get('info')
   @Public()
   @ApiOkResponse({ type: ApiInfoResponseDto })
-  getApiInfo(): ApiInfoResponseDto {
+  getApiInfo(): Promise<ApiInfoResponseDto> {
     return this.service.getApiInfo();
   }
 

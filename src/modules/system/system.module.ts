@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { SettingsModule } from '../settings/settings.module';
 import { SystemController } from './system.controller';
 import { SystemService } from './system.service';
 
-@Module({ controllers: [SystemController], providers: [SystemService] })
+@Module({ imports: [SettingsModule], controllers: [SystemController], providers: [SystemService] })
 export class SystemModule {}

@@ -7,6 +7,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { toIsoUtc } from '../../common/time/iso';
 import { withinTimeout } from '../../common/time/within-timeout';
+import { SettingsService } from '../settings/settings.service';
 import type { ApiInfoResponseDto } from './dto/api-info-response.dto';
 import type { HealthResponseDto, LivenessResponseDto, ReadinessResponseDto } from './dto/health-response.dto';
 
@@ -19,10 +20,13 @@ export class SystemService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly redis: RedisService,
+    private readonly settings: SettingsService,
   ) {}
 
-  getApiInfo(): ApiInfoResponseDto {
+  async getApiInfo(): Promise<ApiInfoResponseDto> {
     const base = '/api/v1';
+    const enabledModules = await this.settings.enabledModules();
+    const inventory = enabledModules.includes('inventory');
     return {
       api_version: 'v1',
       app_version: this.config.appVersion,
@@ -36,8 +40,14 @@ export class SystemService implements OnModuleDestroy {
         reports: `${base}/reports`,
         search: `${base}/search`,
         users: `${base}/users`,
+        webhooks: `${base}/webhooks`,
+        ...(inventory ? { inventory: `${base}/inventory` } : {}),
+        admin_api_tokens: `${base}/admin/api-tokens`,
+        admin_settings: `${base}/admin/settings`,
         health: `${base}/health`,
+        info: `${base}/info`,
       },
+      enabled_modules: enabledModules,
     };
   }
 

@@ -9,7 +9,7 @@ import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
-import { UserEnvelopeDto, UserResponseDto } from './dto/user-response.dto';
+import { CurrentUserEnvelopeDto, UserEnvelopeDto, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
 
 const ADMIN = { scopes: ['admin:all' as const], adminRole: true };
@@ -21,7 +21,7 @@ export class UsersController {
 
   @Get('me')
   @Authenticated({ scopes: ['read:users'] })
-  @ApiOkResponse({ type: UserEnvelopeDto })
+  @ApiOkResponse({ type: CurrentUserEnvelopeDto })
   getCurrentUser(@CurrentAuth() auth: AuthContext) {
     return this.service.getCurrentUser(auth);
   }

@@ -8,6 +8,7 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { paginate, pageWindow } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
+import { SettingsService } from '../settings/settings.service';
 import { hoursBy } from '../time-entries/time-totals';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -22,6 +23,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly transactions: TransactionService,
     private readonly authCache: AuthCache,
+    private readonly settings: SettingsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -41,7 +43,11 @@ export class UsersService {
   }
 
   async getCurrentUser(auth: AuthContext) {
-    return { user: await this.respond(await this.findOrFail(auth.userId)) };
+    const [user, enabledModules] = await Promise.all([
+      this.findOrFail(auth.userId).then((entity) => this.respond(entity)),
+      this.settings.enabledModules(),
+    ]);
+    return { user, enabled_modules: enabledModules };
   }
 
   async createUser(auth: AuthContext, dto: CreateUserDto) {

@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN } from '../../support/factories';
+import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
 import { createTestApp, type TestApp } from '../../support/test-app';
 import { createFreshDatabase } from '../../support/test-databases';
 
@@ -99,5 +99,37 @@ describe('liveness and readiness probes', () => {
     expect(ready.body).toMatchObject({ status: 'draining', error_code: 'service_unavailable' });
     expect(ready.headers.get('retry-after')).toBe('5');
     expect((await t.get('/api/v1/health/live')).status).toBe(200);
+  });
+});
+
+describe('enabled modules on /info and /users/me', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('should list every module, inventory while it is enabled and not after an admin switches it off', async () => {
+    const info = await ctx.t.get('/api/v1/info');
+    expect(info.body.enabled_modules).toEqual(expect.arrayContaining(['time_entries', 'webhooks', 'inventory']));
+    expect(info.body.endpoints).toMatchObject({
+      webhooks: '/api/v1/webhooks',
+      inventory: '/api/v1/inventory',
+      admin_api_tokens: '/api/v1/admin/api-tokens',
+    });
+    const me = await ctx.t.get('/api/v1/users/me', { token: ctx.adminToken });
+    expect(me.body.enabled_modules).toEqual(info.body.enabled_modules);
+
+    const off = await ctx.t.patch('/api/v1/admin/settings', { inventory_enabled: false }, { token: ctx.adminToken });
+    expect(off.status).toBe(200);
+    const after = await ctx.t.get('/api/v1/info');
+    expect(after.body.enabled_modules).not.toContain('inventory');
+    expect(after.body.endpoints.inventory).toBeUndefined();
+    const meAfter = await ctx.t.get('/api/v1/users/me', { token: ctx.adminToken });
+    expect(meAfter.body.enabled_modules).toEqual(after.body.enabled_modules);
   });
 });

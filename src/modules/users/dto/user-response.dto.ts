@@ -18,3 +18,12 @@ export class UserEnvelopeDto {
   @ApiProperty({ required: false }) message?: string;
   @ApiProperty({ type: UserResponseDto }) user: UserResponseDto;
 }
+
+/** GET /users/me: the user, plus the modules the apps may show (as the original's apps read it). */
+export class CurrentUserEnvelopeDto extends UserEnvelopeDto {
+  @ApiProperty({
+    type: [String],
+    example: ['time_entries', 'timer', 'projects', 'clients', 'tasks', 'reports', 'search', 'webhooks', 'inventory'],
+  })
+  enabled_modules: string[];
+}
