@@ -45,7 +45,9 @@ export class AppValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // Path parameters are ids, whose pipes answer anything else with 404.
+    // Path parameters reach their own pipes as sent: Nest's primitive conversion would read
+    // `1 `, `01`, `1e0` or `0x1` as the id 1 before ParseIdPipe could answer 404.
+    if (metadata.type === 'param') return value;
     if (metadata.type === 'body' || metadata.type === 'query') refuseNonText(value);
     if (metadata.type === 'query') return this.lenient.transform(value, metadata);
     if (metadata.type === 'body' && this.toValidate(metadata)) {
@@ -55,10 +57,51 @@ export class AppValidationPipe extends ValidationPipe {
         throw new DomainError(ErrorCode.UnsupportedMediaType, 'This endpoint reads JSON bodies only.');
       }
       if (!isPlainBody(body)) throw DomainError.validation({ body: ['Body must be a JSON object.'] });
-      return super.transform(body, metadata);
+      const hidden = hiddenKeys(body);
+      if (Object.keys(hidden).length === 0) return super.transform(body, metadata);
+      throw DomainError.validation({ ...(await this.fieldErrorsOf(body, metadata)), ...hidden });
     }
     return super.transform(value, metadata);
   }
+
+  /** The validation errors of `body` apart from its hidden keys (none when it is otherwise valid). */
+  private async fieldErrorsOf(body: unknown, metadata: ArgumentMetadata): Promise<FieldErrors> {
+    try {
+      await super.transform(body, metadata);
+      return {};
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.ValidationError) return error.options.errors ?? {};
+      throw error;
+    }
+  }
+}
+
+/**
+ * Keys Nest's ValidationPipe deletes, at every depth, before class-validator sees the body (its
+ * prototype-pollution guard), so the whitelist never reports them: `{"__proto__": {...}, "name": "p"}`
+ * would run as `{"name": "p"}`. JSON.parse makes each an own property, found here first.
+ */
+const HIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Each hidden key of a JSON body, wherever it is, as an unknown field (contract §1). No DTO has a
+ * free-form object where such a key could mean anything, and accepting one anywhere would run the
+ * request on other data than was sent.
+ */
+function hiddenKeys(body: unknown): FieldErrors {
+  // No prototype, so that `errors['__proto__'] = ...` makes a key rather than setting one.
+  const errors = Object.create(null) as FieldErrors;
+  const visit = (value: unknown, path: string, depth: number): void => {
+    if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || depth >= 64) return;
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      const at = path ? `${path}.${key}` : key;
+      if (HIDDEN_KEYS.has(key)) errors[at] = [UNKNOWN_FIELD];
+      else visit(child, at, depth + 1);
+    }
+  };
+  visit(body, '', 0);
+  return errors;
 }
 
 /** U+0000, or half of a surrogate pair (JSON's `\ud800` escape): not text a database keeps as sent. */

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { parseInstant } from '../time/parse-instant';
 import { Transform } from 'class-transformer';
 import {
@@ -73,15 +74,47 @@ export function IsDecimal(places: number, options?: ValidationOptions): Property
     });
 }
 
-/** Money and hours: a finite number >= 0 with at most 2 decimals. */
-export const IsAmount = (max = 1e10) => applyDecorators(IsDecimal(2), Min(0), Max(max));
+/** The largest PostgreSQL `integer` (int4), the type of every id column (inventory's bigint reference_id aside). */
+export const INT4_MAX = 2 ** 31 - 1;
+
+/** The largest value of a `decimal(12,2)` column (money and hours; wider ones hold more). */
+export const DECIMAL_12_2_MAX = 9_999_999_999.99;
+
+/**
+ * Shows a range in the OpenAPI schema, which is built from @ApiProperty and not from
+ * class-validator. Merged under the property's own @ApiProperty (applied after, so it wins).
+ */
+const ApiRange = (minimum: number, maximum: number, type?: 'integer') => ApiProperty({ minimum, maximum, type });
+
+/** Money and hours: a finite number >= 0 with at most 2 decimals, no more than its column holds. */
+export const IsAmount = (max = DECIMAL_12_2_MAX) => applyDecorators(IsDecimal(2), Min(0), Max(max), ApiRange(0, max));
 
 /** A non-empty trimmed string up to `max` characters. */
 export const IsText = (max: number) => applyDecorators(Trim(), IsString(), MinLength(1), MaxLength(max));
 
-/** A positive integer id. */
+/**
+ * An integer within [min, max], which the caller takes from the column the value lands in
+ * (contract §1): past it, PostgreSQL answers "out of range" (a 500), where SQLite would store it.
+ */
+export const IsIntInRange = (min: number, max: number, options?: ValidationOptions) =>
+  applyDecorators(IsInt(options), Min(min, options), Max(max, options), ApiRange(min, max, 'integer'));
+
+/** A positive integer id of an int4 column. */
 export const IsId = () =>
-  applyDecorators(IsInt({ message: '$property must be an integer id' }), Min(1), Max(2 ** 31 - 1));
+  applyDecorators(
+    IsInt({ message: '$property must be an integer id' }),
+    Min(1, { message: `$property must be an id from 1 to ${INT4_MAX}` }),
+    Max(INT4_MAX, { message: `$property must be an id from 1 to ${INT4_MAX}` }),
+    ApiRange(1, INT4_MAX, 'integer'),
+  );
+
+/** A list of ids: each item an IsId. The schema's `items` range is the caller's @ApiProperty. */
+export const IsIdList = (property: string) =>
+  applyDecorators(
+    IsInt({ each: true, message: `${property} must contain integer ids only` }),
+    Min(1, { each: true, message: `${property} must contain ids from 1 to ${INT4_MAX} only` }),
+    Max(INT4_MAX, { each: true, message: `${property} must contain ids from 1 to ${INT4_MAX} only` }),
+  );
 
 /** A real calendar date written `YYYY-MM-DD` (2024-02-30 is refused). */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {

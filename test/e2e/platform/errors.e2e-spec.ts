@@ -127,6 +127,139 @@ describe('error envelope and request limits', () => {
     }
   });
 
+  it('should answer a path id that is not written canonically with 404, even when it reads as an existing id', async () => {
+    const admin = { token: ADMIN_TOKEN };
+    const created = await ctx.t.post('/api/v1/projects', { name: 'Canonical ids' }, admin);
+    const id = created.body.project.id as number;
+    // Nest's primitive conversion once read each of these as the id itself: `/projects/1%20` was project 1.
+    const spellings = [`${id}%20`, `%20${id}`, `${id}%09`, `0${id}`, `+${id}`, `%2B${id}`, `${id}.0`, `${id}e0`];
+    for (const spelling of [...spellings, `0x${id.toString(16)}`, `0b${id.toString(2)}`]) {
+      const path = `/api/v1/projects/${spelling}`;
+      for (const res of [
+        await ctx.t.get(path, admin),
+        await ctx.t.patch(path, { name: 'hijacked' }, admin),
+        await ctx.t.delete(path, admin),
+      ]) {
+        expect([spelling, res.status, res.body.error_code]).toEqual([spelling, 404, 'not_found']);
+      }
+    }
+    const after = await ctx.t.get(`/api/v1/projects/${id}`, admin);
+    expect(after.body.project).toMatchObject({ name: 'Canonical ids', status: 'active' });
+  });
+
+  it('should refuse ids past the int4 range in bodies and queries with 400 naming the field, and in paths with 404', async () => {
+    const admin = { token: ADMIN_TOKEN };
+    const tooBig = 2 ** 31;
+    const bulk = await ctx.t.post('/api/v1/time-entries/bulk', { entry_ids: [tooBig], action: 'delete' }, admin);
+    expect([bulk.status, bulk.body.error_code, Object.keys(bulk.body.errors ?? {})]).toEqual([
+      400,
+      'validation_error',
+      ['entry_ids'],
+    ]);
+    const token = await ctx.t.post(
+      '/api/v1/admin/api-tokens',
+      { name: 'far user', user_id: tooBig, scopes: ['read:projects'] },
+      admin,
+    );
+    expect([token.status, token.body.error_code, Object.keys(token.body.errors ?? {})]).toEqual([
+      400,
+      'validation_error',
+      ['user_id'],
+    ]);
+    const list = await ctx.t.get('/api/v1/admin/api-tokens', { ...admin, query: { user_id: tooBig } });
+    expect([list.status, list.body.error_code, Object.keys(list.body.errors ?? {})]).toEqual([
+      400,
+      'validation_error',
+      ['user_id'],
+    ]);
+    for (const path of [`/api/v1/projects/${tooBig}`, `/api/v1/admin/api-tokens/${tooBig}`]) {
+      const res = await ctx.t.get(path, admin);
+      expect([path, res.status, res.body.error_code]).toEqual([path, 404, 'not_found']);
+    }
+    // The largest int4 is an id like any other, which names nothing here.
+    const largest = 2 ** 31 - 1;
+    const bulkLargest = await ctx.t.post(
+      '/api/v1/time-entries/bulk',
+      { entry_ids: [largest], action: 'delete' },
+      admin,
+    );
+    expect([bulkLargest.status, bulkLargest.body.error_code]).toEqual([404, 'not_found']);
+    const tokenLargest = await ctx.t.post(
+      '/api/v1/admin/api-tokens',
+      { name: 'far user', user_id: largest, scopes: ['read:projects'] },
+      admin,
+    );
+    expect([tokenLargest.status, tokenLargest.body.error_code]).toEqual([404, 'not_found']);
+    const listLargest = await ctx.t.get('/api/v1/admin/api-tokens', { ...admin, query: { user_id: largest } });
+    expect([listLargest.status, listLargest.body.api_tokens]).toEqual([200, []]);
+  });
+
+  it('should refuse an amount past its decimal(12,2) column with 400 and store the largest one it holds', async () => {
+    const admin = { token: ADMIN_TOKEN };
+    const over = await ctx.t.post('/api/v1/projects', { name: 'Dear', hourly_rate: 1e10 }, admin);
+    expect([over.status, over.body.error_code, Object.keys(over.body.errors ?? {})]).toEqual([
+      400,
+      'validation_error',
+      ['hourly_rate'],
+    ]);
+    const largest = await ctx.t.post('/api/v1/projects', { name: 'Dear', hourly_rate: 9_999_999_999.99 }, admin);
+    expect([largest.status, largest.body.project?.hourly_rate]).toEqual([201, 9_999_999_999.99]);
+  });
+
+  it('should refuse __proto__, constructor and prototype keys as unknown fields, and create or change nothing', async () => {
+    const admin = { token: ADMIN_TOKEN };
+    const send = (method: string, path: string, rawBody: string) =>
+      ctx.t.request(method, path, { ...admin, rawBody, headers: { 'content-type': 'application/json' } });
+    const projectNames = async () =>
+      (await ctx.t.get('/api/v1/projects', { ...admin, query: { status: 'all', per_page: 100 } })).body.projects.map(
+        (p: { name: string }) => p.name,
+      );
+    const project = (await ctx.t.post('/api/v1/projects', { name: 'Proto target' }, admin)).body.project.id as number;
+
+    const polluted = await send('POST', '/api/v1/projects', '{"__proto__": {"isAdmin": true}, "name": "p1"}');
+    expect([polluted.status, polluted.body.error_code, polluted.body.errors]).toEqual([
+      400,
+      'validation_error',
+      { ['__proto__']: ['Unknown field.'] },
+    ]);
+    const ctor = await send('POST', '/api/v1/projects', '{"constructor": {"prototype": {"x": 1}}, "name": "p2"}');
+    expect(ctor.body.errors).toEqual({ constructor: ['Unknown field.'] });
+    const proto = await send('POST', '/api/v1/projects', '{"prototype": {}, "name": "p3"}');
+    expect(proto.body.errors).toEqual({ prototype: ['Unknown field.'] });
+    // Named beside the body's other errors, not instead of them.
+    const both = await send('POST', '/api/v1/projects', '{"__proto__": {}, "name": ""}');
+    expect(Object.keys(both.body.errors).sort()).toEqual(['__proto__', 'name']);
+    expect(await projectNames()).not.toEqual(expect.arrayContaining(['p1']));
+    expect(await projectNames()).not.toEqual(expect.arrayContaining(['p2']));
+
+    const entry = await send(
+      'POST',
+      '/api/v1/time-entries',
+      JSON.stringify({
+        project_id: project,
+        start_time: '2024-03-01T09:00:00Z',
+        end_time: '2024-03-01T10:00:00Z',
+      }).replace(/^\{/, '{"__proto__": {"user_id": 999}, '),
+    );
+    expect([entry.status, entry.body.errors]).toEqual([400, { ['__proto__']: ['Unknown field.'] }]);
+    const entries = await ctx.t.get('/api/v1/time-entries', { ...admin, query: { project_id: project } });
+    expect(entries.body.time_entries).toEqual([]);
+
+    const patched = await send(
+      'PATCH',
+      `/api/v1/projects/${project}`,
+      '{"name": "renamed", "constructor": {"name": "x"}}',
+    );
+    expect([patched.status, patched.body.errors]).toEqual([400, { constructor: ['Unknown field.'] }]);
+    const nested = await send(
+      'POST',
+      '/api/v1/time-entries/bulk',
+      '{"entry_ids": [1], "action": "add_tag", "value": {"__proto__": {}}}',
+    );
+    expect([nested.status, nested.body.errors?.['value.__proto__']]).toEqual([400, ['Unknown field.']]);
+    expect((await ctx.t.get(`/api/v1/projects/${project}`, admin)).body.project.name).toBe('Proto target');
+  });
+
   it('should refuse a body over 1 MiB with 413', async () => {
     const res = await post(JSON.stringify({ username: 'big', full_name: 'x'.repeat(1024 * 1024) }));
     expect(res.status).toBe(413);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsString, MaxLength, MinLength } from 'class-validator';
 import { GRANTABLE_SCOPES } from '../../../common/auth/scopes';
-import { OptionalNullable, Trim } from '../../../common/validation/validators';
+import { IsId, IsIntInRange, OptionalNullable, Trim } from '../../../common/validation/validators';
 import { IsGrantableScopeList, IsIpAllowlist } from './scope-validators';
 
 export class CreateApiTokenDto {
@@ -19,8 +19,7 @@ export class CreateApiTokenDto {
   description?: string;
 
   @ApiProperty({ description: 'The user this token authenticates as' })
-  @IsInt()
-  @Min(1)
+  @IsId()
   user_id: number;
 
   @ApiProperty({ type: [String], enum: GRANTABLE_SCOPES, example: ['read:projects', 'write:time_entries'] })
@@ -31,9 +30,7 @@ export class CreateApiTokenDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 3650 })
   @OptionalNullable()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @IsIntInRange(1, 3650)
   expires_in_days?: number;
 
   @ApiPropertyOptional({ type: [String], example: ['203.0.113.7', '10.0.0.0/8'] })

@@ -1,14 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, Min } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
-import { Optional, ToBoolean } from '../../../common/validation/validators';
+import { IsId, Optional, ToBoolean } from '../../../common/validation/validators';
 
 export class ListApiTokensQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional()
   @Optional()
   @ToInteger()
-  @IsInt()
-  @Min(1)
+  @IsId()
   user_id?: number;
 
   @ApiPropertyOptional()

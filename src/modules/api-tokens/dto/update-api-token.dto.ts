@@ -1,17 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsBoolean,
-  IsInt,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 import { GRANTABLE_SCOPES } from '../../../common/auth/scopes';
-import { Optional, OptionalNullable, Trim } from '../../../common/validation/validators';
+import { IsIntInRange, Optional, OptionalNullable, Trim } from '../../../common/validation/validators';
 import { IsGrantableScopeList, IsIpAllowlist } from './scope-validators';
 
 /** Partial update; the owner, hash and prefix never change (rotate for a new secret). */
@@ -44,9 +34,7 @@ export class UpdateApiTokenDto {
 
   @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Days from now; null removes the expiry' })
   @OptionalNullable()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @IsIntInRange(1, 3650)
   expires_in_days?: number | null;
 
   @ApiPropertyOptional({ type: [String], nullable: true })

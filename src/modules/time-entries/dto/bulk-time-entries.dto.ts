@@ -1,17 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, Min } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
+import { INT4_MAX, IsIdList } from '../../../common/validation/validators';
 
 export const BULK_ACTIONS = ['delete', 'set_billable', 'set_paid', 'add_tag', 'remove_tag'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 export const MAX_BULK_IDS = 1000;
 
 export class BulkTimeEntriesDto {
-  @ApiProperty({ type: [Number], example: [1, 2, 3] })
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: INT4_MAX }, example: [1, 2, 3] })
   @IsArray({ message: 'entry_ids must be a non-empty list of integer ids' })
   @ArrayMinSize(1, { message: 'entry_ids must be a non-empty list of integer ids' })
   @ArrayMaxSize(MAX_BULK_IDS)
-  @IsInt({ each: true, message: 'entry_ids must contain integer ids only' })
-  @Min(1, { each: true, message: 'entry_ids must contain positive ids only' })
+  @IsIdList('entry_ids')
   entry_ids: number[];
 
   @ApiProperty({ enum: BULK_ACTIONS })
