@@ -15,6 +15,8 @@ import { type MovementType, StockItemEntity, StockMovementEntity, WarehouseStock
 import { round2, round4, toMovementResponse } from './inventory.mapper';
 
 const INBOUND: MovementType[] = ['purchase', 'return'];
+/** The largest quantity_on_hand its decimal(14,2) column holds on PostgreSQL. */
+export const MAX_QUANTITY_ON_HAND = 999_999_999_999.99;
 const OUTBOUND: MovementType[] = ['sale', 'usage', 'waste'];
 
 interface Move {
@@ -239,6 +241,11 @@ export class StockService {
         `Insufficient stock: ${stock.quantityOnHand} on hand in warehouse ${move.warehouseId}, ${Math.abs(move.quantity)} requested.`,
         { extra: { available: stock.quantityOnHand, requested: Math.abs(move.quantity) } },
       );
+    }
+    if (after > MAX_QUANTITY_ON_HAND) {
+      throw DomainError.validation({
+        quantity: [`would take the stock in warehouse ${move.warehouseId} above ${MAX_QUANTITY_ON_HAND}`],
+      });
     }
     let unitCost: number;
     if (move.quantity > 0) {

@@ -138,6 +138,27 @@ describe('inventory', () => {
         (await move({ movement_type: 'purchase', stock_item_id: 99999, warehouse_id: main, quantity: 1 })).status,
       ).toBe(404);
     });
+
+    it('should refuse a movement that would take the stock past its column (400, nothing written)', async () => {
+      const item = await newItem();
+      // Near the decimal(14,2) limit without a thousand purchases: the stock row set directly.
+      expect(
+        (await move({ movement_type: 'purchase', stock_item_id: item.id, warehouse_id: main, quantity: 1 })).status,
+      ).toBe(201);
+      await ctx.t.dataSource.query(
+        `UPDATE warehouse_stock SET quantity_on_hand = 999999999999 WHERE stock_item_id = ${item.id} AND warehouse_id = ${main}`,
+      );
+      const over = await move({ movement_type: 'purchase', stock_item_id: item.id, warehouse_id: main, quantity: 1e9 });
+      expect(over.status).toBe(400);
+      expect(over.body).toMatchObject({
+        error_code: 'validation_error',
+        errors: { quantity: [expect.stringMatching(/above/)] },
+      });
+      expect((await levels(item.id))[main].quantity_on_hand).toBe(999999999999);
+      expect(
+        (await move({ movement_type: 'purchase', stock_item_id: item.id, warehouse_id: main, quantity: 0.99 })).status,
+      ).toBe(201);
+    });
   });
 
   describe('transfers', () => {
