@@ -11,6 +11,7 @@ const IDEM_RECOVERY = 'test/e2e/idempotency/idempotency-recovery.e2e-spec.ts';
 const RL = 'test/e2e/rate-limit/rate-limit.e2e-spec.ts';
 const REDIS = 'test/e2e/rate-limit/redis-faults.e2e-spec.ts';
 const WH = 'test/e2e/webhooks/webhooks.e2e-spec.ts';
+const WH_LIMITS = 'test/e2e/webhooks/webhook-delivery-limits.e2e-spec.ts';
 const AUTH = 'test/e2e/auth/authentication.e2e-spec.ts';
 const CROSS = 'test/reliability/cross-user.e2e-spec.ts';
 const ERRORS = 'test/e2e/platform/errors.e2e-spec.ts';
@@ -156,7 +157,29 @@ const ROWS = [
     [[WH, 'never follow redirects']],
   ],
   ['wh_410_disables', '410 Gone disables the webhook: no further attempts', [[WH, 'disable on 410']]],
-  ['wh_timeout', 'a receiver that never answers is cut off at timeout_seconds', [[WH, 'time out']]],
+  [
+    'wh_timeout',
+    'a receiver that never answers, or trickles its answer, is cut off at timeout_seconds: a failure, retried',
+    [
+      [WH, 'time out'],
+      [WH_LIMITS, 'trickling its answer'],
+    ],
+  ],
+  [
+    'wh_slow_receiver_isolated',
+    "one webhook's receiver hanging does not delay another user's webhook",
+    [[WH_LIMITS, 'promptly while one webhook']],
+  ],
+  [
+    'wh_lease_outlived',
+    'attempts longer than the claim lease, two dispatchers on one database: each event sent once',
+    [[WH_LIMITS, 'outlive the claim lease']],
+  ],
+  [
+    'wh_shutdown_in_flight',
+    'shutdown with an attempt in flight: ended at once, recorded as a failure to retry',
+    [[WH_LIMITS, 'in flight at shutdown']],
+  ],
   [
     'wh_outbox_crash',
     'crash between commit and send: delivered after restart, once, with two dispatchers',
@@ -277,6 +300,25 @@ const ROWS = [
     'fuzz_json',
     'fast-check bodies and queries on every JSON endpoint: never 5xx, always the envelope',
     [['test/reliability/fuzz.e2e-spec.ts', '']],
+  ],
+  [
+    'ints_column_range',
+    'every route of openapi/openapi.json with 2^31, 2^53, -1 and its bounds in each integer path, query and body field: never 5xx; path 404, out of range 400 naming the field',
+    [
+      ['test/reliability/route-walker.e2e-spec.ts', ''],
+      [ERRORS, 'past the int4 range'],
+      [ERRORS, 'past its decimal(12,2) column'],
+    ],
+  ],
+  [
+    'path_id_canonical',
+    'a path id spelled otherwise (1%20, 01, +1, 1.0, 1e0, 0x1): 404, the resource unchanged',
+    [[ERRORS, 'not written canonically']],
+  ],
+  [
+    'proto_keys_unknown',
+    '__proto__, constructor, prototype in a JSON body, at any depth: 400 "Unknown field.", nothing written',
+    [[ERRORS, '__proto__, constructor and prototype']],
   ],
   ['timer_double_start', '20 parallel starts for one user: exactly one wins', [[TIMER, 'one of 20 concurrent starts']]],
   [

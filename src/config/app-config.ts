@@ -35,6 +35,9 @@ export interface AppConfig {
     allowedPrivateHosts: string[];
     dispatchIntervalMs: number;
     secretOverlapHours: number;
+    concurrency: number;
+    /** How long a claimed delivery stays ours unrenewed (fixed; tests shrink it through the config object). */
+    claimLeaseMs: number;
   };
   bootstrapAdminToken: string | null;
   metricsToken: string | null;
@@ -84,6 +87,8 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
         .filter(Boolean),
       dispatchIntervalMs: schema.WEBHOOK_DISPATCH_INTERVAL_MS,
       secretOverlapHours: schema.WEBHOOK_SECRET_OVERLAP_HOURS,
+      concurrency: schema.WEBHOOK_CONCURRENCY,
+      claimLeaseMs: 60_000,
     },
     bootstrapAdminToken: schema.BOOTSTRAP_ADMIN_TOKEN ?? null,
     metricsToken: schema.METRICS_TOKEN ?? null,

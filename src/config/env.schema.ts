@@ -36,7 +36,7 @@ export class EnvSchema {
   HOST = '0.0.0.0';
 
   @Describe(
-    'Trust X-Forwarded-For from a reverse proxy for the client IP: false, true, or a comma list of proxy IPs/CIDRs.',
+    'Trust X-Forwarded-For from a reverse proxy for the client IP: false, true, or a comma list of proxy IPs/CIDRs (or loopback, linklocal, uniquelocal).',
   )
   @IsString()
   TRUST_PROXY = 'false';
@@ -144,6 +144,13 @@ export class EnvSchema {
   @IsInt()
   @Min(50)
   WEBHOOK_DISPATCH_INTERVAL_MS = 1000;
+
+  @Describe('Webhook deliveries each process sends at once; a slow receiver holds one of them, never the others.')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  WEBHOOK_CONCURRENCY = 10;
 
   @Describe('Optional bearer token protecting GET /metrics; unset leaves it open (bind it to a private network).')
   @IsOptional()

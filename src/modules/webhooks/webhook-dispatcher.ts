@@ -11,20 +11,23 @@ import { WebhookSender } from './webhook-sender';
 import { WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from './webhook.entities';
 
 const FAN_OUT_BATCH = 100;
-const SEND_BATCH = 20;
-/** How long a claimed delivery belongs to one dispatcher before another may take it (the first died). */
-const CLAIM_LEASE_MS = 60_000;
 
 /**
- * Runs in every server process. Each run (1) fans new outbox events out into one delivery per
- * subscribed webhook, and (2) claims due deliveries and sends them. Claims are atomic
- * (FOR UPDATE SKIP LOCKED on PostgreSQL; the write queue on SQLite), so two processes never
- * send the same delivery; an unfinished claim is retried after its lease (crash recovery).
+ * Runs in every server process. Each pass (1) fans new outbox events out into one delivery per
+ * subscribed webhook, and (2) claims due deliveries into the free slots of a pool of
+ * WEBHOOK_CONCURRENCY and starts them without waiting for them: a slow receiver holds one slot, and
+ * the next pass (the timer's next tick) goes on claiming. Claims are atomic (FOR UPDATE SKIP LOCKED
+ * on PostgreSQL; the write queue on SQLite) and renewed while their attempt runs, so two processes
+ * never send the same delivery; a claim whose process died runs out after its lease and is taken
+ * over (crash recovery).
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private claiming: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Aborted at shutdown: no more claims, and attempts in flight end at once (failed, retried later). */
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,32 +39,55 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), this.config.webhooks.dispatchIntervalMs);
+    this.timer = setInterval(() => void this.startDue(), this.config.webhooks.dispatchIntervalMs);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    this.stopping.abort();
+    await this.claiming;
+    await Promise.all(this.inFlight);
   }
 
-  /** One pass; concurrent calls in this process share the pass in progress. */
-  runOnce(): Promise<void> {
-    this.running ??= this.pass()
+  /** Sends everything due now and resolves once those attempts are recorded (tests, manual runs). */
+  async runOnce(): Promise<void> {
+    // A pass already under way may have claimed before the latest deliveries were due: run a fresh one.
+    await this.claiming;
+    await this.startDue();
+    await Promise.all(this.inFlight);
+  }
+
+  /** Claims and starts due deliveries; a call while a pass is in progress shares it. */
+  private startDue(): Promise<void> {
+    this.claiming ??= this.pass()
       .catch((error: unknown) => this.logger.warn({ err: error }, 'webhook dispatch failed'))
       .finally(() => {
-        this.running = null;
+        this.claiming = null;
       });
-    return this.running;
+    return this.claiming;
   }
 
   private async pass(): Promise<void> {
     while ((await this.fanOut()) === FAN_OUT_BATCH);
-    for (;;) {
-      const claimed = await this.claim();
-      if (claimed.length === 0) return;
-      await Promise.all(claimed.map((id) => this.deliver(id)));
+    while (!this.stopping.signal.aborted) {
+      const free = this.config.webhooks.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        // A full pool: wait for a slot rather than leave due deliveries to the next tick.
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      const claimed = await this.claim(free);
+      for (const id of claimed) this.start(id);
+      if (claimed.length < free) return;
     }
+  }
+
+  private start(id: number): void {
+    const attempt: Promise<void> = this.deliver(id)
+      .catch((error: unknown) => this.logger.warn({ err: error, delivery_id: id }, 'webhook delivery failed'))
+      .finally(() => this.inFlight.delete(attempt));
+    this.inFlight.add(attempt);
   }
 
   private fanOut(): Promise<number> {
@@ -94,14 +120,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     });
   }
 
-  /** Marks up to SEND_BATCH due deliveries as ours, atomically; returns their ids. */
-  private async claim(): Promise<number[]> {
+  /** Marks up to `limit` due deliveries as ours, atomically; returns their ids. */
+  private async claim(limit: number): Promise<number[]> {
     const now = new Date();
-    const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
+    const lease = new Date(now.getTime() + this.config.webhooks.claimLeaseMs);
     return this.transactions.write(async (m: EntityManager) => {
       const pg = this.transactions.isPostgres;
       const due = `(status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?)`;
-      const pick = `SELECT id FROM webhook_deliveries WHERE ${due} ORDER BY next_attempt_at, id LIMIT ${SEND_BATCH}${pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
+      const pick = `SELECT id FROM webhook_deliveries WHERE ${due} ORDER BY next_attempt_at, id LIMIT ${limit}${pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
       type Row = { id: number };
       const rows = await m.query<Row[] | [Row[], number]>(
         this.transactions.sql(
@@ -115,7 +141,31 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     });
   }
 
+  /** One attempt, its claim renewed every third of the lease until it is recorded, however long it takes. */
   private async deliver(id: number): Promise<void> {
+    const renewal = setInterval(
+      () =>
+        void this.renew(id).catch((error: unknown) => this.logger.warn({ err: error }, 'webhook claim renewal failed')),
+      this.config.webhooks.claimLeaseMs / 3,
+    );
+    try {
+      await this.attempt(id);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private renew(id: number): Promise<unknown> {
+    const lease = new Date(Date.now() + this.config.webhooks.claimLeaseMs);
+    return this.transactions.write((m) =>
+      m.query(
+        this.transactions.sql(`UPDATE webhook_deliveries SET locked_until = ? WHERE id = ? AND status = 'sending'`),
+        [this.transactions.timestamp(lease), id],
+      ),
+    );
+  }
+
+  private async attempt(id: number): Promise<void> {
     const delivery = await this.dataSource
       .getRepository(WebhookDeliveryEntity)
       .findOne({ where: { id }, relations: { webhook: true } });
@@ -132,19 +182,34 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       );
       return;
     }
-    const result = await this.sender.send({
-      url: webhook.url,
-      secret: webhook.secret,
-      previousSecret:
-        webhook.previousSecret && (webhook.previousSecretExpiresAt?.getTime() ?? 0) > Date.now()
-          ? webhook.previousSecret
-          : null,
-      eventId: delivery.eventId,
-      eventType: delivery.eventType,
-      payload: delivery.payload,
-      timeoutSeconds: webhook.timeoutSeconds,
-    });
-    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    if (this.stopping.signal.aborted) {
+      // Shutting down before anything was sent: the claim goes back as it was, for the next dispatcher.
+      await this.transactions.write((m) =>
+        m.update(
+          WebhookDeliveryEntity,
+          { id },
+          { status: delivery.attempts > 0 ? 'retrying' : 'pending', lockedUntil: null },
+        ),
+      );
+      return;
+    }
+    const result = await this.sender.send(
+      {
+        url: webhook.url,
+        secret: webhook.secret,
+        previousSecret:
+          webhook.previousSecret && (webhook.previousSecretExpiresAt?.getTime() ?? 0) > Date.now()
+            ? webhook.previousSecret
+            : null,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        payload: delivery.payload,
+        timeoutSeconds: webhook.timeoutSeconds,
+      },
+      this.stopping.signal,
+    );
+    // A 2xx whose body never completed (cut off, connection lost) is no success.
+    const ok = result.error === null && result.status !== null && result.status >= 200 && result.status < 300;
     const gone = result.status === 410;
     const attempts = delivery.attempts + 1;
     const retry = !ok && !gone && attempts <= webhook.maxRetries;

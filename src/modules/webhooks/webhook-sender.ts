@@ -11,6 +11,7 @@ export const WEBHOOK_RESOLVER = Symbol('WEBHOOK_RESOLVER');
 export const defaultResolver: Resolver = (hostname, options) => lookup(hostname, options);
 
 const MAX_STORED_BODY = 1000;
+const ABORTED = 'aborted: server shutting down';
 
 export interface SendResult {
   status: number | null;
@@ -31,8 +32,9 @@ export interface Outgoing {
 }
 
 /**
- * One HTTP attempt: signed (Standard Webhooks + the original's X-Webhook-Signature), bounded by the
- * webhook's timeout, redirects never followed, and every resolved address checked (SSRF).
+ * One HTTP attempt: signed (Standard Webhooks + the original's X-Webhook-Signature), ended by the
+ * webhook's timeout at the latest (the whole attempt, body included), redirects never followed,
+ * and every resolved address checked (SSRF).
  */
 @Injectable()
 export class WebhookSender {
@@ -41,7 +43,11 @@ export class WebhookSender {
     @Inject(WEBHOOK_RESOLVER) private readonly resolver: Resolver,
   ) {}
 
-  send(out: Outgoing): Promise<SendResult> {
+  /**
+   * `stop` (optional) ends the attempt early, e.g. at shutdown. Never rejects: every outcome,
+   * a timeout included, is a SendResult.
+   */
+  send(out: Outgoing, stop?: AbortSignal): Promise<SendResult> {
     const started = Date.now();
     const done = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Date.now() - started });
     const allowList = this.config.webhooks.allowedPrivateHosts;
@@ -56,6 +62,7 @@ export class WebhookSender {
     if (isIP(host) && !isPublicAddress(host) && !allowList.includes(host.toLowerCase())) {
       return Promise.resolve(done({ status: null, body: null, error: 'blocked: private or loopback address' }));
     }
+    if (stop?.aborted) return Promise.resolve(done({ status: null, body: null, error: ABORTED }));
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = {
       'content-type': 'application/json',
@@ -72,14 +79,27 @@ export class WebhookSender {
     };
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
+      let settled = false;
+      const finish = (r: Omit<SendResult, 'durationMs'>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        stop?.removeEventListener('abort', abort);
+        resolve(done(r));
+      };
+      /** Ends an unfinished attempt as a failure; whatever the socket does afterwards is ignored. */
+      const cutOff = (error: string) => {
+        finish({ status: null, body: null, error });
+        request.destroy();
+      };
+      // One deadline for the whole attempt (DNS, connect, headers, body). http's own `timeout`
+      // only fires on an idle socket, which a receiver trickling its answer never leaves.
+      const deadline = setTimeout(() => cutOff(`timeout after ${out.timeoutSeconds}s`), out.timeoutSeconds * 1000);
+      const abort = () => cutOff(ABORTED);
+      stop?.addEventListener('abort', abort, { once: true });
       const request = client.request(
         url,
-        {
-          method: 'POST',
-          headers,
-          lookup: guardedLookup(this.resolver, allowList) as never,
-          timeout: out.timeoutSeconds * 1000,
-        },
+        { method: 'POST', headers, lookup: guardedLookup(this.resolver, allowList) as never },
         (response) => {
           let body = '';
           response.setEncoding('utf8');
@@ -87,22 +107,19 @@ export class WebhookSender {
             if (body.length < MAX_STORED_BODY) body += chunk;
           });
           response.on('end', () =>
-            resolve(done({ status: response.statusCode ?? null, body: body.slice(0, MAX_STORED_BODY), error: null })),
+            finish({ status: response.statusCode ?? null, body: body.slice(0, MAX_STORED_BODY), error: null }),
           );
           response.on('error', (error) =>
-            resolve(done({ status: response.statusCode ?? null, body: null, error: error.message })),
+            finish({ status: response.statusCode ?? null, body: null, error: error.message }),
           );
         },
       );
-      request.on('timeout', () => request.destroy(new Error(`timeout after ${out.timeoutSeconds}s`)));
       request.on('error', (error: Error & { code?: string }) =>
-        resolve(
-          done({
-            status: null,
-            body: null,
-            error: error.code === 'ESSRFBLOCKED' ? `blocked: ${error.message}` : error.message,
-          }),
-        ),
+        finish({
+          status: null,
+          body: null,
+          error: error.code === 'ESSRFBLOCKED' ? `blocked: ${error.message}` : error.message,
+        }),
       );
       request.end(out.payload);
     });

@@ -12,7 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto';
-import { IsText, Optional, OptionalNullable, ToBoolean } from '../../../common/validation/validators';
+import { IsIntInRange, IsText, Optional, OptionalNullable, ToBoolean } from '../../../common/validation/validators';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-events';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../webhook.entities';
 
@@ -69,8 +69,8 @@ export class UpdateWebhookDto {
   @IsIn(EVENT_CHOICES, { each: true, message: `events must be among: ${EVENT_CHOICES.join(', ')}` })
   events?: string[];
   @ApiPropertyOptional() @Optional() @IsBoolean() is_active?: boolean;
-  @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(10) max_retries?: number;
-  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) @Max(30) timeout_seconds?: number;
+  @ApiPropertyOptional() @Optional() @IsIntInRange(0, 10) max_retries?: number;
+  @ApiPropertyOptional() @Optional() @IsIntInRange(1, 30) timeout_seconds?: number;
 }
 
 export class ListWebhooksQueryDto extends PaginationQueryDto {
