@@ -3,10 +3,17 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-interface Operation {
-  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+interface Response {
+  $ref?: string;
+  content?: Record<string, { schema?: unknown }>;
 }
-type OpenApi = { paths: Record<string, Record<string, Operation>> } & Record<string, unknown>;
+interface Operation {
+  responses?: Record<string, Response>;
+}
+type OpenApi = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { responses?: Record<string, Response> };
+} & Record<string, unknown>;
 
 const DOC_ID = 'openapi.json';
 
@@ -49,23 +56,19 @@ export class OpenApiValidator {
     // The exact status, else its class (`4XX`), else `default`.
     const code = [String(status), `${String(status)[0]}XX`, 'default'].find((c) => responses[c]);
     if (!code) return [`${where}: status not documented`];
-    const response = responses[code];
     if (!contentType.includes('json')) return [];
     const key = `${route.template} ${method.toLowerCase()} ${status}`;
     if (!this.compiled.has(key)) {
-      const media = response.content?.['application/json'];
-      const pointer = [
-        'paths',
-        route.template,
-        method.toLowerCase(),
-        'responses',
-        code,
-        'content',
-        'application/json',
-        'schema',
-      ]
-        .map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1'))
-        .join('/');
+      // A shared response ($ref to components.responses) is validated where it is defined.
+      const ref = responses[code].$ref;
+      const response = ref ? this.doc.components?.responses?.[ref.split('/').pop() as string] : responses[code];
+      const location = ref
+        ? ref.slice(2)
+        : ['paths', route.template, method.toLowerCase(), 'responses', code]
+            .map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1'))
+            .join('/');
+      const media = response?.content?.['application/json'];
+      const pointer = `${location}/content/application~1json/schema`;
       this.compiled.set(key, media?.schema ? this.ajv.compile({ $ref: `${DOC_ID}#/${pointer}` }) : null);
     }
     const validate = this.compiled.get(key);

@@ -5,7 +5,7 @@ import { ErrorCode } from './error-code';
 export class ErrorResponseDto {
   @ApiProperty({ example: 'Validation failed' }) error: string;
   @ApiProperty({ example: 'Validation failed' }) message: string;
-  @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode' }) error_code: ErrorCode;
+  @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode', example: ErrorCode.ValidationError }) error_code: ErrorCode;
   @ApiProperty({ example: '6f1c1f8e-7d1e-4c61-9a53-0d3c2b9f7e21' }) request_id: string;
 
   @ApiPropertyOptional({

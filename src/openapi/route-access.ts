@@ -1,0 +1,36 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { AUTH_OPTIONS, type AuthOptions } from '../common/auth/authenticated.decorator';
+import { IS_PUBLIC } from '../common/auth/public.decorator';
+
+/** A route's access policy as the guard reads it: public, or a token with scopes. */
+export type RouteAccess = { public: true } | ({ public: false } & AuthOptions);
+
+/**
+ * The access policy of every handler, keyed by method name (the operationId). Read with the same
+ * Reflector lookup as the AuthGuard, so the document says what is enforced, `anyScope` included
+ * (which `x-required-scopes` cannot express).
+ */
+export function routeAccessByOperationId(app: INestApplication): Map<string, RouteAccess> {
+  const reflector = new Reflector();
+  const access = new Map<string, RouteAccess>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type<unknown> | null;
+      if (!controller) continue;
+      const proto = controller.prototype as Record<string, unknown>;
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[key];
+        if (key === 'constructor' || typeof handler !== 'function') continue;
+        const targets = [handler, controller];
+        if (reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+          access.set(key, { public: true });
+          continue;
+        }
+        const options = reflector.getAllAndOverride<AuthOptions | undefined>(AUTH_OPTIONS, targets);
+        if (options) access.set(key, { public: false, ...options });
+      }
+    }
+  }
+  return access;
+}
