@@ -96,7 +96,7 @@ export class TimeEntriesService {
 
   /** Creates one entry under every rule; a running entry when `end` is null. Returns it with its relations. */
   async create(auth: AuthContext, input: NewEntry): Promise<TimeEntryEntity> {
-    this.rules.assertOrder(input.start, input.end);
+    this.rules.assertSpan(input.start, input.end);
     try {
       return await this.transactions.run(auth, async (manager) => {
         const owner = await this.rules.owner(manager, auth, input.userId);
@@ -154,8 +154,9 @@ export class TimeEntriesService {
       await this.applyRefs(manager, entry, dto);
       const start = dto.start_time ? this.rules.instant(dto.start_time, 'start_time') : entry.startTime;
       const end = dto.end_time ? this.rules.instant(dto.end_time, 'end_time') : entry.endTime;
-      this.rules.assertOrder(start, end);
       const timesChanged = start.getTime() !== entry.startTime.getTime() || end?.getTime() !== entry.endTime?.getTime();
+      // Only new times are judged: an edit of the notes never fails on times the entry already has.
+      if (timesChanged) this.rules.assertSpan(start, end);
       if (
         end &&
         timesChanged &&

@@ -23,6 +23,45 @@ export interface ResolvedRefs {
   task: TaskEntity | null;
 }
 
+/**
+ * The longest entry (contract §1: 10 years of 365.25 days, 315,576,000 s). It also keeps
+ * duration_seconds, a 32-bit integer on PostgreSQL, at a seventh of its range.
+ */
+export const MAX_ENTRY_SECONDS = 10 * 365.25 * 86_400;
+const MAX_ENTRY_MS = MAX_ENTRY_SECONDS * 1000;
+
+/**
+ * The instants an entry may hold: years 0001 to 9999 in UTC. Beyond them SQLite would store text
+ * that neither sorts nor reads back as a date (`10000-01-01 ...`).
+ */
+const EARLIEST_INSTANT_MS = Date.parse('0001-01-01T00:00:00.000Z');
+export const LATEST_INSTANT_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Why `date` cannot be stored, or null. */
+export function instantProblem(date: Date, field: string): string | null {
+  const ms = date.getTime();
+  return ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS
+    ? null
+    : `${field} must be between 0001-01-01 and 9999-12-31 (UTC)`;
+}
+
+/**
+ * Why an entry cannot have these times, as [field, message], or null: a completed entry ends
+ * after its start and spans at most 10 years; a running entry starts within 10 years of `now`, so
+ * stopping it soon books at most that (a stop is never refused, so its start is checked instead).
+ */
+export function spanProblem(start: Date, end: Date | null, now: Date): [string, string] | null {
+  if (end === null) {
+    return Math.abs(now.getTime() - start.getTime()) > MAX_ENTRY_MS
+      ? ['start_time', 'start_time of a running entry must be within 10 years of now']
+      : null;
+  }
+  const span = end.getTime() - start.getTime();
+  if (!(span > 0)) return ['end_time', 'end_time must be after start_time'];
+  if (span > MAX_ENTRY_MS) return ['end_time', 'end_time must be at most 10 years after start_time'];
+  return null;
+}
+
 /** The rules every path that writes time entries shares (API, timer, bulk, CSV import). */
 @Injectable()
 export class TimeEntryRules {
@@ -38,6 +77,8 @@ export class TimeEntryRules {
   instant(text: string, field: string): Date {
     const parsed = parseInstant(text, this.config.timezone);
     if (!parsed) throw DomainError.validation({ [field]: [`${field} must be an ISO 8601 date-time`] });
+    const problem = instantProblem(parsed.date, field);
+    if (problem) throw DomainError.validation({ [field]: [problem] });
     return parsed.date;
   }
 
@@ -76,10 +117,10 @@ export class TimeEntryRules {
     return { project, client, task };
   }
 
-  assertOrder(start: Date, end: Date | null): void {
-    if (end && end.getTime() <= start.getTime()) {
-      throw DomainError.validation({ end_time: ['end_time must be after start_time'] });
-    }
+  /** See spanProblem: every path that sets an entry's start or end checks it. */
+  assertSpan(start: Date, end: Date | null, now = new Date()): void {
+    const problem = spanProblem(start, end, now);
+    if (problem) throw DomainError.validation({ [problem[0]]: [problem[1]] });
   }
 
   overlap(): DomainError {

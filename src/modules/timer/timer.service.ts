@@ -6,6 +6,7 @@ import { TransactionService } from '../../database/transaction.service';
 import { TimeEntriesRepository } from '../time-entries/time-entries.repository';
 import { TimeEntriesService } from '../time-entries/time-entries.service';
 import { durationBetween, toTimeEntryResponse } from '../time-entries/time-entry.mapper';
+import { LATEST_INSTANT_MS, MAX_ENTRY_SECONDS } from '../time-entries/time-entry-rules';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { StartTimerDto } from './dto/start-timer.dto';
 
@@ -50,7 +51,12 @@ export class TimerService {
       if (!running) throw new DomainError(ErrorCode.NoActiveTimer, 'No timer is running.');
       // Never refused: a timer that could not be stopped would run for ever (a running entry cannot
       // be deleted either). Starts never begin inside a completed entry, so this books no overlap.
-      const end = new Date(Math.max(Date.now(), running.startTime.getTime() + 1000));
+      // A start older than 10 years (or in year 9999) left by versions that did not check start
+      // edits books what can be stored: at most 10 years, no end past 9999.
+      const start = running.startTime.getTime();
+      const end = new Date(
+        Math.min(Math.max(Date.now(), start + 1000), start + MAX_ENTRY_SECONDS * 1000, LATEST_INSTANT_MS),
+      );
       running.endTime = end;
       running.durationSeconds = durationBetween(running.startTime, end);
       running.updatedAt = new Date();

@@ -1,6 +1,8 @@
 import { ADMIN_TOKEN, createTestContext, type TestContext, type TestUser } from '../../support/factories';
 
 const SCOPES = ['read:time_entries', 'write:time_entries', 'read:users'];
+/** The longest entry: 10 years of 365.25 days. */
+const TEN_YEARS_S = 315_576_000;
 
 describe('time entries', () => {
   let ctx: TestContext;
@@ -127,6 +129,85 @@ describe('time entries', () => {
       duration_hours: 1.51,
       duration_formatted: '01:30:45',
     });
+  });
+
+  it('should refuse an entry longer than 10 years with 400 on end_time, on create and update', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const century = await create(token, { start_time: '2024-03-14T10:00:00Z', end_time: '2124-03-14T11:00:00Z' });
+    expect([century.status, century.body.error_code]).toEqual([400, 'validation_error']);
+    expect(Object.keys(century.body.errors)).toEqual(['end_time']);
+    const tenYears = TEN_YEARS_S * 1000;
+    const longest = await create(token, {
+      start_time: '2024-03-14T10:00:00Z',
+      end_time: new Date(Date.parse('2024-03-14T10:00:00Z') + tenYears).toISOString(),
+    });
+    expect(longest.status).toBe(201);
+    expect(longest.body.time_entry.duration_seconds).toBe(TEN_YEARS_S);
+    const oneMore = await create(token, {
+      start_time: '2000-01-01T00:00:00Z',
+      end_time: new Date(Date.parse('2000-01-01T00:00:00Z') + tenYears + 1000).toISOString(),
+    });
+    expect(Object.keys(oneMore.body.errors)).toEqual(['end_time']);
+
+    const id = longest.body.time_entry.id as number;
+    const put = await ctx.t.put(`/api/v1/time-entries/${id}`, { end_time: '2124-03-14T11:00:00Z' }, { token });
+    expect([put.status, Object.keys(put.body.errors)]).toEqual([400, ['end_time']]);
+    const patch = await ctx.t.patch(`/api/v1/time-entries/${id}`, { start_time: '1900-01-01T00:00:00Z' }, { token });
+    expect([patch.status, Object.keys(patch.body.errors)]).toEqual([400, ['end_time']]);
+    const unchanged = await ctx.t.get(`/api/v1/time-entries/${id}`, { token });
+    expect(unchanged.body.time_entry).toMatchObject({
+      start_time: '2024-03-14T10:00:00Z',
+      duration_seconds: TEN_YEARS_S,
+    });
+  });
+
+  it('should total 10-year entries past a 32-bit sum of seconds', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const project = (await ctx.t.post('/api/v1/projects', { name: 'Decades' }, admin)).body.project.id as number;
+    // Seven decades: 2,209,032,000 s, more than a 32-bit integer holds.
+    for (let i = 0; i < 7; i++) {
+      const start = Date.UTC(1900 + 11 * i, 0, 1);
+      const res = await create(token, {
+        project_id: project,
+        start_time: new Date(start).toISOString(),
+        end_time: new Date(start + TEN_YEARS_S * 1000).toISOString(),
+      });
+      expect(res.status).toBe(201);
+    }
+    expect((await ctx.t.get(`/api/v1/projects/${project}`, admin)).body.project.total_hours).toBe(7 * 87_660);
+    expect((await ctx.t.get('/api/v1/users/me', { token })).body.user.total_hours).toBe(7 * 87_660);
+  });
+
+  it('should store times from year 0100 to 9999 as given, and refuse others with 400', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const cases: Array<[string, string]> = [
+      ['1900-01-01T00:00:00Z', '1900-01-01T01:00:00Z'],
+      ['0100-01-01T00:00:00+01:00', '0100-01-01T01:00:00Z'],
+      ['9999-12-31T22:00:00Z', '9999-12-31T23:59:59Z'],
+    ];
+    for (const [start_time, end_time] of cases) {
+      const res = await create(token, { start_time, end_time });
+      expect([start_time, res.status]).toEqual([start_time, 201]);
+      const got = await ctx.t.get(`/api/v1/time-entries/${res.body.time_entry.id}`, { token });
+      expect(got.body.time_entry.start_time).toBe(new Date(start_time).toISOString().replace('.000', ''));
+      expect(got.body.time_entry.end_time).toBe(end_time);
+    }
+    const listed = await ctx.t.get('/api/v1/time-entries', { token });
+    expect(listed.body.time_entries.map((e: { start_time: string }) => e.start_time)).toEqual([
+      '9999-12-31T22:00:00Z',
+      '1900-01-01T00:00:00Z',
+      '0099-12-31T23:00:00Z',
+    ]);
+    const refused: Array<[Record<string, string>, string]> = [
+      [{ start_time: '9999-12-31T23:00:00Z', end_time: '9999-12-31T23:30:00-14:00' }, 'end_time'],
+      [{ start_time: '10000-01-01T00:00:00Z', end_time: '10000-01-01T01:00:00Z' }, 'start_time'],
+      [{ start_time: '+010000-01-01T00:00:00Z', end_time: '2025-01-01T01:00:00Z' }, 'start_time'],
+      [{ start_time: '0000-01-01T00:00:00Z', end_time: '0000-01-01T01:00:00Z' }, 'start_time'],
+    ];
+    for (const [body, field] of refused) {
+      const res = await create(token, body);
+      expect([body, res.status, Object.keys(res.body.errors ?? {})[0]]).toEqual([body, 400, field]);
+    }
   });
 
   it('should name every invalid field', async () => {

@@ -120,6 +120,58 @@ describe('timer and running entries', () => {
     expect((await ctx.t.get('/api/v1/timer/status', { token: a.token })).body.active).toBe(true);
   });
 
+  it("should refuse moving a running entry's start more than 10 years from now, so that it can always be stopped", async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const started = await ctx.t.post('/api/v1/timer/start', { project_id: projectId }, { token });
+    const url = `/api/v1/time-entries/${started.body.timer.id}`;
+    for (const start_time of ['1900-01-01T00:00:00Z', '2000-01-01T00:00:00Z', '2124-03-14T10:00:00Z']) {
+      for (const method of ['PUT', 'PATCH'] as const) {
+        const res = await ctx.t.request(method, url, { token, body: { start_time } });
+        expect([start_time, method, res.status, res.body.errors]).toEqual([
+          start_time,
+          method,
+          400,
+          { start_time: ['start_time of a running entry must be within 10 years of now'] },
+        ]);
+      }
+    }
+    const lastYear = new Date(Date.now() - 365 * 86_400_000).toISOString();
+    expect((await ctx.t.patch(url, { start_time: lastYear }, { token })).status).toBe(200);
+    const stop = await ctx.t.post('/api/v1/timer/stop', undefined, { token });
+    expect(stop.status).toBe(200);
+    expect(stop.body.time_entry.duration_seconds).toBeGreaterThanOrEqual(365 * 86_400);
+
+    const running = await ctx.t.post(
+      '/api/v1/time-entries',
+      { project_id: projectId, start_time: '1900-01-01T00:00:00Z' },
+      { token },
+    );
+    expect([running.status, Object.keys(running.body.errors)]).toEqual([400, ['start_time']]);
+    expect((await ctx.t.get('/api/v1/timer/status', { token })).body.active).toBe(false);
+  });
+
+  it('should stop a running entry whose start is older than 10 years, booking 10 years', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const started = await ctx.t.post('/api/v1/timer/start', { project_id: projectId }, { token });
+    // Earlier versions let a start edit move a running entry to 1900.
+    const start = Date.parse('1900-01-01T00:00:00Z');
+    // Loaded once the app has chosen its database (column types are picked at import time).
+    const { TimeEntryEntity } = await import('../../../src/modules/time-entries/time-entry.entity');
+    await ctx.t.dataSource
+      .getRepository(TimeEntryEntity)
+      .update(started.body.timer.id as number, { startTime: new Date(start) });
+    const stop = await ctx.t.post('/api/v1/timer/stop', undefined, { token });
+    expect(stop.status).toBe(200);
+    expect(stop.body.time_entry).toMatchObject({
+      start_time: '1900-01-01T00:00:00Z',
+      end_time: '1910-01-01T12:00:00Z',
+      duration_seconds: 315_576_000,
+      is_active: false,
+    });
+    const got = await ctx.t.get(`/api/v1/time-entries/${started.body.timer.id}`, { token });
+    expect(got.body.time_entry.duration_seconds).toBe(315_576_000);
+  });
+
   it('should validate the start body', async () => {
     const { token } = await ctx.newToken({ scopes: SCOPES });
     const missing = await ctx.t.post('/api/v1/timer/start', {}, { token });
