@@ -27,10 +27,30 @@ describe('bindSqliteIntegers', () => {
     expect(firstParams).toEqual([7n, 1n, 2n]);
   });
 
-  it('should keep the driver behaviour for other values', () => {
-    const [sql, params] = escape('SELECT :rate, :on, :name', { rate: 1.5, on: true, name: 'x' });
-    expect(sql).toBe('SELECT 1.5, ?, ?');
-    expect(params).toEqual([1, 'x']);
+  it('should bind every other number too, and keep the driver behaviour for other values', () => {
+    const [sql, params] = escape('SELECT :rate, :big, :on, :name', { rate: 1.5, big: 1e300, on: true, name: 'x' });
+    expect(sql).toBe('SELECT ?, ?, ?, ?');
+    expect(params).toEqual([1.5, 1e300, 1, 'x']);
+  });
+
+  it('should refuse NaN and infinities rather than write them into the statement', () => {
+    for (const value of [NaN, Infinity, -Infinity]) {
+      expect(() => escape('SELECT :n', { n: value })).toThrow(/not a finite number/);
+      expect(() => escape('SELECT :...n', { n: [1, value] })).toThrow(/not a finite number/);
+    }
+  });
+
+  it('should store numbers with the type their literal had', async () => {
+    const rows = await dataSource
+      .createQueryBuilder()
+      .select('typeof(:a)', 'a')
+      .addSelect('typeof(:b)', 'b')
+      .addSelect('typeof(:c)', 'c')
+      .addSelect(':c', 'value')
+      .from('t', 't')
+      .setParameters({ a: 1.5, b: 2 ** 62, c: 2 ** 70 })
+      .getRawMany<Record<string, unknown>>();
+    expect(rows).toEqual([{ a: 'real', b: 'integer', c: 'real', value: 2 ** 70 }]);
   });
 
   it('should bind them as SQLite INTEGERs, as the inlined literal was (a JS number binds as REAL)', async () => {
