@@ -14,7 +14,8 @@ import { TaskEntity } from '../tasks/task.entity';
 import { csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv/csv-input';
 import type { ImportCsvResultDto, ImportRowErrorDto } from './dto/import-csv.dto';
 import { TimeEntryEntity } from './time-entry.entity';
-import { normaliseTags } from './time-entry.mapper';
+import { durationBetween, normaliseTags } from './time-entry.mapper';
+import { instantProblem, MAX_ENTRY_SECONDS, spanProblem } from './time-entry-rules';
 import { TimeEntriesRepository } from './time-entries.repository';
 
 const BATCH_SIZE = 500;
@@ -81,17 +82,12 @@ export class TimeEntriesImportService {
     // Serialises this user's writes (overlap checks) on PostgreSQL.
     await this.entries.lockUser(manager, auth.userId);
     const lookups = new Lookups(manager);
-    const errors: ImportRowErrorDto[] = [];
-    let failed = 0;
+    const report = new RowErrors();
     let created = 0;
     let rows = 0;
     let batch: Candidate[] = [];
-    const fail = (row: number, field: string, error: string) => {
-      failed++;
-      if (errors.length < MAX_REPORTED_ERRORS) errors.push({ row, field, error });
-    };
     const flush = async () => {
-      created += await this.insertBatch(manager, auth, batch, fail);
+      created += await this.insertBatch(manager, auth, batch, report);
       batch = [];
     };
 
@@ -116,7 +112,7 @@ export class TimeEntriesImportService {
           );
         }
         if (rows === 1) assertColumns(record);
-        const candidate = await this.validateRow(lookups, auth, record, info.lines, fail);
+        const candidate = await this.validateRow(lookups, auth, record, info.lines, report);
         if (candidate) batch.push(candidate);
         if (batch.length >= BATCH_SIZE) await flush();
       }
@@ -128,7 +124,7 @@ export class TimeEntriesImportService {
     }
     await flush();
     if (rows === 0) throw DomainError.validation({ file: ['The CSV has a header but no data rows'] });
-    return { created, failed, errors, dry_run: options.dryRun };
+    return { created, failed: report.failed, errors: report.errors, dry_run: options.dryRun };
   }
 
   private async validateRow(
@@ -136,55 +132,75 @@ export class TimeEntriesImportService {
     auth: AuthContext,
     record: Row,
     row: number,
-    fail: (row: number, field: string, error: string) => void,
+    report: RowErrors,
   ): Promise<Candidate | null> {
     const value = (key: string) => (record[key] ?? '').trim();
     // PostgreSQL's text cannot hold U+0000: such a cell is the row's fault, not a 500 (ignored columns are never read).
     const nul = Object.keys(record).filter((field) => !field.startsWith('ignored:') && record[field]?.includes('\0'));
     if (nul.length > 0) {
-      for (const field of nul) fail(row, field, `${field} must not contain the NUL character (U+0000)`);
+      report.reject(
+        row,
+        nul.map((field) => [field, `${field} must not contain the NUL character (U+0000)`]),
+      );
       return null;
     }
+    // The JSON API's rules, cell by cell: every value is checked before it can reach a statement.
     const problems: Array<[string, string]> = [];
+    const id = (field: 'project_id' | 'client_id' | 'task_id'): number | null | 'invalid' => {
+      const parsed = parseId(value(field));
+      if (parsed === 'invalid') problems.push([field, `${field} must be an integer id from 1 to ${MAX_ID}`]);
+      return parsed;
+    };
+    const projectId = id('project_id');
+    const clientId = id('client_id');
+    const taskId = id('task_id');
 
-    const project = await lookups.project(value('project_id'), value('project'));
+    const project = projectId === 'invalid' ? 'invalid' : await lookups.project(projectId, value('project'));
     if (project === 'missing') problems.push(['project', 'No such project']);
-    const client = await lookups.client(value('client_id'), value('client'));
+    const client = clientId === 'invalid' ? 'invalid' : await lookups.client(clientId, value('client'));
     if (client === 'missing') problems.push(['client', 'No such client']);
-    const projectEntity = project === 'missing' ? null : project;
-    const clientEntity = client === 'missing' ? null : client;
+    const projectEntity = project instanceof ProjectEntity ? project : null;
+    const clientEntity = client instanceof ClientEntity ? client : null;
     if (project === null && client === null) {
       problems.push(['project', 'project_id, project, client_id or client is required']);
     }
-    const task = await lookups.task(value('task_id'), value('task'), projectEntity);
+    const task = taskId === 'invalid' ? 'invalid' : await lookups.task(taskId, value('task'), projectEntity);
     if (task === 'missing') {
       problems.push(['task', projectEntity ? 'No such task in this project' : 'A task needs a project']);
     }
 
-    const start = parseInstant(value('start_time'), this.config.timezone);
-    if (!start || start.dateOnly) problems.push(['start_time', 'start_time must be an ISO 8601 date-time']);
+    const start = this.instant(value('start_time'), 'start_time', problems);
     let end: Date | null = null;
+    let endField = 'end_time';
     if (value('end_time')) {
-      const parsed = parseInstant(value('end_time'), this.config.timezone);
-      if (!parsed || parsed.dateOnly) problems.push(['end_time', 'end_time must be an ISO 8601 date-time']);
-      else end = parsed.date;
+      end = this.instant(value('end_time'), 'end_time', problems);
     } else if (value('duration')) {
+      endField = 'duration';
       const seconds = durationSeconds(value('duration'));
-      if (seconds === null || seconds <= 0) problems.push(['duration', 'duration must be hours (1.5) or HH:MM']);
-      else if (start) end = new Date(start.date.getTime() + seconds * 1000);
+      if (seconds === null || seconds <= 0) {
+        problems.push(['duration', 'duration must be hours (1.5) or HH:MM']);
+      } else if (seconds > MAX_ENTRY_SECONDS) {
+        problems.push(['duration', `duration must be at most 10 years (${MAX_ENTRY_SECONDS / 3600} hours)`]);
+      } else if (start) {
+        end = new Date(start.getTime() + seconds * 1000);
+        const problem = instantProblem(end, 'start_time + duration');
+        if (problem) {
+          problems.push(['duration', problem]);
+          end = null;
+        }
+      }
     } else {
       problems.push(['end_time', 'end_time or duration is required']);
     }
-    if (start && end && end.getTime() <= start.date.getTime()) {
-      problems.push(['end_time', 'end_time must be after start_time']);
-    }
+    const span = start && end ? spanProblem(start, end, new Date()) : null;
+    if (span) problems.push([endField, span[1]]);
     const billable = parseFlag(value('billable'));
     if (billable === null) problems.push(['billable', 'billable must be true/false, yes/no or 1/0']);
     if (value('notes').length > 5000) problems.push(['notes', 'notes must be at most 5000 characters']);
     if (value('tags').length > 500) problems.push(['tags', 'tags must be at most 500 characters']);
 
     if (problems.length > 0 || !start || !end) {
-      for (const [field, error] of problems) fail(row, field, error);
+      report.reject(row, problems);
       return null;
     }
     const now = new Date();
@@ -194,10 +210,10 @@ export class TimeEntriesImportService {
         userId: auth.userId,
         projectId: projectEntity?.id ?? null,
         clientId: clientEntity?.id ?? projectEntity?.clientId ?? null,
-        taskId: task && task !== 'missing' ? task.id : null,
-        startTime: start.date,
+        taskId: task instanceof TaskEntity ? task.id : null,
+        startTime: start,
         endTime: end,
-        durationSeconds: Math.floor((end.getTime() - start.date.getTime()) / 1000),
+        durationSeconds: durationBetween(start, end),
         notes: value('notes') || null,
         tags: normaliseTags(value('tags')),
         source: 'import',
@@ -210,6 +226,18 @@ export class TimeEntriesImportService {
     };
   }
 
+  /** A date-time cell read as the JSON API reads one (date-only refused), or null with the problem recorded. */
+  private instant(text: string, field: string, problems: Array<[string, string]>): Date | null {
+    const parsed = parseInstant(text, this.config.timezone);
+    if (!parsed || parsed.dateOnly) {
+      problems.push([field, `${field} must be an ISO 8601 date-time`]);
+      return null;
+    }
+    const problem = instantProblem(parsed.date, field);
+    if (problem) problems.push([field, problem]);
+    return problem ? null : parsed.date;
+  }
+
   /**
    * Inserts a batch; for non-admins, rows overlapping the user's entries (or earlier rows) fail.
    * One range query per batch, then an in-memory check.
@@ -218,7 +246,7 @@ export class TimeEntriesImportService {
     manager: EntityManager,
     auth: AuthContext,
     batch: Candidate[],
-    fail: (row: number, field: string, error: string) => void,
+    report: RowErrors,
   ): Promise<number> {
     if (batch.length === 0) return 0;
     let accepted = batch;
@@ -231,7 +259,7 @@ export class TimeEntriesImportService {
         const s = candidate.entry.startTime!.getTime();
         const e = candidate.entry.endTime!.getTime();
         if (taken.some(([ts, te]) => ts < e && te > s)) {
-          fail(candidate.row, 'start_time', 'overlaps another of your time entries');
+          report.reject(candidate.row, [['start_time', 'overlaps another of your time entries']]);
           continue;
         }
         taken.push([s, e]);
@@ -257,6 +285,19 @@ function assertColumns(record: Row): void {
   if (missing.length) throw DomainError.validation({ columns: missing.map((m) => `Missing column ${m}`) });
 }
 
+/** `failed` counts rows; `errors` lists each of their field errors (the first MAX_REPORTED_ERRORS). */
+class RowErrors {
+  failed = 0;
+  readonly errors: ImportRowErrorDto[] = [];
+
+  reject(row: number, problems: ReadonlyArray<readonly [string, string]>): void {
+    this.failed++;
+    for (const [field, error] of problems) {
+      if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ row, field, error });
+    }
+  }
+}
+
 function* chunks(bytes: Buffer): Generator<Buffer> {
   for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
 }
@@ -267,21 +308,22 @@ class Lookups {
 
   constructor(private readonly manager: EntityManager) {}
 
-  project(id: string, name: string): Promise<ProjectEntity | 'missing' | null> {
+  project(id: number | null, name: string): Promise<ProjectEntity | 'missing' | null> {
     return this.find(ProjectEntity, 'projects', id, name);
   }
 
-  client(id: string, name: string): Promise<ClientEntity | 'missing' | null> {
+  client(id: number | null, name: string): Promise<ClientEntity | 'missing' | null> {
     return this.find(ClientEntity, 'clients', id, name);
   }
 
-  async task(id: string, name: string, project: ProjectEntity | null): Promise<TaskEntity | 'missing' | null> {
-    if (!id && !name) return null;
+  /** By id (a valid one, parseId) or else by name; an id wins over a name. */
+  async task(id: number | null, name: string, project: ProjectEntity | null): Promise<TaskEntity | 'missing' | null> {
+    if (id === null && !name) return null;
     if (!project) return 'missing';
-    const key = `task:${project.id}:${id}:${name.toLowerCase()}`;
+    const key = `task:${project.id}:${id ?? ''}:${name.toLowerCase()}`;
     return this.cached(key, async () => {
       const qb = this.manager.createQueryBuilder(TaskEntity, 't').where('t.project_id = :p', { p: project.id });
-      if (id) qb.andWhere('t.id = :id', { id: toId(id) });
+      if (id !== null) qb.andWhere('t.id = :id', { id });
       else qb.andWhere('LOWER(t.name) = :name', { name: name.toLowerCase() });
       return (await qb.getOne()) ?? 'missing';
     });
@@ -290,14 +332,14 @@ class Lookups {
   private find<T extends ProjectEntity | ClientEntity>(
     entity: new () => T,
     label: string,
-    id: string,
+    id: number | null,
     name: string,
   ): Promise<T | 'missing' | null> {
-    if (!id && !name) return Promise.resolve(null);
-    const key = `${label}:${id}:${name.toLowerCase()}`;
+    if (id === null && !name) return Promise.resolve(null);
+    const key = `${label}:${id ?? ''}:${name.toLowerCase()}`;
     return this.cached(key, async () => {
       const qb = this.manager.createQueryBuilder(entity, 'x');
-      if (id) qb.where('x.id = :id', { id: toId(id) });
+      if (id !== null) qb.where('x.id = :id', { id });
       else qb.where('LOWER(x.name) = :name', { name: name.toLowerCase() });
       return (await qb.getOne()) ?? 'missing';
     });
@@ -313,7 +355,13 @@ class Lookups {
   }
 }
 
-/** A non-numeric id matches nothing (id 0 never exists). */
-function toId(text: string): number {
-  return /^\d{1,10}$/.test(text) && Number(text) <= 2 ** 31 - 1 ? Number(text) : 0;
+/** The largest id of a 32-bit integer column (PostgreSQL's serial), as the JSON API allows. */
+const MAX_ID = 2 ** 31 - 1;
+
+/** An id cell: empty is null; anything but an integer from 1 to MAX_ID is invalid, never a lookup. */
+function parseId(text: string): number | null | 'invalid' {
+  if (text === '') return null;
+  if (!/^\d+$/.test(text)) return 'invalid';
+  const id = Number(text);
+  return id >= 1 && id <= MAX_ID ? id : 'invalid';
 }

@@ -99,7 +99,8 @@ describe('CSV import', () => {
     const res = await csvPost(token, csv);
     expect(res.status).toBe(422);
     expect(res.body.created).toBe(0);
-    expect(res.body.failed).toBe(5);
+    // Four rows failed; row 4 has two errors.
+    expect(res.body.failed).toBe(4);
     expect(res.body.errors).toEqual([
       { row: 3, field: 'project', error: 'No such project' },
       { row: 4, field: 'start_time', error: 'start_time must be an ISO 8601 date-time' },
@@ -111,8 +112,85 @@ describe('CSV import', () => {
 
     const partial = await csvPost(token, csv, { atomic: 'false' });
     expect(partial.status).toBe(201);
-    expect(partial.body).toMatchObject({ created: 1, failed: 5 });
+    expect(partial.body).toMatchObject({ created: 1, failed: 4 });
     expect(await count(token)).toBe(1);
+  });
+
+  it('should count failed rows, not their errors', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const csv = [
+      'project_id,start_time,end_time,billable',
+      `${projectId},2025-03-10T09:00:00Z,2025-03-10T10:00:00Z,yes`,
+      `${projectId},2025-03-11,2025-03-11T10:00:00Z,maybe`,
+      `${projectId},2025-03-12T09:00:00Z,2025-03-12T10:00:00Z,no`,
+    ].join('\n');
+    const res = await csvPost(token, csv, { atomic: 'false' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ created: 2, failed: 1 });
+    expect(res.body.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([
+      [3, 'start_time'],
+      [3, 'billable'],
+    ]);
+  });
+
+  it('should refuse huge, non-finite and out-of-range values as row errors, as the JSON API does, never 500', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const rows: Array<[string, Array<[string, string]>]> = [
+      [`${projectId},,2025-07-01T09:00:00Z,99999999999999999999,`, [['duration', 'at most 10 years']]],
+      [`${projectId},,2025-07-02T09:00:00Z,99999999,`, [['duration', 'at most 10 years']]],
+      [`${projectId},,2025-07-03T09:00:00Z,87661,`, [['duration', 'at most 10 years']]],
+      [`${projectId},,2025-07-04T09:00:00Z,${'9'.repeat(400)},`, [['duration', 'at most 10 years']]],
+      [`${projectId},,2025-07-05T09:00:00Z,99999999999999999999:00,`, [['duration', 'at most 10 years']]],
+      [`${projectId},,2025-07-06T09:00:00Z,NaN,`, [['duration', 'hours']]],
+      [`${projectId},,2025-07-07T09:00:00Z,1e400,`, [['duration', 'hours']]],
+      [`${projectId},,2024-03-14T10:00:00Z,,2124-03-14T11:00:00Z`, [['end_time', 'at most 10 years']]],
+      [`${projectId},,9999-12-31T23:00:00Z,2,`, [['duration', '9999-12-31']]],
+      [`${projectId},,2025-07-08T09:00:00Z,,9999-12-31T23:30:00-14:00`, [['end_time', '9999-12-31']]],
+      [`${projectId},,10000-01-01T00:00:00Z,1,`, [['start_time', 'ISO 8601']]],
+      [`${projectId},,Infinity,1,`, [['start_time', 'ISO 8601']]],
+      [`99999999999,,2025-07-09T09:00:00Z,1,`, [['project_id', '2147483647']]],
+      [`2147483648,,2025-07-09T09:00:00Z,1,`, [['project_id', '2147483647']]],
+      [`-1,,2025-07-09T09:00:00Z,1,`, [['project_id', '2147483647']]],
+      [`1e3,,2025-07-09T09:00:00Z,1,`, [['project_id', '2147483647']]],
+      [`${projectId},99999999999999999999,2025-07-09T09:00:00Z,1,`, [['task_id', '2147483647']]],
+      [`${projectId},0,2025-07-09T09:00:00Z,1,`, [['task_id', '2147483647']]],
+      [`${projectId},NaN,2025-07-09T09:00:00Z,1,`, [['task_id', '2147483647']]],
+    ];
+    const csv = ['project_id,task_id,start_time,duration,end_time', ...rows.map(([row]) => row)].join('\n');
+    const res = await csvPost(token, csv);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ created: 0, failed: rows.length });
+    const expected = rows.flatMap(([, errors], i) =>
+      errors.map(([field, error]) => ({ row: i + 2, field, error: expect.stringContaining(error) })),
+    );
+    expect(res.body.errors).toEqual(expected);
+    expect((await csvPost(token, csv, { atomic: 'false' })).body).toMatchObject({ created: 0, failed: rows.length });
+    expect(await count(token)).toBe(0);
+
+    // The limits themselves are fine: 10 years exactly, ids up to the column's maximum (missing here).
+    const edge = [
+      'project_id,client_id,start_time,duration',
+      `${projectId},,2030-01-01T00:00:00Z,87660`,
+      `2147483647,,2045-01-01T00:00:00Z,1`,
+      `,2147483647,2045-01-02T00:00:00Z,1`,
+    ].join('\n');
+    const partial = await csvPost(token, edge, { atomic: 'false' });
+    expect(partial.status).toBe(201);
+    expect(partial.body).toEqual({
+      created: 1,
+      failed: 2,
+      errors: [
+        { row: 3, field: 'project', error: 'No such project' },
+        { row: 4, field: 'client', error: 'No such client' },
+      ],
+      dry_run: false,
+    });
+    const [entry] = (await ctx.t.get('/api/v1/time-entries', { token })).body.time_entries;
+    expect(entry).toMatchObject({
+      start_time: '2030-01-01T00:00:00Z',
+      end_time: '2040-01-01T12:00:00Z',
+      duration_seconds: 315_576_000,
+    });
   });
 
   it("should report a cell holding U+0000 as its row's error, and import the other rows when not atomic", async () => {
@@ -132,7 +210,7 @@ describe('CSV import', () => {
     expect(await count(token)).toBe(0);
     const partial = await csvPost(token, Buffer.from(csv), { atomic: 'false' });
     expect(partial.status).toBe(201);
-    expect(partial.body).toMatchObject({ created: 1, failed: 3 });
+    expect(partial.body).toMatchObject({ created: 1, failed: 1 });
     const [entry] = (await ctx.t.get('/api/v1/time-entries', { token })).body.time_entries;
     expect(entry).toMatchObject({ project: 'Import Project', notes: 'fine', tags: 'a' });
   });

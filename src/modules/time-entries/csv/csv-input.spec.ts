@@ -30,6 +30,12 @@ describe('CSV input', () => {
     expect(durationSeconds('1:30')).toBe(5400);
     expect(durationSeconds('01:30:15')).toBe(5415);
     expect(durationSeconds('1h')).toBeNull();
+    expect(durationSeconds('NaN')).toBeNull();
+    expect(durationSeconds('1e400')).toBeNull();
+    // Never NaN: huge values stay numbers (or Infinity) for the caller's limit to refuse.
+    expect(durationSeconds('99999999999999999999')).toBe(1e20 * 3600);
+    expect(durationSeconds('9'.repeat(400))).toBe(Infinity);
+    expect(durationSeconds('99999999999999999999:00')).toBeGreaterThan(1e20);
     expect([parseFlag('Yes'), parseFlag('0'), parseFlag(''), parseFlag('maybe')]).toEqual([true, false, true, null]);
   });
 });

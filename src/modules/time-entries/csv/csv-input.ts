@@ -66,7 +66,10 @@ export function normaliseHeader(header: string[]): string[] {
   });
 }
 
-/** Hours as a decimal (`1.5`) or a clock (`1:30`, `01:30:00`), in seconds; null when unreadable. */
+/**
+ * Hours as a decimal (`1.5`) or a clock (`1:30`, `01:30:00`), in seconds; null when unreadable.
+ * Unbounded (a long run of digits is Infinity): the caller checks the entry's limit.
+ */
 export function durationSeconds(text: string): number | null {
   const value = text.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 3600);

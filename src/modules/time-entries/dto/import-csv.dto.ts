@@ -24,7 +24,9 @@ export class ImportRowErrorDto {
 
 export class ImportCsvResultDto {
   @ApiProperty({ description: 'Entries written (dry run: that would be written)' }) created: number;
-  @ApiProperty() failed: number;
-  @ApiProperty({ type: [ImportRowErrorDto], description: 'The first 1000 row errors' }) errors: ImportRowErrorDto[];
+  @ApiProperty({ description: 'Rows that failed (one row may have several errors)' })
+  failed: number;
+  @ApiProperty({ type: [ImportRowErrorDto], description: 'The first 1000 errors, one per field of a failed row' })
+  errors: ImportRowErrorDto[];
   @ApiProperty() dry_run: boolean;
 }
