@@ -30,4 +30,10 @@ describe('parseInstant', () => {
       expect([bad, parseInstant(bad, 'UTC')]).toEqual([bad, null]);
     }
   });
+
+  it('should read years 0001 to 0099 as written, not as 1901 to 1999', () => {
+    expect(parseInstant('0001-01-01', 'UTC')?.date.toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseInstant('0099-05-01T10:00:00Z', 'UTC')?.date.toISOString()).toBe('0099-05-01T10:00:00.000Z');
+    expect(parseInstant('0050-02-29', 'UTC')).toBeNull();
+  });
 });

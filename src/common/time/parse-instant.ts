@@ -19,8 +19,11 @@ export function parseInstant(text: string, timeZone: string): ParsedInstant | nu
   if (dateOnly && zone) return null;
   const parts = [Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)] as const;
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
-  const wall = Date.UTC(...parts, ms);
-  const check = new Date(wall);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(parts[0], parts[1], parts[2]);
+  check.setUTCHours(parts[3], parts[4], parts[5], ms);
+  const wall = check.getTime();
   if (check.getUTCFullYear() !== parts[0] || check.getUTCMonth() !== parts[1] || check.getUTCDate() !== parts[2]) {
     return null;
   }

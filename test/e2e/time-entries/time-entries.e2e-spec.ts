@@ -351,6 +351,14 @@ describe('time entries', () => {
       ids[1],
     ]);
     expect(await list({ end_date: '2025-05-02T00:00:00Z' })).toEqual([ids[1], ids[0]]);
+    // The last day there is: its exclusive end (year 10000) must not sort first as SQLite text.
+    expect(await list({ end_date: '9999-12-31' })).toEqual([ids[3], ids[2], ids[1], ids[0]]);
+    expect(await list({ start_date: '0001-01-01', end_date: '9999-12-31T23:59:59Z' })).toEqual([
+      ids[3],
+      ids[2],
+      ids[1],
+      ids[0],
+    ]);
     expect(await list({ project_id: otherProjectId })).toEqual([ids[2]]);
     expect(await list({ billable: false })).toEqual([ids[1]]);
     const bad = await ctx.t.get('/api/v1/time-entries', {
