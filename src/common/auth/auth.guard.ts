@@ -4,21 +4,20 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
 import { TokenAuthenticator } from '../../modules/api-tokens/token-authenticator.service';
-import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AUTH_OPTIONS, type AuthOptions } from './authenticated.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { isScopeGranted, missingScope } from './scopes';
 
 /**
  * The one global guard, deny by default: a route is reachable only if it says `@Public()` or
- * `@Authenticated({ scopes })`. Order: authenticate (401) -> scope (403) -> role (403).
+ * `@Authenticated({ scopes })`. Order: authenticate (401) -> scope (403) -> role (403). A request
+ * with a body was authenticated before the body was read, by the same check.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: TokenAuthenticator,
-    private readonly failures: AuthFailureLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,20 +27,8 @@ export class AuthGuard implements CanActivate {
     if (!options) throw new DomainError(ErrorCode.Forbidden, 'This route declares no access policy.');
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    try {
-      request.auth = await this.authenticator.authenticate(request.headers, request.ip);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.Unauthorized) {
-        if (await this.failures.recordFailure(request.ip)) {
-          throw new DomainError(ErrorCode.RateLimited, 'Too many failed authentication attempts from this address.', {
-            headers: { 'Retry-After': '60' },
-          });
-        }
-      }
-      throw error;
-    }
-
-    const auth = request.auth;
+    // Set already when the request carries a body (authenticate-before-body.ts).
+    const auth = (request.auth ??= await this.authenticator.authenticateRequest(request));
     const missing = options.anyScope
       ? options.scopes.some((scope) => isScopeGranted(auth.scopes, scope))
         ? null

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod, type Type } from '@nestjs/common';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import type { FastifyContextConfig } from 'fastify';
 import { AppModule } from '../../app.module';
 import { API_PREFIX } from '../http/configure-app';
 import { AUTH_OPTIONS, type AuthOptions } from './authenticated.decorator';
@@ -15,6 +17,8 @@ interface Route {
   documented: boolean;
   isPublic: boolean;
   auth: AuthOptions | undefined;
+  /** What the Fastify hooks and body parsers that run before Nest's pipeline know of the route. */
+  fastifyConfig: FastifyContextConfig;
 }
 
 /** @nestjs/swagger's metadata keys for ApiExcludeController / ApiExcludeEndpoint (its constants are not exported). */
@@ -72,6 +76,7 @@ function collectRoutes(module: Type<unknown>, seen = new Set<unknown>()): Route[
         ),
         isPublic: read<boolean>(IS_PUBLIC) === true,
         auth: read<AuthOptions>(AUTH_OPTIONS),
+        fastifyConfig: (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as FastifyContextConfig,
       });
     }
   }
@@ -125,6 +130,15 @@ describe('route inventory', () => {
       'SystemController.getHealth',
       'SystemController.getLiveness',
       'SystemController.getReadiness',
+    ]);
+  });
+
+  it('should tell the check made before a body is read which routes are public, and which take uploads', () => {
+    for (const route of routes) {
+      expect([route.name, route.fastifyConfig.isPublic === true]).toEqual([route.name, route.isPublic]);
+    }
+    expect(routes.filter((r) => r.fastifyConfig.acceptsUpload).map((r) => r.name)).toEqual([
+      'TimeEntriesController.importTimeEntries',
     ]);
   });
 

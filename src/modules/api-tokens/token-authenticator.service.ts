@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { hashApiToken, TOKEN_PATTERN } from '../../common/auth/api-token';
 import { AuthCache } from '../../common/auth/auth-cache';
 import type { AuthContext } from '../../common/auth/auth-context';
+import { AuthFailureLimiter } from '../../common/auth/auth-failure-limiter';
 import { isIpAllowed } from '../../common/auth/ip-allowlist';
 import { extractToken } from '../../common/auth/token-extractor';
 import { DomainError } from '../../common/errors/domain-error';
@@ -18,7 +20,27 @@ export class TokenAuthenticator {
     private readonly tokens: ApiTokensRepository,
     private readonly usage: TokenUsageRecorder,
     private readonly cache: AuthCache,
+    private readonly failures: AuthFailureLimiter,
   ) {}
+
+  /**
+   * The caller of a request, as the guard and the check before a body is read both need it: a
+   * 401 is counted against the client IP, and beyond AUTH_FAILURE_LIMIT_PER_MINUTE it is a 429.
+   */
+  async authenticateRequest(request: FastifyRequest): Promise<AuthContext> {
+    try {
+      return await this.authenticate(request.headers, request.ip);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.Unauthorized) {
+        if (await this.failures.recordFailure(request.ip)) {
+          throw new DomainError(ErrorCode.RateLimited, 'Too many failed authentication attempts from this address.', {
+            headers: { 'Retry-After': '60' },
+          });
+        }
+      }
+      throw error;
+    }
+  }
 
   /** Resolves the caller or throws 401 with the reason (contract §2). */
   async authenticate(headers: IncomingHttpHeaders, ip: string): Promise<AuthContext> {
