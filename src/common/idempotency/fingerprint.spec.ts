@@ -15,6 +15,29 @@ describe('idempotency fingerprint', () => {
     expect(requestFingerprint('POST', '/a', 'x=1')).not.toBe(base);
   });
 
+  it('should differ by query string, but not by the order of its parameters', () => {
+    const csv = Buffer.from('project_id,start_time,end_time\n');
+    const plain = requestFingerprint('POST', '/import', csv);
+    const dryRun = requestFingerprint('POST', '/import?dry_run=true', csv);
+    expect(dryRun).not.toBe(plain);
+    expect(requestFingerprint('POST', '/import?dry_run=false', csv)).not.toBe(dryRun);
+    expect(requestFingerprint('POST', '/import?atomic=true&dry_run=true', csv)).toBe(
+      requestFingerprint('POST', '/import?dry_run=true&atomic=true', csv),
+    );
+    // Repeated parameters keep their order; encodings of one value are one value.
+    expect(requestFingerprint('POST', '/a?t=1&t=2', null)).not.toBe(requestFingerprint('POST', '/a?t=2&t=1', null));
+    expect(requestFingerprint('POST', '/a?q=a%20b', null)).toBe(requestFingerprint('POST', '/a?q=a+b', null));
+    // An empty query is no query.
+    expect(requestFingerprint('POST', '/import?', csv)).toBe(plain);
+  });
+
+  it('should fingerprint a request without a query as before the query counted', () => {
+    // Keys stored by the previous release must still match their retries.
+    expect(requestFingerprint('POST', '/api/v1/users', { username: 'a' })).toBe(
+      'e92c0d11266054cf8f5b2d940704b54c5e9eea7789cfe3992211ace797662561',
+    );
+  });
+
   it('should accept 1-128 visible ASCII characters only', () => {
     expect(parseIdempotencyKey('a')).toBe('a');
     expect(parseIdempotencyKey('k'.repeat(128))).toBe('k'.repeat(128));

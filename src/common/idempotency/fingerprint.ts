@@ -12,9 +12,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Method + path + canonical JSON body (or the body bytes, for CSV and other raw bodies). */
-export function requestFingerprint(method: string, path: string, body: unknown): string {
-  const hash = createHash('sha256').update(`${method.toUpperCase()} ${path}\n`);
+/**
+ * Method + path + query string (parameters sorted by name) + canonical JSON body (or the body
+ * bytes, for CSV and other raw bodies). `url` is the request target: the path and its query.
+ */
+export function requestFingerprint(method: string, url: string, body: unknown): string {
+  const queryAt = url.indexOf('?');
+  const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
+  query.sort();
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  // No query reads as before the query counted: keys stored by then still match their retries.
+  const target = query.size === 0 ? path : `${path}?${query.toString()}`;
+  const hash = createHash('sha256').update(`${method.toUpperCase()} ${target}\n`);
   if (typeof body === 'string' || Buffer.isBuffer(body)) hash.update(body);
   else if (body && typeof body === 'object' && Object.values(body).some((v) => Buffer.isBuffer(v))) {
     // A multipart upload: each field name and its bytes, in name order.

@@ -53,11 +53,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         title: 'Invalid Idempotency-Key',
       });
     }
-    const path = request.url.split('?')[0];
     const claim = this.store.newClaim(
       request.auth.tokenId,
       key,
-      requestFingerprint(request.method, path, request.body),
+      requestFingerprint(request.method, request.url, request.body),
     );
     const redact = (Reflect.getMetadata(REDACT_ON_REPLAY, context.getHandler()) as string[] | undefined) ?? [];
     const idempotency: IdempotencyContext = { claim, recordId: null, mark: false, responses: this.store };

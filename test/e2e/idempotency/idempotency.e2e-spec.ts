@@ -92,6 +92,42 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
     expect(b.text).toBe(a.text);
   });
 
+  it('should tell requests apart by their query string, whatever the order of its parameters', async () => {
+    const projectId = (
+      await ctx.t.post('/api/v1/projects', { name: `idem-query-${uniqueKey()}` }, { token: ADMIN_TOKEN })
+    ).body.project.id as number;
+    const csv = `project_id,start_time,end_time\n${projectId},2025-03-03T09:00:00Z,2025-03-03T10:00:00Z\n`;
+    const entries = () =>
+      ctx.t
+        .get('/api/v1/time-entries', { token: ADMIN_TOKEN, query: { project_id: projectId } })
+        .then((r) => r.body.pagination.total as number);
+    const importCsv = (path: string, key: string) =>
+      ctx.t.request('POST', path, {
+        token: ADMIN_TOKEN,
+        rawBody: csv,
+        headers: { 'content-type': 'text/csv', 'idempotency-key': key },
+      });
+    const url = '/api/v1/time-entries/import-csv';
+
+    const key = uniqueKey();
+    const dryRun = await importCsv(`${url}?dry_run=true`, key);
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body.dry_run).toBe(true);
+    await ctx.t.app.get(IdempotencyStore).flushCompletions();
+    const real = await importCsv(url, key);
+    expect(real.status).toBe(422);
+    expect(real.body.error_code).toBe('idempotency_key_mismatch');
+    expect(await entries()).toBe(0);
+
+    const reordered = uniqueKey();
+    const first = await importCsv(`${url}?atomic=true&dry_run=true`, reordered);
+    expect(first.status).toBe(200);
+    await ctx.t.app.get(IdempotencyStore).flushCompletions();
+    const again = await importCsv(`${url}?dry_run=true&atomic=true`, reordered);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+  });
+
   it('should treat a quoted key (structured-field string) and its bare form as one key', async () => {
     const key = uniqueKey();
     const first = await createUser('idem-quoted', `"${key}"`);
