@@ -1,3 +1,4 @@
+import { MAX_BODY_BYTES, payloadTooLarge } from '../http/body-limits';
 import { DomainError } from './domain-error';
 import { ErrorCode } from './error-code';
 
@@ -10,7 +11,8 @@ export function fromFastifyError(error: unknown): DomainError | null {
   if (code === undefined) return null;
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new DomainError(ErrorCode.PayloadTooLarge, 'The request body exceeds the 1 MiB limit.');
+      // Fastify's own limit applies to JSON only: uploads are read by a parser that names theirs.
+      return payloadTooLarge('The request body', MAX_BODY_BYTES);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new DomainError(ErrorCode.UnsupportedMediaType, 'This endpoint cannot read that content type.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -6,13 +6,16 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { APP_LOGGER } from '../logging/logger';
 import { MetricsService } from '../../modules/metrics/metrics.service';
 import { setupOpenApi } from '../../openapi/openapi';
+import { TokenAuthenticator } from '../../modules/api-tokens/token-authenticator.service';
+import { authenticateBeforeBody } from '../auth/authenticate-before-body';
+import { MAX_BODY_BYTES } from './body-limits';
 import { answerClientError, answerFrameworkError } from './client-error';
 import { parseJsonBody } from './json-body.parser';
-import { attachMultipartBody } from './multipart-body';
+import { attachMultipartBody, type MultipartLimits } from './multipart-body';
 import { requestIdFor } from './request-id';
+import { RAW_UPLOAD_TYPES, rawUploadParser } from './upload-body';
 
 export const API_PREFIX = 'api/v1';
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Nest's own body parsers are off: ours (below) enforce depth and error shapes. */
 export const NEST_APP_OPTIONS = { bodyParser: false } as const;
@@ -41,6 +44,8 @@ export function configureApp(app: NestFastifyApplication): void {
   const logger = app.get<Logger>(APP_LOGGER);
   const fastify = app.getHttpAdapter().getInstance();
 
+  // Before any parser: a body is read only for a caller with a valid token (or a public route).
+  fastify.addHook('preParsing', authenticateBeforeBody(app.get(TokenAuthenticator)));
   fastify.removeAllContentTypeParsers();
   const jsonParser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     try {
@@ -50,18 +55,14 @@ export function configureApp(app: NestFastifyApplication): void {
     }
   };
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
-  // CSV imports: raw text/csv and multipart uploads up to their own limit, kept as bytes (the
-  // importer streams them through the CSV parser; the idempotency fingerprint hashes them).
+  // Uploads (the CSV import): raw bodies and multipart files up to their own limit, on the routes
+  // that take them only, kept as bytes (the importer streams them through the CSV parser; the
+  // idempotency fingerprint hashes them).
   const { maxBytes } = app.get<AppConfig>(APP_CONFIG).csvImport;
-  fastify.addContentTypeParser(
-    ['text/csv', 'application/csv'],
-    { parseAs: 'buffer', bodyLimit: maxBytes },
-    (_req, body, done) => done(null, body),
-  );
-  void fastify.register(fastifyMultipart, {
-    limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024 },
-  });
-  fastify.addHook('preValidation', attachMultipartBody);
+  fastify.addContentTypeParser(RAW_UPLOAD_TYPES, rawUploadParser(maxBytes));
+  const multipartLimits: MultipartLimits = { fileSize: maxBytes, files: 1, fields: 10 };
+  void fastify.register(fastifyMultipart, { limits: { ...multipartLimits, fieldSize: 1024 } });
+  fastify.addHook('preValidation', attachMultipartBody(multipartLimits));
   fastify.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'string' }, jsonParser);
 
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -14,6 +13,7 @@ import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
 import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { MessageResponseDto } from '../../common/http/message-response.dto';
+import { AcceptsUpload } from '../../common/http/upload-body';
 import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-response.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { BulkResultDto, BulkTimeEntriesDto } from './dto/bulk-time-entries.dto';
@@ -80,10 +80,11 @@ export class TimeEntriesController {
 
   @Post('import-csv')
   @Authenticated(WRITE)
-  @ApiConsumes('multipart/form-data', 'text/csv', 'application/json')
+  @AcceptsUpload()
   @ApiBody({
     description:
-      'multipart field `file`, a text/csv body, or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are ' +
+      'multipart field `file`, a raw body typed text/csv, application/csv, text/plain or application/octet-stream ' +
+      '(UTF-8), or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are ' +
       'case-insensitive): project_id|project, task_id|task, client_id|client, start_time|start, end_time|end or ' +
       'duration (hours or HH:MM), notes|description, tags, billable. `;` or `,` delimited; a UTF-8 BOM is ignored.',
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, csv: { type: 'string' } } },
