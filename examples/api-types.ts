@@ -11,10 +11,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List api tokens */
+        /**
+         * List api tokens
+         * @description Lists API tokens, newest first, never with their secret.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Filters:** `user_id` and `is_active`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listApiTokens"];
         put?: never;
-        /** Create api token */
+        /**
+         * Create api token
+         * @description Creates a token for a user with the given scopes (unknown scopes are refused). The plain `token` is in this response only.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createApiToken"];
         delete?: never;
         options?: never;
@@ -29,15 +47,36 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get api token */
+        /**
+         * Get api token
+         * @description One API token, never with its secret.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getApiToken"];
         put?: never;
         post?: never;
-        /** Revoke api token */
+        /**
+         * Revoke api token
+         * @description Revokes a token: it stops working at once and stays listed, inactive, for audit.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["revokeApiToken"];
         options?: never;
         head?: never;
-        /** Update api token */
+        /**
+         * Update api token
+         * @description Changes a token's name, description, scopes, expiry, IP allowlist or active flag.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateApiToken"];
         trace?: never;
     };
@@ -50,7 +89,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotate api token */
+        /**
+         * Rotate api token
+         * @description Issues a new secret for the token and revokes the old one. The new plain `token` is in this response only.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["rotateApiToken"];
         delete?: never;
         options?: never;
@@ -65,14 +113,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get settings */
+        /**
+         * Get settings
+         * @description Instance settings: whether the inventory module is enabled.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update settings */
+        /**
+         * Update settings
+         * @description Switches the inventory module on or off (`inventory_enabled`); while off, inventory routes answer 403 `module_disabled`.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateSettings"];
         trace?: never;
     };
@@ -83,10 +145,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List clients */
+        /**
+         * List clients
+         * @description Lists clients, with how many projects each has.
+         *
+         *     **Scopes:** `read:clients`.
+         *
+         *     **Filters:** `status` and `q`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listClients"];
         put?: never;
-        /** Create client */
+        /**
+         * Create client
+         * @description Creates a client. Client names are unique.
+         *
+         *     **Scopes:** `write:clients`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createClient"];
         delete?: never;
         options?: never;
@@ -101,16 +181,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get client */
+        /**
+         * Get client
+         * @description One client by id.
+         *
+         *     **Scopes:** `read:clients`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getClient"];
-        /** Replace client */
+        /**
+         * Replace client
+         * @description Updates a client; takes the same partial body as PATCH.
+         *
+         *     **Scopes:** `write:clients`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         put: operations["replaceClient"];
         post?: never;
-        /** Deactivate client */
+        /**
+         * Deactivate client
+         * @description Deactivates a client (`status` becomes `inactive`); it is kept with its projects. Repeating it is harmless.
+         *
+         *     **Scopes:** `write:clients`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["deactivateClient"];
         options?: never;
         head?: never;
-        /** Update client */
+        /**
+         * Update client
+         * @description Changes the fields sent.
+         *
+         *     **Scopes:** `write:clients`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateClient"];
         trace?: never;
     };
@@ -121,8 +229,61 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get health */
+        /**
+         * Get health
+         * @description Checks the database (and Redis, when configured): 200 `healthy`, or 503 `unhealthy` naming the part that failed.
+         *
+         *     **Authentication:** none; this endpoint is public.
+         *
+         *     **Errors:** 503: Database (or configured Redis) not answering.
+         */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness probe: the process answers (never touches the database).
+         * @description Liveness probe: 200 while the process answers. Never touches the database.
+         *
+         *     **Authentication:** none; this endpoint is public.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness probe: the database (and Redis, when configured) answer and the server is not draining.
+         * @description Readiness probe: 200 when the database (and Redis, when configured) answer and the server is not draining.
+         *
+         *     **Authentication:** none; this endpoint is public.
+         *
+         *     **Errors:** 503: Shutting down (draining), or the database or configured Redis is not answering.
+         */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -138,7 +299,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get api info */
+        /**
+         * Get api info
+         * @description API and app version, the documentation URL, the base path of each module, and the modules this instance serves.
+         *
+         *     **Authentication:** none; this endpoint is public.
+         */
         get: operations["getApiInfo"];
         put?: never;
         post?: never;
@@ -155,10 +321,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List stock items */
+        /**
+         * List stock items
+         * @description Lists stock items with their total quantity on hand; deactivated ones only with `active_only=false`.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listStockItems"];
         put?: never;
-        /** Create stock item */
+        /**
+         * Create stock item
+         * @description Creates a stock item. `sku` is stored upper-cased and must be unique; `currency_code` defaults to `EUR`.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createStockItem"];
         delete?: never;
         options?: never;
@@ -173,16 +357,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get stock item */
+        /**
+         * Get stock item
+         * @description One stock item by id.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getStockItem"];
-        /** Replace stock item */
+        /**
+         * Replace stock item
+         * @description Updates a stock item; takes the same partial body as PATCH.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         put: operations["replaceStockItem"];
         post?: never;
-        /** Deactivate stock item */
+        /**
+         * Deactivate stock item
+         * @description Deactivates a stock item; it is kept with its stock history.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["deactivateStockItem"];
         options?: never;
         head?: never;
-        /** Update stock item */
+        /**
+         * Update stock item
+         * @description Changes the fields sent.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateStockItem"];
         trace?: never;
     };
@@ -195,7 +407,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create stock movement */
+        /**
+         * Create stock movement
+         * @description Records a stock movement (`purchase`, `sale`, `usage`, `adjustment`, `return`, `waste`) with a signed `quantity`. Inbound movements update the moving average cost.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `insufficient_stock`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createStockMovement"];
         delete?: never;
         options?: never;
@@ -210,7 +431,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get low stock report */
+        /**
+         * Get low stock report
+         * @description Items whose quantity on hand is below their `reorder_point`, with the shortfall.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `warehouse_id`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getLowStockReport"];
         put?: never;
         post?: never;
@@ -227,7 +457,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get movement history report */
+        /**
+         * Get movement history report
+         * @description Stock movements, filtered by date, item, warehouse and movement type.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `date_from`, `date_to`, `stock_item_id`, `warehouse_id` and `movement_type`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getMovementHistoryReport"];
         put?: never;
         post?: never;
@@ -244,7 +483,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get turnover report */
+        /**
+         * Get turnover report
+         * @description Per stock item over a range: quantity sold, average stock ((stock at start + stock at end) / 2), turnover rate and days on hand.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `start_date`, `end_date` and `item_id`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getTurnoverReport"];
         put?: never;
         post?: never;
@@ -261,7 +509,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get valuation report */
+        /**
+         * Get valuation report
+         * @description Stock value (quantity on hand times average cost): in total, by warehouse, by category and per item.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `warehouse_id`, `category` and `currency_code`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getValuationReport"];
         put?: never;
         post?: never;
@@ -278,7 +535,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List stock levels */
+        /**
+         * List stock levels
+         * @description Quantity on hand, average cost and value per stock item and warehouse.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `warehouse_id`, `stock_item_id` and `category`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listStockLevels"];
         put?: never;
         post?: never;
@@ -295,10 +561,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List stock transfers */
+        /**
+         * List stock transfers
+         * @description Lists transfers between warehouses; each is a pair of movements sharing a `reference_id`.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `date_from` and `date_to`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listStockTransfers"];
         put?: never;
-        /** Create stock transfer */
+        /**
+         * Create stock transfer
+         * @description Moves stock between two warehouses in one transaction: an outbound and an inbound movement sharing a new `reference_id`, at the source's average cost.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `insufficient_stock`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createStockTransfer"];
         delete?: never;
         options?: never;
@@ -313,7 +597,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get stock transfer */
+        /**
+         * Get stock transfer
+         * @description One transfer by `reference_id`, with both of its movements.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getStockTransfer"];
         put?: never;
         post?: never;
@@ -330,10 +621,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List warehouses */
+        /**
+         * List warehouses
+         * @description Lists warehouses; deactivated ones only with `active_only=false`.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listWarehouses"];
         put?: never;
-        /** Create warehouse */
+        /**
+         * Create warehouse
+         * @description Creates a warehouse. Codes are unique.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createWarehouse"];
         delete?: never;
         options?: never;
@@ -348,16 +657,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get warehouse */
+        /**
+         * Get warehouse
+         * @description One warehouse by id.
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getWarehouse"];
-        /** Replace warehouse */
+        /**
+         * Replace warehouse
+         * @description Updates a warehouse; takes the same partial body as PATCH.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         put: operations["replaceWarehouse"];
         post?: never;
-        /** Deactivate warehouse */
+        /**
+         * Deactivate warehouse
+         * @description Deactivates a warehouse; it is kept with its stock history.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["deactivateWarehouse"];
         options?: never;
         head?: never;
-        /** Update warehouse */
+        /**
+         * Update warehouse
+         * @description Changes the fields sent.
+         *
+         *     **Scopes:** any one of `write:inventory` or `write:projects`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateWarehouse"];
         trace?: never;
     };
@@ -368,10 +705,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List projects */
+        /**
+         * List projects
+         * @description Lists projects. Archived projects are left out unless `status` asks for them (`archived` or `all`).
+         *
+         *     **Scopes:** `read:projects`.
+         *
+         *     **Filters:** `status`, `client_id` and `q`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listProjects"];
         put?: never;
-        /** Create project */
+        /**
+         * Create project
+         * @description Creates a project, optionally for a client. `code` is stored upper-cased and must be unique; `status` defaults to `active`.
+         *
+         *     **Scopes:** `write:projects`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createProject"];
         delete?: never;
         options?: never;
@@ -386,16 +741,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get project */
+        /**
+         * Get project
+         * @description One project, with the hours booked on it.
+         *
+         *     **Scopes:** `read:projects`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getProject"];
-        /** Replace project */
+        /**
+         * Replace project
+         * @description Updates a project; takes the same partial body as PATCH.
+         *
+         *     **Scopes:** `write:projects`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         put: operations["replaceProject"];
         post?: never;
-        /** Archive project */
+        /**
+         * Archive project
+         * @description Archives the project (nothing is deleted); repeating it is harmless. Its time entries stay.
+         *
+         *     **Scopes:** `write:projects`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["archiveProject"];
         options?: never;
         head?: never;
-        /** Update project */
+        /**
+         * Update project
+         * @description Changes the fields sent.
+         *
+         *     **Scopes:** `write:projects`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateProject"];
         trace?: never;
     };
@@ -406,7 +789,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get summary report */
+        /**
+         * Get summary report
+         * @description Totals of completed time whose start falls in the range: hours, billable hours, entries and `by_project` (most hours first). Non-admins get their own time; admins everyone's, with `by_user`.
+         *
+         *     **Scopes:** `read:reports`.
+         *
+         *     **Filters:** `start_date`, `end_date`, `project_id` and `user_id`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getSummaryReport"];
         put?: never;
         post?: never;
@@ -423,7 +815,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Global search */
+        /**
+         * Global search
+         * @description Searches projects (active only), tasks (of active projects), clients and time entries (non-admins: their own) for `q`, case-insensitively; `%` and `_` match themselves.
+         *
+         *     **Scopes:** `read:projects`.
+         *
+         *     **Filters:** `q`, `limit` and `types`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["globalSearch"];
         put?: never;
         post?: never;
@@ -440,10 +841,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List tasks */
+        /**
+         * List tasks
+         * @description Lists tasks.
+         *
+         *     **Scopes:** `read:tasks`.
+         *
+         *     **Filters:** `project_id`, `status`, `assigned_to` and `q`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listTasks"];
         put?: never;
-        /** Create task */
+        /**
+         * Create task
+         * @description Creates a task in a project. `priority` is `low`, `medium`, `high` or `urgent` (1-4 are accepted as aliases).
+         *
+         *     **Scopes:** `write:tasks`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createTask"];
         delete?: never;
         options?: never;
@@ -458,16 +877,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get task */
+        /**
+         * Get task
+         * @description One task by id, with the hours booked on it.
+         *
+         *     **Scopes:** `read:tasks`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getTask"];
-        /** Replace task */
+        /**
+         * Replace task
+         * @description Updates a task; takes the same partial body as PATCH.
+         *
+         *     **Scopes:** `write:tasks`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         put: operations["replaceTask"];
         post?: never;
-        /** Delete task */
+        /**
+         * Delete task
+         * @description Deletes a task.
+         *
+         *     **Scopes:** `write:tasks`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
-        /** Update task */
+        /**
+         * Update task
+         * @description Changes the fields sent. Moving a task to `done` sets `completed_at` and emits `task.completed`.
+         *
+         *     **Scopes:** `write:tasks`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateTask"];
         trace?: never;
     };
@@ -478,10 +925,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List time entries */
+        /**
+         * List time entries
+         * @description Lists completed time entries, latest `start_time` first; running ones only with `include_active=true`. Non-admins see only their own.
+         *
+         *     **Scopes:** `read:time_entries`.
+         *
+         *     **Filters:** `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `include_active`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listTimeEntries"];
         put?: never;
-        /** Create time entry */
+        /**
+         * Create time entry
+         * @description Records time on a project or a client. Without `end_time` the entry runs as a timer. Admins may book for another user with `user_id`.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `timer_already_running`, `time_overlap`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createTimeEntry"];
         delete?: never;
         options?: never;
@@ -498,7 +963,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bulk update time entries */
+        /**
+         * Bulk update time entries
+         * @description Applies one action (`delete`, `set_billable`, `set_paid`, `add_tag`, `remove_tag`) to many entries in one transaction. Running entries are skipped and listed in `skipped`.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["bulkUpdateTimeEntries"];
         delete?: never;
         options?: never;
@@ -515,7 +989,18 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import time entries */
+        /**
+         * Import time entries
+         * @description Imports time entries from CSV: a multipart `file`, a `text/csv` body, or JSON `{"csv": "..."}`. Rows are validated first; with `atomic=true` (the default) all rows are written or none; `dry_run=true` writes nothing.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Query parameters:** `atomic` and `dry_run`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422: Atomic import with invalid rows: nothing written, or `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["importTimeEntries"];
         delete?: never;
         options?: never;
@@ -530,16 +1015,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get time entry */
+        /**
+         * Get time entry
+         * @description One time entry, with its `ETag`. Another user's entry is 404 for non-admins.
+         *
+         *     **Scopes:** `read:time_entries`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getTimeEntry"];
-        /** Replace time entry */
+        /**
+         * Replace time entry
+         * @description Updates an entry; takes the same partial body as PATCH, and honours `If-Match` the same way.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `time_overlap`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         put: operations["replaceTimeEntry"];
         post?: never;
-        /** Delete time entry */
+        /**
+         * Delete time entry
+         * @description Deletes a completed time entry.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["deleteTimeEntry"];
         options?: never;
         head?: never;
-        /** Update time entry */
+        /**
+         * Update time entry
+         * @description Changes the fields sent. With `If-Match` (the `ETag` of a GET), only if the entry has not changed since.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `time_overlap`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateTimeEntry"];
         trace?: never;
     };
@@ -552,7 +1065,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start timer */
+        /**
+         * Start timer
+         * @description Starts a timer on a project: a running time entry with `source` `timer`.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `timer_already_running`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["startTimer"];
         delete?: never;
         options?: never;
@@ -567,7 +1089,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get timer status */
+        /**
+         * Get timer status
+         * @description Whether the caller's timer runs, and the running entry (`timer`, null when none).
+         *
+         *     **Scopes:** `read:time_entries`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getTimerStatus"];
         put?: never;
         post?: never;
@@ -586,7 +1115,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop timer */
+        /**
+         * Stop timer
+         * @description Stops the caller's running timer and returns the completed time entry.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 409 `no_active_timer`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["stopTimer"];
         delete?: never;
         options?: never;
@@ -601,10 +1139,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users */
+        /**
+         * List users
+         * @description Lists every user of the instance.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Filters:** `role`, `is_active` and `q`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create user */
+        /**
+         * Create user
+         * @description Creates a user. `username` is stored lower-cased and must be unique.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -619,7 +1175,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get current user */
+        /**
+         * Get current user
+         * @description The user the token authenticates as, with the modules this instance serves (`enabled_modules`).
+         *
+         *     **Scopes:** `read:users`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
@@ -636,14 +1199,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get user */
+        /**
+         * Get user
+         * @description One user by id.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update user */
+        /**
+         * Update user
+         * @description Changes the fields sent. `{"is_active": false}` deactivates the user: their tokens stop working at once.
+         *
+         *     **Scopes:** `admin:all`; the token's user must have the admin role.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -654,10 +1231,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhooks */
+        /**
+         * List webhooks
+         * @description Lists the caller's webhooks (admins: every webhook).
+         *
+         *     **Scopes:** `read:webhooks`.
+         *
+         *     **Filters:** `is_active`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listWebhooks"];
         put?: never;
-        /** Create webhook */
+        /**
+         * Create webhook
+         * @description Registers a webhook for some events. The signing `secret` (`whsec_...`) is in this response only. Loopback, private, link-local and metadata addresses are refused.
+         *
+         *     **Scopes:** `write:webhooks`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -672,7 +1267,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook events */
+        /**
+         * List webhook events
+         * @description The event types a webhook can subscribe to; `*` subscribes to all.
+         *
+         *     **Scopes:** `read:webhooks`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listWebhookEvents"];
         put?: never;
         post?: never;
@@ -689,16 +1291,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get webhook */
+        /**
+         * Get webhook
+         * @description One webhook, without its secret.
+         *
+         *     **Scopes:** `read:webhooks`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["getWebhook"];
-        /** Replace webhook */
+        /**
+         * Replace webhook
+         * @description Updates a webhook; takes the same partial body as PATCH.
+         *
+         *     **Scopes:** `write:webhooks`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         put: operations["replaceWebhook"];
         post?: never;
-        /** Delete webhook */
+        /**
+         * Delete webhook
+         * @description Deletes a webhook and its delivery history.
+         *
+         *     **Scopes:** `write:webhooks`.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Update webhook */
+        /**
+         * Update webhook
+         * @description Changes the fields sent.
+         *
+         *     **Scopes:** `write:webhooks`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 413 `payload_too_large`; 415 `unsupported_media_type`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         patch: operations["updateWebhook"];
         trace?: never;
     };
@@ -709,7 +1339,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook deliveries */
+        /**
+         * List webhook deliveries
+         * @description Delivery attempts of one webhook, with their status and responses.
+         *
+         *     **Scopes:** `read:webhooks`.
+         *
+         *     **Filters:** `status`. **Pagination:** `page` and `per_page`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -728,7 +1367,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Redeliver webhook delivery */
+        /**
+         * Redeliver webhook delivery
+         * @description Queues a past delivery to be sent again, as a new delivery (202).
+         *
+         *     **Scopes:** `write:webhooks`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["redeliverWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -745,7 +1393,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotate webhook secret */
+        /**
+         * Rotate webhook secret
+         * @description Generates a new signing secret, in this response only. During the configured overlap, deliveries are signed with the previous secret too.
+         *
+         *     **Scopes:** `write:webhooks`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
@@ -762,7 +1419,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Test webhook */
+        /**
+         * Test webhook
+         * @description Queues a `webhook.test` event for the webhook; it is sent outside the request (202).
+         *
+         *     **Scopes:** `write:webhooks`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
         post: operations["testWebhook"];
         delete?: never;
         options?: never;
@@ -781,6 +1447,22 @@ export interface components {
             app_version: string;
             /** @example /api/docs */
             documentation_url: string;
+            /**
+             * @description Modules this instance serves; `inventory` is absent while an admin has switched it off
+             * @example [
+             *       "time_entries",
+             *       "timer",
+             *       "projects",
+             *       "clients",
+             *       "tasks",
+             *       "reports",
+             *       "search",
+             *       "webhooks",
+             *       "inventory"
+             *     ]
+             */
+            enabled_modules: string[];
+            /** @description Base path of every module (inventory only while it is enabled) */
             endpoints: {
                 [key: string]: string;
             };
@@ -1117,6 +1799,24 @@ export interface components {
              */
             url: string;
         };
+        CurrentUserEnvelopeDto: {
+            /**
+             * @example [
+             *       "time_entries",
+             *       "timer",
+             *       "projects",
+             *       "clients",
+             *       "tasks",
+             *       "reports",
+             *       "search",
+             *       "webhooks",
+             *       "inventory"
+             *     ]
+             */
+            enabled_modules: string[];
+            message?: string;
+            user: components["schemas"]["UserResponseDto"];
+        };
         DeliveryEnvelopeDto: {
             delivery: components["schemas"]["DeliveryResponseDto"];
             message: string;
@@ -1150,6 +1850,7 @@ export interface components {
             available_scopes?: string[];
             /** @example Validation failed */
             error: string;
+            /** @example validation_error */
             error_code: components["schemas"]["ErrorCode"];
             /**
              * @example {
@@ -1203,8 +1904,9 @@ export interface components {
             /** @description Entries written (dry run: that would be written) */
             created: number;
             dry_run: boolean;
-            /** @description The first 1000 row errors */
+            /** @description The first 1000 errors, one per field of a failed row */
             errors: components["schemas"]["ImportRowErrorDto"][];
+            /** @description Rows that failed (one row may have several errors) */
             failed: number;
         };
         ImportRowErrorDto: {
@@ -1213,6 +1915,12 @@ export interface components {
             field: string;
             /** @description Line of the CSV (the header is row 1) */
             row: number;
+        };
+        LivenessResponseDto: {
+            /** @enum {string} */
+            status: "alive";
+            /** @example 2026-01-15T09:00:00Z */
+            timestamp: string;
         };
         LowStockReportDto: {
             items: components["schemas"]["LowStockRowDto"][];
@@ -1260,6 +1968,44 @@ export interface components {
             movement: components["schemas"]["MovementResponseDto"];
             updated_stock: components["schemas"]["UpdatedStockDto"];
         };
+        NotReadyResponseDto: {
+            available?: number;
+            available_scopes?: string[];
+            /** @enum {string} */
+            database: "ok" | "error";
+            /** @example Validation failed */
+            error: string;
+            /** @example validation_error */
+            error_code: components["schemas"]["ErrorCode"];
+            /**
+             * @example {
+             *       "name": [
+             *         "name must be a string"
+             *       ]
+             *     }
+             */
+            errors?: {
+                [key: string]: string[];
+            };
+            limit_per_hour?: number;
+            limit_per_minute?: number;
+            /** @example Validation failed */
+            message: string;
+            missing_ids?: number[];
+            /** @enum {string} */
+            redis: "ok" | "error" | "disabled";
+            remaining_per_hour?: number;
+            remaining_per_minute?: number;
+            /** @example 6f1c1f8e-7d1e-4c61-9a53-0d3c2b9f7e21 */
+            request_id: string;
+            requested?: number;
+            /** @example write:projects */
+            required_scope?: string;
+            /** @enum {string} */
+            status: "not_ready" | "draining";
+            /** @example 2026-01-15T09:00:00Z */
+            timestamp: string;
+        };
         PaginationDto: {
             has_next: boolean;
             has_prev: boolean;
@@ -1303,19 +2049,29 @@ export interface components {
             project_id: number;
             project_name: string;
         };
+        ReadinessResponseDto: {
+            /** @enum {string} */
+            database: "ok";
+            /** @enum {string} */
+            redis: "ok" | "disabled";
+            /** @enum {string} */
+            status: "ready";
+            /** @example 2026-01-15T09:00:00Z */
+            timestamp: string;
+        };
         RotatedWebhookSecretEnvelopeDto: {
-            message?: string;
+            message: string;
             /**
              * Format: date-time
              * @description Until then each delivery also carries a v1 signature made with the previous secret (WEBHOOK_SECRET_OVERLAP_HOURS); null when the overlap is off
              */
             previous_secret_expires_at: string | null;
             /**
-             * @description Shown only here; verify with any Standard Webhooks library
+             * @description The same as webhook.secret. Shown only in the create and rotate-secret responses; verify with any Standard Webhooks library. null in an Idempotency-Key replay: the secret is never stored with the response.
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
-            secret: string;
-            webhook: components["schemas"]["WebhookResponseDto"];
+            secret: string | null;
+            webhook: components["schemas"]["WebhookWithSecretResponseDto"];
         };
         SearchResponseDto: {
             count: number;
@@ -1546,6 +2302,7 @@ export interface components {
             database: "ok" | "error";
             /** @example Validation failed */
             error: string;
+            /** @example validation_error */
             error_code: components["schemas"]["ErrorCode"];
             /**
              * @example {
@@ -1789,7 +2546,18 @@ export interface components {
             webhook: components["schemas"]["WebhookResponseDto"];
         };
         WebhookEventsDto: {
-            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped")[];
+            /**
+             * @description One line per entry of events
+             * @example {
+             *       "*": "Every event, including ones added later",
+             *       "project.created": "A project was created"
+             *     }
+             */
+            descriptions: {
+                [key: string]: string;
+            };
+            /** @description Every event a webhook may subscribe to; '*' is all of them */
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
         };
         WebhookListDto: {
             pagination: components["schemas"]["PaginationDto"];
@@ -1813,19 +2581,180 @@ export interface components {
             user_id: number;
         };
         WebhookSecretEnvelopeDto: {
-            message?: string;
+            message: string;
             /**
-             * @description Shown only here; verify with any Standard Webhooks library
+             * @description The same as webhook.secret. Shown only in the create and rotate-secret responses; verify with any Standard Webhooks library. null in an Idempotency-Key replay: the secret is never stored with the response.
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
-            secret: string;
-            webhook: components["schemas"]["WebhookResponseDto"];
+            secret: string | null;
+            webhook: components["schemas"]["WebhookWithSecretResponseDto"];
+        };
+        WebhookWithSecretResponseDto: {
+            created_at: string;
+            description: string | null;
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
+            failed_deliveries: number;
+            id: number;
+            is_active: boolean;
+            last_delivery_at: string | null;
+            max_retries: number;
+            name: string;
+            /**
+             * @description Shown only in the create and rotate-secret responses; verify with any Standard Webhooks library. null in an Idempotency-Key replay: the secret is never stored with the response.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string | null;
+            successful_deliveries: number;
+            timeout_seconds: number;
+            total_deliveries: number;
+            updated_at: string;
+            url: string;
+            user_id: number;
         };
     };
-    responses: never;
+    responses: {
+        /** @description `bad_request`: a bad header (such as `Idempotency-Key`), or both `Authorization` and `X-API-Key`. */
+        BadRequest: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+        /** @description `idempotency_key_mismatch`: this `Idempotency-Key` was used with a different request. */
+        IdempotencyKeyMismatch: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+        /** @description `payload_too_large`: the JSON body is over 1 MiB. */
+        PayloadTooLarge: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+        /** @description `rate_limited`: over the token's limit (the body gives both windows' limits and what remains), or too many failed authentications from this address. Retry after `Retry-After` seconds. */
+        RateLimited: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+        /** @description `service_unavailable`: the database did not answer in time. Retry after `Retry-After` seconds. */
+        ServiceUnavailable: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+        /** @description `unauthorized`: no token, a malformed, unknown, revoked or expired one, an IP address the token does not allow, or an inactive user. The message says which. */
+        Unauthorized: {
+            headers: {
+                /** @description Always `Bearer`. */
+                "WWW-Authenticate"?: string;
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+        /** @description `unsupported_media_type`: a `Content-Type` this endpoint cannot read. */
+        UnsupportedMediaType: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+        /** @description `validation_error`: the body or a query parameter is invalid; `errors` names each field. `bad_request`: malformed JSON, a bad header, or both `Authorization` and `X-API-Key`. */
+        ValidationFailed: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Strong validator of this representation: send it back as `If-Match` to update only if nothing changed since. */
+        ETag: string;
+        /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`, replayed without running anything again. */
+        "Idempotent-Replayed": "true";
+        /** @description IETF draft field for the tighter window: `"<window>";r=<remaining>;t=<seconds>`, e.g. `"minute";r=99;t=60`. */
+        RateLimit: string;
+        /** @description IETF draft field listing both windows, e.g. `"minute";q=100;w=60, "hour";q=1000;w=3600`. */
+        "RateLimit-Policy": string;
+        /** @description Seconds to wait before retrying. */
+        "Retry-After": number;
+        /** @description Request limit of the tighter of the two per-token windows (minute, hour). */
+        "X-RateLimit-Limit": number;
+        /** @description Requests left in the tighter window. */
+        "X-RateLimit-Remaining": number;
+        /** @description Unix time (seconds) when the tighter window has room again. */
+        "X-RateLimit-Reset": number;
+        /** @description Id of this request: the client's own `X-Request-ID` when it sent a sane one, else generated. Error bodies repeat it as `request_id`. */
+        "X-Request-ID": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1845,18 +2774,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `api_tokens`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1866,110 +2792,32 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createApiToken: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1981,196 +2829,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: `api_token` and `token`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiTokenSecretEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description user_id names no user */
+            /** @description `not_found`: user_id names no user. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getApiToken: {
@@ -2184,140 +2913,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `api_token`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiTokenEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No api token with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeApiToken: {
@@ -2334,157 +2978,67 @@ export interface operations {
             /** @description Revoked (kept for audit, never usable again) */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiTokenEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No api token with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateApiToken: {
@@ -2502,204 +3056,79 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `api_token`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiTokenEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No api token with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     rotateApiToken: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2709,158 +3138,75 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Created: `api_token` and `token`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiTokenSecretEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No api token with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `conflict`: The token is revoked: a revoked token cannot be rotated. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSettings: {
@@ -2872,121 +3218,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `inventory_enabled`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SettingsResponseDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateSettings: {
@@ -3002,197 +3267,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: `inventory_enabled`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SettingsResponseDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listClients: {
@@ -3211,18 +3351,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `clients`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3232,110 +3369,32 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:clients` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createClient: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3347,196 +3406,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `client`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:clients` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `conflict`: The client name is already in use. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getClient: {
@@ -3550,140 +3490,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `client`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:clients` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No client with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceClient: {
@@ -3701,197 +3556,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `client`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:clients` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No client with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The client name is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deactivateClient: {
@@ -3908,157 +3638,67 @@ export interface operations {
             /** @description Deactivated (status inactive) */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:clients` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No client with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateClient: {
@@ -4076,197 +3716,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `client`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:clients` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No client with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The client name is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getHealth: {
@@ -4278,8 +3793,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `status`, `database`, `redis` and `timestamp`. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4289,10 +3806,65 @@ export interface operations {
             /** @description Database (or configured Redis) not answering */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UnhealthyResponseDto"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessResponseDto"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready for traffic. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponseDto"];
+                };
+            };
+            /** @description Shutting down (draining), or the database or configured Redis is not answering */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotReadyResponseDto"];
                 };
             };
         };
@@ -4306,8 +3878,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `api_version`, `app_version`, `documentation_url`, `endpoints` and `enabled_modules`. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4335,132 +3909,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `items`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StockItemListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createStockItem: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4472,200 +3961,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `item`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `conflict`: The SKU is already in use. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getStockItem: {
@@ -4679,144 +4045,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `item`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No stock item with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceStockItem: {
@@ -4834,201 +4111,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `item`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No stock item with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The SKU is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deactivateStockItem: {
@@ -5045,161 +4193,67 @@ export interface operations {
             /** @description Deactivated */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No stock item with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateStockItem: {
@@ -5217,208 +4271,79 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `item`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No stock item with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The SKU is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createStockMovement: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5430,210 +4355,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: `movement` and `updated_stock`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MovementResultDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description insufficient_stock */
+            /** @description `insufficient_stock`: An outbound movement is larger than the stock on hand. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getLowStockReport: {
@@ -5647,125 +4439,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `items`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LowStockReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMovementHistoryReport: {
@@ -5787,125 +4494,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `movements` and `total_movements`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MovementHistoryReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTurnoverReport: {
@@ -5923,125 +4545,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `start_date`, `end_date`, `days` and `items`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TurnoverReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getValuationReport: {
@@ -6057,125 +4594,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `total_value`, `currency`, `warehouse_id`, `category`, `by_warehouse`, `by_category` and `item_details`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ValuationReportDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listStockLevels: {
@@ -6194,125 +4646,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `stock_levels`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StockLevelListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listStockTransfers: {
@@ -6332,132 +4699,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `transfers`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TransferListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createStockTransfer: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6469,210 +4751,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: `reference_id` and `transfers`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TransferCreatedDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description insufficient_stock */
+            /** @description `insufficient_stock`: The quantity is larger than the stock on hand in the source warehouse. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getStockTransfer: {
@@ -6686,144 +4835,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `transfer`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TransferEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No transfer with that `referenceId` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listWarehouses: {
@@ -6845,132 +4905,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `warehouses`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WarehouseListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createWarehouse: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6982,200 +4957,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `warehouse`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `conflict`: The warehouse code is already in use. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWarehouse: {
@@ -7189,144 +5041,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `warehouse`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No warehouse with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceWarehouse: {
@@ -7344,201 +5107,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `warehouse`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No warehouse with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The warehouse code is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deactivateWarehouse: {
@@ -7555,161 +5189,67 @@ export interface operations {
             /** @description Deactivated */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No warehouse with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateWarehouse: {
@@ -7727,201 +5267,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `warehouse`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /**
-             * @description Missing scope or role
-             *
-             *     Missing scope, or module_disabled
-             */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:inventory` or `write:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No warehouse with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The warehouse code is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listProjects: {
@@ -7942,18 +5353,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `projects`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7963,110 +5371,32 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:projects` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createProject: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8078,196 +5408,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `project`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:projects` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `conflict`: The project code is already in use. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getProject: {
@@ -8281,140 +5492,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `project`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:projects` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No project with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceProject: {
@@ -8432,197 +5558,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `project`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:projects` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No project with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The project code is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     archiveProject: {
@@ -8639,157 +5640,67 @@ export interface operations {
             /** @description Archived (repeatable) */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:projects` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No project with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateProject: {
@@ -8807,197 +5718,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `project`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:projects` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No project with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The project code is already in use. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSummaryReport: {
@@ -9017,121 +5803,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `summary`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SummaryResponseDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:reports` (the body names `required_scope` and `available_scopes`). Or: `user_id` names another user and the caller is not an admin. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     globalSearch: {
@@ -9150,121 +5855,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `results`, `query` and `count`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SearchResponseDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:projects` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listTasks: {
@@ -9286,18 +5910,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `tasks`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9307,110 +5928,32 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:tasks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createTask: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9422,196 +5965,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `task`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:tasks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTask: {
@@ -9625,140 +6049,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `task`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:tasks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No task with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceTask: {
@@ -9776,197 +6115,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `task`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:tasks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No task with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteTask: {
@@ -9980,159 +6194,70 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MessageResponseDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:tasks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No task with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateTask: {
@@ -10150,197 +6275,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `task`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:tasks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No task with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listTimeEntries: {
@@ -10366,18 +6366,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `time_entries`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10387,110 +6384,32 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:time_entries` (the body names `required_scope` and `available_scopes`). Or: `user_id` names another user and the caller is not an admin. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createTimeEntry: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10502,203 +6421,84 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `time_entry`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). Or: `user_id` names another user and the caller is not an admin. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `timer_already_running`: No `end_time` was sent while a timer already runs for that user. `time_overlap`: A non-admin's entry would overlap another of their completed entries. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     bulkUpdateTimeEntries: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10710,196 +6510,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK: `success`, `affected` and `skipped`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BulkResultDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: Some ids name no entry the caller may see (`missing_ids` lists them); nothing changes. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     importTimeEntries: {
@@ -10911,46 +6592,42 @@ export interface operations {
                 dry_run?: boolean;
             };
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
         };
-        /** @description multipart field `file`, a text/csv body, or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are case-insensitive): project_id|project, task_id|task, client_id|client, start_time|start, end_time|end or duration (hours or HH:MM), notes|description, tags, billable. `;` or `,` delimited; a UTF-8 BOM is ignored. */
+        /** @description multipart field `file`, a raw body typed text/csv, application/csv, text/plain or application/octet-stream (UTF-8), or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are case-insensitive): project_id|project, task_id|task, client_id|client, start_time|start, end_time|end or duration (hours or HH:MM), notes|description, tags, billable. `;` or `,` delimited; a UTF-8 BOM is ignored. */
         requestBody: {
             content: {
+                "application/csv": string;
                 "application/json": {
                     csv?: string;
                     /** Format: binary */
                     file?: string;
                 };
+                "application/octet-stream": string;
                 "multipart/form-data": {
                     csv?: string;
                     /** Format: binary */
                     file?: string;
                 };
-                "text/csv": {
-                    csv?: string;
-                    /** Format: binary */
-                    file?: string;
-                };
+                "text/csv": string;
+                "text/plain": string;
             };
         };
         responses: {
             /** @description Dry run, or nothing valid to write (atomic=false) */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10960,204 +6637,103 @@ export interface operations {
             /** @description Rows written */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportCsvResultDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Over CSV_IMPORT_MAX_BYTES or CSV_IMPORT_MAX_ROWS */
+            /** @description `payload_too_large`: The CSV is over `CSV_IMPORT_MAX_BYTES` or `CSV_IMPORT_MAX_ROWS` (the message says which). */
             413: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Atomic import with invalid rows: nothing written (or the error envelope: Idempotency-Key reused with a different request) */
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Atomic import with invalid rows: nothing written. Or `idempotency_key_mismatch`: this `Idempotency-Key` was used with a different request. */
             422: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportCsvResultDto"] | components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTimeEntry: {
@@ -11171,141 +6747,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `time_entry`. */
             200: {
                 headers: {
-                    ETag?: string;
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No time entry with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceTimeEntry: {
@@ -11326,197 +6817,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `time_entry`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No time entry with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The entry changed since the `If-Match` tag (or `if_updated_at`) was read. `time_overlap`: A non-admin's entry would overlap another of their completed entries. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteTimeEntry: {
@@ -11530,159 +6896,70 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MessageResponseDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No time entry with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The entry is running: stop the timer first. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateTimeEntry: {
@@ -11703,204 +6980,79 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `time_entry`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No time entry with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The entry changed since the `If-Match` tag (or `if_updated_at`) was read. `time_overlap`: A non-admin's entry would overlap another of their completed entries. */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     startTimer: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -11912,196 +7064,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `timer`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TimerEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `timer_already_running`: A timer already runs for the caller. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTimerStatus: {
@@ -12113,128 +7146,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `active` and `timer`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TimerStatusDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     stopTimer: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -12242,139 +7194,59 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `time_entry`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `no_active_timer`: No timer runs for the caller. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listUsers: {
@@ -12394,18 +7266,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `users`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12415,110 +7284,32 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -12530,206 +7321,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: the `user`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Username taken */
+            /** @description `conflict`: The username is already in use. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCurrentUser: {
@@ -12741,121 +7403,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `user` and `enabled_modules`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserEnvelopeDto"];
+                    "application/json": components["schemas"]["CurrentUserEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:users` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getUser: {
@@ -12869,140 +7450,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `user`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No user with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateUser: {
@@ -13020,197 +7516,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `user`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No user with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listWebhooks: {
@@ -13227,128 +7598,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `webhooks`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createWebhook: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -13360,196 +7650,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created: `webhook` and `secret`. */
             201: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookSecretEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A resource the body names (project, task, warehouse...) does not exist */
+            /** @description `not_found`: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listWebhookEvents: {
@@ -13561,121 +7732,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `events` and `descriptions`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEventsDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWebhook: {
@@ -13689,140 +7779,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: the `webhook`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceWebhook: {
@@ -13840,197 +7845,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `webhook`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteWebhook: {
@@ -14047,157 +7927,67 @@ export interface operations {
             /** @description Deleted, with its deliveries */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MessageResponseDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateWebhook: {
@@ -14215,197 +8005,72 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Updated: the `webhook`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEnvelopeDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. Or: A resource the body names (project, task, client...) does not exist. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflicts with the current state (overlap, duplicate name, running entry...) */
+            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
             409: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listWebhookDeliveries: {
@@ -14424,147 +8089,62 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: one page of `deliveries`, with `pagination`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryListDto"];
                 };
             };
-            /** @description validation_error (errors names each field) or bad_request (malformed JSON, a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     redeliverWebhookDelivery: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -14575,165 +8155,82 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Accepted (sent outside the request): the `delivery`. */
             202: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     rotateWebhookSecret: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -14743,165 +8240,82 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK: `webhook`, `secret` and `previous_secret_expires_at`. */
             200: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RotatedWebhookSecretEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     testWebhook: {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (Idempotent-Replayed: true) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -14911,158 +8325,75 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Accepted (sent outside the request): the `delivery`. */
             202: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryEnvelopeDto"];
                 };
             };
-            /** @description bad_request (a bad header, or both Authorization and X-API-Key) */
-            400: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, invalid, revoked or expired token */
-            401: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing scope or role */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:webhooks` (the body names `required_scope` and `available_scopes`). */
             403: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No such resource */
+            /** @description `not_found`: No webhook with that `id` is visible to the caller. */
             404: {
                 headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Conflict, or Idempotency-Key still in use (Retry-After: 1) */
+            /** @description `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
             409: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Per-token rate limit exceeded (Retry-After set) */
-            429: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The database did not answer in time (Retry-After: 1) */
-            503: {
-                headers: {
-                    /** @description IETF: "<window>";r=<remaining>;t=<seconds> */
-                    RateLimit?: string;
-                    /** @description IETF: "minute";q=100;w=60, "hour";q=1000;w=3600 */
-                    "RateLimit-Policy"?: string;
-                    "Retry-After"?: number;
-                    /** @description Limit of the tighter window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the tighter window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Unix time (seconds) when the tighter window has room again */
-                    "X-RateLimit-Reset"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
