@@ -12,6 +12,7 @@ import { ProjectEntity } from '../modules/projects/project.entity';
 import { SettingEntity } from '../modules/settings/setting.entity';
 import { TaskEntity } from '../modules/tasks/task.entity';
 import { TimeEntryEntity } from '../modules/time-entries/time-entry.entity';
+import { ProjectTotalsEntity, TaskTotalsEntity, UserTotalsEntity } from '../modules/time-entries/time-totals.entity';
 import { UserEntity } from '../modules/users/user.entity';
 import { WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from '../modules/webhooks/webhook.entities';
 
@@ -26,6 +27,9 @@ export const ENTITIES = [
   ProjectEntity,
   TaskEntity,
   TimeEntryEntity,
+  ProjectTotalsEntity,
+  TaskTotalsEntity,
+  UserTotalsEntity,
   WarehouseEntity,
   StockItemEntity,
   WarehouseStockEntity,

@@ -1,33 +1,64 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CompiledQuery } from '../../database/compiled-query';
 import { roundHours } from './time-entry.mapper';
-import { TimeEntryEntity } from './time-entry.entity';
+import { ProjectTotalsEntity, TaskTotalsEntity, UserTotalsEntity } from './time-totals.entity';
 
 export interface HoursTotals {
   total: number;
   billable: number;
 }
 
+interface TotalsRow {
+  id: number | string;
+  total: number | string;
+  billable: number | string;
+}
+
+const OWNERS = {
+  project_id: ProjectTotalsEntity,
+  task_id: TaskTotalsEntity,
+  user_id: UserTotalsEntity,
+} as const;
+
+type OwnerColumn = keyof typeof OWNERS;
+
+/** The sum of each owner's totals rows (a project's or task's are striped): one statement per column and database. */
+const statements = new WeakMap<DataSource, Map<OwnerColumn, CompiledQuery<TotalsRow>>>();
+
+function totalsQuery(manager: EntityManager, column: OwnerColumn): CompiledQuery<TotalsRow> {
+  let byColumn = statements.get(manager.connection);
+  if (!byColumn) statements.set(manager.connection, (byColumn = new Map<OwnerColumn, CompiledQuery<TotalsRow>>()));
+  let query = byColumn.get(column);
+  if (!query) {
+    query = new CompiledQuery<TotalsRow>((m) =>
+      m
+        .getRepository(OWNERS[column])
+        .createQueryBuilder('t')
+        .select(`t.${column}`, 'id')
+        .addSelect('SUM(t.total_seconds)', 'total')
+        .addSelect('SUM(t.billable_seconds)', 'billable')
+        .where(`t.${column} IN (:...ids)`)
+        .groupBy(`t.${column}`),
+    );
+    byColumn.set(column, query);
+  }
+  return query;
+}
+
 /**
- * Hours of completed entries grouped by `column` for the given ids: one aggregate query for a
- * whole page (no N+1). Rounded to 2 decimals once, at the end.
+ * Hours of completed entries per project, task or user for the given ids, read from the totals
+ * the database maintains on every write (migration 1764400000013): a few index rows per owner,
+ * whatever the number of entries. Owners without entries are missing from the map (zero).
+ * Rounded to 2 decimals once, at the end.
  */
 export async function hoursBy(
   manager: EntityManager,
-  column: 'project_id' | 'task_id' | 'user_id',
+  column: OwnerColumn,
   ids: number[],
 ): Promise<Map<number, HoursTotals>> {
   const totals = new Map<number, HoursTotals>();
   if (ids.length === 0) return totals;
-  const rows = await manager
-    .createQueryBuilder(TimeEntryEntity, 'e')
-    .select(`e.${column}`, 'id')
-    .addSelect('COALESCE(SUM(e.duration_seconds), 0)', 'total')
-    .addSelect('COALESCE(SUM(CASE WHEN e.billable THEN e.duration_seconds ELSE 0 END), 0)', 'billable')
-    .where(`e.${column} IN (:...ids)`, { ids })
-    .andWhere('e.end_time IS NOT NULL')
-    .groupBy(`e.${column}`)
-    .getRawMany<{ id: number; total: string | number; billable: string | number }>();
-  for (const row of rows) {
+  for (const row of await totalsQuery(manager, column).rows(manager, { ids })) {
     totals.set(Number(row.id), { total: roundHours(Number(row.total)), billable: roundHours(Number(row.billable)) });
   }
   return totals;
