@@ -7,6 +7,7 @@ import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { AppValidationPipe } from './common/errors/validation.pipe';
 import { LoggingModule } from './common/logging/logging.module';
+import { PaginationModule } from './common/pagination/pagination.module';
 import { TokenRateLimitGuard } from './common/rate-limit/token-rate-limit.guard';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
@@ -36,6 +37,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
     AuthModule,
     RateLimitModule,
     IdempotencyModule,
+    PaginationModule,
     SystemModule,
     UsersModule,
     ApiTokensModule,

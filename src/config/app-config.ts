@@ -30,6 +30,8 @@ export interface AppConfig {
   };
   idempotencyTtlHours: number;
   csvImport: { maxBytes: number; maxRows: number };
+  /** Rows a list counts exactly; past it `total` is an estimate (fixed; tests shrink it through the config object). */
+  listCountCap: number;
   webhooks: {
     retryBaseSeconds: number;
     allowedPrivateHosts: string[];
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     },
     idempotencyTtlHours: schema.IDEMPOTENCY_TTL_HOURS,
     csvImport: { maxBytes: schema.CSV_IMPORT_MAX_BYTES, maxRows: schema.CSV_IMPORT_MAX_ROWS },
+    listCountCap: 10_000,
     webhooks: {
       retryBaseSeconds: schema.WEBHOOK_RETRY_BASE_SECONDS,
       allowedPrivateHosts: schema.WEBHOOK_ALLOWED_PRIVATE_HOSTS.split(',')

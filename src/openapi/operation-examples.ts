@@ -19,6 +19,8 @@ const emptyPage = (perPage: number, total: number) => ({
   has_prev: false,
   next_page: null,
   prev_page: null,
+  next_cursor: null,
+  total_is_estimate: false,
 });
 
 const project = {
