@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import type { PageWindow } from '../../common/pagination/paginate';
+import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { ApiTokenEntity } from './api-token.entity';
 
@@ -23,9 +25,21 @@ const USAGE_COLUMNS: readonly RowsColumn[] = [
   { name: 'last_used', pgType: 'timestamptz' },
 ];
 
+/** The fields the list can be ordered by. */
+export const API_TOKEN_SORT: SortFields<ApiTokenEntity> = {
+  created_at: { column: 't.created_at', type: 'timestamp', value: (t) => t.createdAt },
+  id: { column: 't.id', type: 'integer', value: (t) => t.id },
+};
+
+/** Newest first. */
+export const API_TOKEN_ORDER = listOrder('api_tokens', API_TOKEN_SORT, '-created_at,-id');
+
 @Injectable()
 export class ApiTokensRepository {
-  constructor(@InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>) {}
+  constructor(
+    @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
+    private readonly counter: ListCounter,
+  ) {}
 
   /**
    * The token and its user in one query: the authentication lookup, on every request the token
@@ -44,18 +58,13 @@ export class ApiTokensRepository {
     return repository.createQueryBuilder('t').leftJoinAndSelect('t.user', 'u');
   }
 
-  /** Newest first. */
-  list(filter: ApiTokenListFilter, window: PageWindow): Promise<[ApiTokenEntity[], number]> {
-    const qb = this.tokens
-      .createQueryBuilder('t')
-      .leftJoinAndSelect('t.user', 'u')
-      .orderBy('t.created_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .skip(window.offset)
-      .take(window.limit);
+  /** One page in `request`'s order, each token with its user, and the count. */
+  list(filter: ApiTokenListFilter, request: PageRequest<ApiTokenEntity>): Promise<[ApiTokenEntity[], ListCount]> {
+    const qb = this.tokens.createQueryBuilder('t');
     if (filter.userId !== undefined) qb.andWhere('t.user_id = :userId', { userId: filter.userId });
     if (filter.isActive !== undefined) qb.andWhere('t.is_active = :active', { active: filter.isActive });
-    return qb.getManyAndCount();
+    const page = inPage(qb.clone().leftJoinAndSelect('t.user', 'u'), request).getMany();
+    return Promise.all([page, this.counter.count(qb)]);
   }
 
   save(token: ApiTokenEntity, manager?: EntityManager): Promise<ApiTokenEntity> {

@@ -6,13 +6,13 @@ import { AuthCache } from '../../common/auth/auth-cache';
 import { DAY_MS } from '../../common/time/date-range';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { TransactionService } from '../../database/transaction.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { ApiTokenEntity } from './api-token.entity';
 import { toApiTokenResponse } from './api-token.mapper';
-import { ApiTokensRepository } from './api-tokens.repository';
+import { API_TOKEN_ORDER, ApiTokensRepository } from './api-tokens.repository';
 import type { CreateApiTokenDto } from './dto/create-api-token.dto';
 import type { ListApiTokensQueryDto } from './dto/list-api-tokens-query.dto';
 import type { UpdateApiTokenDto } from './dto/update-api-token.dto';
@@ -35,9 +35,9 @@ export class ApiTokensService {
   ) {}
 
   async listApiTokens(query: ListApiTokensQueryDto) {
-    const window = pageWindow(query);
-    const [rows, total] = await this.tokens.list({ userId: query.user_id, isActive: query.is_active }, window);
-    return paginate('api_tokens', rows.map(toApiTokenResponse), total, window);
+    const request = pageRequest(query, API_TOKEN_ORDER);
+    const [rows, count] = await this.tokens.list({ userId: query.user_id, isActive: query.is_active }, request);
+    return paginate('api_tokens', request, rows, count, toApiTokenResponse);
   }
 
   async getApiToken(id: number) {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import type { PageWindow } from '../../common/pagination/paginate';
+import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { ProjectEntity } from '../projects/project.entity';
 import { ClientEntity, type ClientStatus } from './client.entity';
@@ -12,9 +14,21 @@ export interface ClientListFilter {
   q?: string;
 }
 
+/** The fields the list can be ordered by. */
+export const CLIENT_SORT: SortFields<ClientEntity> = {
+  name: { column: 'c.name', type: 'string', value: (c) => c.name },
+  id: { column: 'c.id', type: 'integer', value: (c) => c.id },
+};
+
+/** By name, then id. */
+export const CLIENT_ORDER = listOrder('clients', CLIENT_SORT, 'name,id');
+
 @Injectable()
 export class ClientsRepository {
-  constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
+  constructor(
+    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
+    private readonly counter: ListCounter,
+  ) {}
 
   findById(id: number, manager?: EntityManager): Promise<ClientEntity | null> {
     return this.repo(manager).findOneBy({ id });
@@ -24,9 +38,9 @@ export class ClientsRepository {
     return this.repo(manager).findOneBy({ name });
   }
 
-  /** Ordered by name, then id. */
-  list(filter: ClientListFilter, window: PageWindow): Promise<[ClientEntity[], number]> {
-    const qb = this.clients.createQueryBuilder('c').orderBy('c.name', 'ASC').addOrderBy('c.id', 'ASC');
+  /** One page in `request`'s order, and the count. */
+  list(filter: ClientListFilter, request: PageRequest<ClientEntity>): Promise<[ClientEntity[], ListCount]> {
+    const qb = this.clients.createQueryBuilder('c');
     if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter.q) {
       qb.andWhere(
@@ -34,7 +48,7 @@ export class ClientsRepository {
         { q: containsPattern(filter.q) },
       );
     }
-    return qb.skip(window.offset).take(window.limit).getManyAndCount();
+    return Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
   }
 
   /** Project counts for a whole page of clients in one GROUP BY query. */

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
-import { ClientsRepository } from './clients.repository';
+import { CLIENT_ORDER, ClientsRepository } from './clients.repository';
 import type { CreateClientDto } from './dto/create-client.dto';
 import type { ListClientsQueryDto } from './dto/list-clients-query.dto';
 import type { UpdateClientDto } from './dto/update-client.dto';
@@ -23,16 +23,11 @@ export class ClientsService {
   ) {}
 
   async listClients(query: ListClientsQueryDto) {
-    const window = pageWindow(query);
+    const request = pageRequest(query, CLIENT_ORDER);
     const status = query.status === 'all' ? undefined : query.status;
-    const [rows, total] = await this.clients.list({ status, q: query.q }, window);
-    const counts = await this.clients.projectCounts(rows.map((c) => c.id));
-    return paginate(
-      'clients',
-      rows.map((c) => toClientResponse(c, counts.get(c.id))),
-      total,
-      window,
-    );
+    const [rows, count] = await this.clients.list({ status, q: query.q }, request);
+    const counts = await this.clients.projectCounts(rows.slice(0, request.perPage).map((c) => c.id));
+    return paginate('clients', request, rows, count, (c) => toClientResponse(c, counts.get(c.id)));
   }
 
   async getClient(id: number) {

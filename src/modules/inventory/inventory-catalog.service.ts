@@ -4,7 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { ListCounter } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { containsPattern } from '../../database/like';
 import { TransactionService } from '../../database/transaction.service';
@@ -18,25 +20,44 @@ import type {
 import { StockItemEntity, WarehouseEntity, WarehouseStockEntity } from './inventory.entities';
 import { toStockItemResponse, toWarehouseResponse } from './inventory.mapper';
 
+/** The fields the warehouse list can be ordered by. */
+export const WAREHOUSE_SORT: SortFields<WarehouseEntity> = {
+  code: { column: 'w.code', type: 'string', value: (w) => w.code },
+  id: { column: 'w.id', type: 'integer', value: (w) => w.id },
+};
+
+/** By code (unique; id only ends the order as everywhere). */
+export const WAREHOUSE_ORDER = listOrder('warehouses', WAREHOUSE_SORT, 'code,id');
+
+/** The fields the stock item list can be ordered by. */
+export const STOCK_ITEM_SORT: SortFields<StockItemEntity> = {
+  name: { column: 'i.name', type: 'string', value: (i) => i.name },
+  id: { column: 'i.id', type: 'integer', value: (i) => i.id },
+};
+
+/** By name, then id. */
+export const STOCK_ITEM_ORDER = listOrder('stock_items', STOCK_ITEM_SORT, 'name,id');
+
 /** Warehouses and stock items: create, read, update, deactivate (never deleted: movements refer to them). */
 @Injectable()
 export class InventoryCatalogService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionService,
+    private readonly counter: ListCounter,
   ) {}
 
   async listWarehouses(query: ListCatalogQueryDto) {
-    const window = pageWindow(query);
-    const qb = this.dataSource.createQueryBuilder(WarehouseEntity, 'w').orderBy('w.code', 'ASC');
+    const request = pageRequest(query, WAREHOUSE_ORDER);
+    const qb = this.dataSource.createQueryBuilder(WarehouseEntity, 'w');
     if (query.active_only ?? true) qb.andWhere('w.is_active = :active', { active: true });
     if (query.q) {
       qb.andWhere("(LOWER(w.code) LIKE :q ESCAPE '\\' OR LOWER(w.name) LIKE :q ESCAPE '\\')", {
         q: containsPattern(query.q),
       });
     }
-    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
-    return paginate('warehouses', rows.map(toWarehouseResponse), total, window);
+    const [rows, count] = await Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
+    return paginate('warehouses', request, rows, count, toWarehouseResponse);
   }
 
   async getWarehouse(id: number) {
@@ -84,11 +105,8 @@ export class InventoryCatalogService {
   }
 
   async listStockItems(query: ListCatalogQueryDto) {
-    const window = pageWindow(query);
-    const qb = this.dataSource
-      .createQueryBuilder(StockItemEntity, 'i')
-      .orderBy('i.name', 'ASC')
-      .addOrderBy('i.id', 'ASC');
+    const request = pageRequest(query, STOCK_ITEM_ORDER);
+    const qb = this.dataSource.createQueryBuilder(StockItemEntity, 'i');
     if (query.active_only ?? true) qb.andWhere('i.is_active = :active', { active: true });
     if (query.category) qb.andWhere('i.category = :category', { category: query.category });
     if (query.q) {
@@ -96,14 +114,9 @@ export class InventoryCatalogService {
         q: containsPattern(query.q),
       });
     }
-    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
-    const onHand = await this.onHand(rows.map((i) => i.id));
-    return paginate(
-      'items',
-      rows.map((i) => toStockItemResponse(i, onHand.get(i.id))),
-      total,
-      window,
-    );
+    const [rows, count] = await Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
+    const onHand = await this.onHand(rows.slice(0, request.perPage).map((i) => i.id));
+    return paginate('items', request, rows, count, (i) => toStockItemResponse(i, onHand.get(i.id)));
   }
 
   async getStockItem(id: number) {

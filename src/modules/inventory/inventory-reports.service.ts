@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
-import { paginationOf, pageWindow } from '../../common/pagination/paginate';
+import { ListCounter } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { DAY_MS, exclusiveEnd, instantOf, lastInstantBefore } from '../../common/time/date-range';
 import { toIsoUtc } from '../../common/time/iso';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -14,12 +16,22 @@ const num = (v: unknown) => Number(v ?? 0);
 /** One currency per group, or MIXED when a group sums several (values are never converted). */
 const CURRENCY = "CASE WHEN COUNT(DISTINCT i.currency_code) = 1 THEN MIN(i.currency_code) ELSE 'MIXED' END";
 
+/** The fields the movement history can be ordered by. */
+export const MOVEMENT_SORT: SortFields<StockMovementEntity> = {
+  moved_at: { column: 'm.moved_at', type: 'timestamp', value: (m) => m.movedAt },
+  id: { column: 'm.id', type: 'integer', value: (m) => m.id },
+};
+
+/** Newest first. */
+export const MOVEMENT_ORDER = listOrder('stock_movements', MOVEMENT_SORT, '-moved_at,-id');
+
 /** The four inventory reports; every figure is a SQL aggregate. */
 @Injectable()
 export class InventoryReportsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counter: ListCounter,
   ) {}
 
   /** On-hand x moving average cost of active items, per warehouse, per category and per row. */
@@ -113,13 +125,8 @@ export class InventoryReportsService {
 
   /** Movements, newest first, paginated. */
   async getMovementHistoryReport(query: MovementHistoryQueryDto) {
-    const window = pageWindow(query);
-    const qb = this.dataSource
-      .createQueryBuilder(StockMovementEntity, 'm')
-      .innerJoinAndSelect('m.stockItem', 'i')
-      .innerJoinAndSelect('m.warehouse', 'w')
-      .orderBy('m.moved_at', 'DESC')
-      .addOrderBy('m.id', 'DESC');
+    const request = pageRequest(query, MOVEMENT_ORDER);
+    const qb = this.dataSource.createQueryBuilder(StockMovementEntity, 'm');
     if (query.date_from) {
       qb.andWhere('m.moved_at >= :from', { from: instantOf(query.date_from, this.config.timezone, 'date_from') });
     }
@@ -129,24 +136,25 @@ export class InventoryReportsService {
     if (query.stock_item_id !== undefined) qb.andWhere('m.stock_item_id = :item', { item: query.stock_item_id });
     if (query.warehouse_id !== undefined) qb.andWhere('m.warehouse_id = :w', { w: query.warehouse_id });
     if (query.movement_type) qb.andWhere('m.movement_type = :t', { t: query.movement_type });
-    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
-    return {
-      movements: rows.map((m) => ({
-        id: m.id,
-        date: toIsoUtc(m.movedAt),
-        item_id: m.stockItemId,
-        item_sku: m.stockItem?.sku ?? null,
-        item_name: m.stockItem?.name ?? null,
-        warehouse_id: m.warehouseId,
-        warehouse_name: m.warehouse?.name ?? null,
-        quantity: m.quantity,
-        type: m.movementType,
-        reference: [m.referenceType, m.referenceId].filter((p) => p !== null).join('#') || null,
-        notes: m.notes,
-      })),
-      total_movements: total,
-      pagination: paginationOf(window, total),
-    };
+    const page = inPage(
+      qb.clone().innerJoinAndSelect('m.stockItem', 'i').innerJoinAndSelect('m.warehouse', 'w'),
+      request,
+    );
+    const [rows, count] = await Promise.all([page.getMany(), this.counter.count(qb)]);
+    const { movements, pagination } = paginate('movements', request, rows, count, (m) => ({
+      id: m.id,
+      date: toIsoUtc(m.movedAt),
+      item_id: m.stockItemId,
+      item_sku: m.stockItem?.sku ?? null,
+      item_name: m.stockItem?.name ?? null,
+      warehouse_id: m.warehouseId,
+      warehouse_name: m.warehouse?.name ?? null,
+      quantity: m.quantity,
+      type: m.movementType,
+      reference: [m.referenceType, m.referenceId].filter((p) => p !== null).join('#') || null,
+      notes: m.notes,
+    }));
+    return { movements, total_movements: pagination.total, pagination };
   }
 
   /**

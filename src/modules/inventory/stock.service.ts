@@ -4,7 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { paginate, paginationOf, pageWindow } from '../../common/pagination/paginate';
+import { ListCounter } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { toIsoUtc } from '../../common/time/iso';
 import { exclusiveEnd, instantOf } from '../../common/time/date-range';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -32,6 +34,25 @@ interface Move {
   movedBy: number;
 }
 
+/** The fields the transfer list can be ordered by (a transfer is its outbound leg, `o`). */
+export const TRANSFER_SORT: SortFields<TransferRow> = {
+  moved_at: { column: 'o.moved_at', type: 'timestamp', value: (r) => r.moved_at },
+  id: { column: 'o.id', type: 'integer', value: (r) => r.out_id },
+};
+
+/** Newest first. */
+export const TRANSFER_ORDER = listOrder('stock_transfers', TRANSFER_SORT, '-moved_at,-id');
+
+/** The fields the stock level list can be ordered by. */
+export const STOCK_LEVEL_SORT: SortFields<WarehouseStockEntity> = {
+  warehouse_code: { column: 'w.code', type: 'string', value: (s) => s.warehouse?.code },
+  sku: { column: 'i.sku', type: 'string', value: (s) => s.stockItem?.sku },
+  id: { column: 's.id', type: 'integer', value: (s) => s.id },
+};
+
+/** By warehouse code, then SKU (the pair is unique; id only ends the order as everywhere). */
+export const STOCK_LEVEL_ORDER = listOrder('stock_levels', STOCK_LEVEL_SORT, 'warehouse_code,sku,id');
+
 /**
  * The movement engine: every stock change goes through `record`, which locks the (item, warehouse)
  * stock row, refuses to go below zero (409 insufficient_stock) and keeps a moving average cost.
@@ -43,6 +64,7 @@ export class StockService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: InventoryCatalogService,
     private readonly transactions: TransactionService,
+    private readonly counter: ListCounter,
   ) {}
 
   async createMovement(auth: AuthContext, dto: CreateMovementDto) {
@@ -115,7 +137,7 @@ export class StockService {
   }
 
   async listTransfers(query: ListTransfersQueryDto) {
-    const window = pageWindow(query);
+    const request = pageRequest(query, TRANSFER_ORDER);
     const from = query.date_from ? instantOf(query.date_from, this.config.timezone, 'date_from') : undefined;
     const to = query.date_to ? exclusiveEnd(query.date_to, this.config.timezone, 'date_to') : undefined;
     // Outbound legs identify transfers (one per reference id, by construction).
@@ -137,14 +159,11 @@ export class StockService {
       .andWhere('o.reference_id = o.id');
     if (from) qb.andWhere('o.moved_at >= :from', { from });
     if (to) qb.andWhere('o.moved_at < :to', { to });
-    const total = await qb.clone().getCount();
-    const rows = await qb
-      .orderBy('o.moved_at', 'DESC')
-      .addOrderBy('o.id', 'DESC')
-      .offset(window.offset)
-      .limit(window.limit)
-      .getRawMany<TransferRow>();
-    return { transfers: rows.map(toTransferSummary), pagination: paginationOf(window, total) };
+    const [rows, count] = await Promise.all([
+      inPage(qb.clone(), request).getRawMany<TransferRow>(),
+      this.counter.count(qb),
+    ]);
+    return paginate('transfers', request, rows, count, toTransferSummary);
   }
 
   async getTransfer(referenceId: number) {
@@ -169,18 +188,16 @@ export class StockService {
   }
 
   async listStockLevels(query: StockLevelsQueryDto) {
-    const window = pageWindow(query);
+    const request = pageRequest(query, STOCK_LEVEL_ORDER);
     const qb = this.dataSource
       .createQueryBuilder(WarehouseStockEntity, 's')
       .innerJoinAndSelect('s.warehouse', 'w')
-      .innerJoinAndSelect('s.stockItem', 'i')
-      .orderBy('w.code', 'ASC')
-      .addOrderBy('i.sku', 'ASC');
+      .innerJoinAndSelect('s.stockItem', 'i');
     if (query.warehouse_id !== undefined) qb.andWhere('s.warehouse_id = :w', { w: query.warehouse_id });
     if (query.stock_item_id !== undefined) qb.andWhere('s.stock_item_id = :i', { i: query.stock_item_id });
     if (query.category) qb.andWhere('i.category = :c', { c: query.category });
-    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
-    const levels = rows.map((s) => ({
+    const [rows, count] = await Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
+    return paginate('stock_levels', request, rows, count, (s) => ({
       warehouse_id: s.warehouseId,
       warehouse_code: s.warehouse?.code ?? null,
       warehouse_name: s.warehouse?.name ?? null,
@@ -191,7 +208,6 @@ export class StockService {
       average_cost: s.averageCost,
       value: round2(s.quantityOnHand * s.averageCost),
     }));
-    return paginate('stock_levels', levels, total, window);
   }
 
   /**

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import { inWindow, type PageWindow } from '../../common/pagination/paginate';
+import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { ProjectEntity, type ProjectStatus } from './project.entity';
 
@@ -12,9 +14,21 @@ export interface ProjectListFilter {
   q?: string;
 }
 
+/** The fields the list can be ordered by. */
+export const PROJECT_SORT: SortFields<ProjectEntity> = {
+  name: { column: 'p.name', type: 'string', value: (p) => p.name },
+  id: { column: 'p.id', type: 'integer', value: (p) => p.id },
+};
+
+/** By name, then id. */
+export const PROJECT_ORDER = listOrder('projects', PROJECT_SORT, 'name,id');
+
 @Injectable()
 export class ProjectsRepository {
-  constructor(@InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>) {}
+  constructor(
+    @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
+    private readonly counter: ListCounter,
+  ) {}
 
   findById(id: number, manager?: EntityManager): Promise<ProjectEntity | null> {
     return this.repo(manager).findOne({ where: { id }, relations: { client: true } });
@@ -24,18 +38,15 @@ export class ProjectsRepository {
     return this.repo(manager).findOneBy({ code });
   }
 
-  /** Ordered by name, then id; the client joined for its name. */
-  list(filter: ProjectListFilter, window: PageWindow): Promise<[ProjectEntity[], number]> {
-    const qb = this.projects
-      .createQueryBuilder('p')
-      .leftJoinAndSelect('p.client', 'c')
-      .orderBy('p.name', 'ASC')
-      .addOrderBy('p.id', 'ASC');
+  /** One page in `request`'s order, the client joined for its name, and the count. */
+  list(filter: ProjectListFilter, request: PageRequest<ProjectEntity>): Promise<[ProjectEntity[], ListCount]> {
+    const qb = this.projects.createQueryBuilder('p');
     if (filter.status === undefined) qb.andWhere("p.status <> 'archived'");
     else if (filter.status !== 'all') qb.andWhere('p.status = :status', { status: filter.status });
     if (filter.clientId !== undefined) qb.andWhere('p.client_id = :clientId', { clientId: filter.clientId });
     if (filter.q) qb.andWhere("LOWER(p.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
-    return inWindow(qb, window).getManyAndCount();
+    const page = inPage(qb.clone().leftJoinAndSelect('p.client', 'c'), request).getMany();
+    return Promise.all([page, this.counter.count(qb)]);
   }
 
   save(project: ProjectEntity, manager?: EntityManager): Promise<ProjectEntity> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import { ClientsRepository } from '../clients/clients.repository';
@@ -14,7 +14,7 @@ import type { UpdateProjectDto } from './dto/update-project.dto';
 import { ProjectHoursReader } from './project-hours.reader';
 import { ProjectEntity } from './project.entity';
 import { toProjectResponse } from './project.mapper';
-import { ProjectsRepository } from './projects.repository';
+import { PROJECT_ORDER, ProjectsRepository } from './projects.repository';
 
 @Injectable()
 export class ProjectsService {
@@ -27,18 +27,14 @@ export class ProjectsService {
   ) {}
 
   async listProjects(query: ListProjectsQueryDto) {
-    const window = pageWindow(query);
-    const [rows, total] = await this.projects.list(
+    const request = pageRequest(query, PROJECT_ORDER);
+    const [rows, count] = await this.projects.list(
       { status: query.status, clientId: query.client_id, q: query.q },
-      window,
+      request,
     );
-    const hours = await this.hours.forProjects(rows.map((p) => p.id));
-    return paginate(
-      'projects',
-      rows.map((p) => toProjectResponse(p, hours.get(p.id))),
-      total,
-      window,
-    );
+    // Not for the row past the page, fetched only to tell whether another page follows.
+    const hours = await this.hours.forProjects(rows.slice(0, request.perPage).map((p) => p.id));
+    return paginate('projects', request, rows, count, (p) => toProjectResponse(p, hours.get(p.id)));
   }
 
   async getProject(id: number) {

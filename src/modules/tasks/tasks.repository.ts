@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import { inWindow, type PageWindow } from '../../common/pagination/paginate';
+import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { TaskEntity, type TaskStatus } from './task.entity';
 
@@ -12,27 +14,36 @@ export interface TaskListFilter {
   q?: string;
 }
 
+/** The fields the list can be ordered by. */
+export const TASK_SORT: SortFields<TaskEntity> = {
+  priority: { column: 't.priority', type: 'integer', value: (t) => t.priority },
+  due_date: { column: 't.due_date', type: 'date', nullable: true, value: (t) => t.dueDate },
+  id: { column: 't.id', type: 'integer', value: (t) => t.id },
+};
+
+/** Stable order: priority (urgent first), due date (none last), id. */
+export const TASK_ORDER = listOrder('tasks', TASK_SORT, '-priority,due_date,id');
+
 @Injectable()
 export class TasksRepository {
-  constructor(@InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>) {}
+  constructor(
+    @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
+    private readonly counter: ListCounter,
+  ) {}
 
   findById(id: number, manager?: EntityManager): Promise<TaskEntity | null> {
     return this.repo(manager).findOne({ where: { id }, relations: { project: true } });
   }
 
-  /** Stable order: priority (urgent first), due date (none last), id. */
-  list(filter: TaskListFilter, window: PageWindow): Promise<[TaskEntity[], number]> {
-    const qb = this.tasks
-      .createQueryBuilder('t')
-      .leftJoinAndSelect('t.project', 'p')
-      .orderBy('t.priority', 'DESC')
-      .addOrderBy('t.due_date', 'ASC', 'NULLS LAST')
-      .addOrderBy('t.id', 'ASC');
+  /** One page in `request`'s order, each task with its project, and the count. */
+  list(filter: TaskListFilter, request: PageRequest<TaskEntity>): Promise<[TaskEntity[], ListCount]> {
+    const qb = this.tasks.createQueryBuilder('t');
     if (filter.projectId !== undefined) qb.andWhere('t.project_id = :projectId', { projectId: filter.projectId });
     if (filter.status !== undefined) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.assignedTo !== undefined) qb.andWhere('t.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
     if (filter.q) qb.andWhere("LOWER(t.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
-    return inWindow(qb, window).getManyAndCount();
+    const page = inPage(qb.clone().leftJoinAndSelect('t.project', 'p'), request).getMany();
+    return Promise.all([page, this.counter.count(qb)]);
   }
 
   save(task: TaskEntity, manager?: EntityManager): Promise<TaskEntity> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { TransactionService } from '../../database/transaction.service';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { hoursBy } from '../time-entries/time-totals';
@@ -14,7 +14,7 @@ import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
 import type { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskEntity } from './task.entity';
 import { priorityRank, toTaskResponse } from './task.mapper';
-import { TasksRepository } from './tasks.repository';
+import { TASK_ORDER, TasksRepository } from './tasks.repository';
 
 @Injectable()
 export class TasksService {
@@ -28,18 +28,14 @@ export class TasksService {
   ) {}
 
   async listTasks(query: ListTasksQueryDto) {
-    const window = pageWindow(query);
-    const [rows, total] = await this.tasks.list(
+    const request = pageRequest(query, TASK_ORDER);
+    const [rows, count] = await this.tasks.list(
       { projectId: query.project_id, status: query.status, assignedTo: query.assigned_to, q: query.q },
-      window,
+      request,
     );
-    const hours = await this.hours(rows.map((t) => t.id));
-    return paginate(
-      'tasks',
-      rows.map((t) => toTaskResponse(t, hours.get(t.id)?.total)),
-      total,
-      window,
-    );
+    // Not for the row past the page, fetched only to tell whether another page follows.
+    const hours = await this.hours(rows.slice(0, request.perPage).map((t) => t.id));
+    return paginate('tasks', request, rows, count, (t) => toTaskResponse(t, hours.get(t.id)?.total));
   }
 
   async getTask(id: number) {

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
-import { inWindow, type PageWindow } from '../../common/pagination/paginate';
+import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { CompiledQuery } from '../../database/compiled-query';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { fromStoredTimestamp, type StoredTimestamp } from '../../database/stored-timestamp';
@@ -25,6 +27,15 @@ export interface TimeEntryListFilter {
 
 const RELATIONS = { user: true, project: true, client: true, task: true } as const;
 
+/** The fields the list can be ordered by. */
+export const TIME_ENTRY_SORT: SortFields<TimeEntryEntity> = {
+  start_time: { column: 'e.start_time', type: 'timestamp', value: (e) => e.startTime },
+  id: { column: 'e.id', type: 'integer', value: (e) => e.id },
+};
+
+/** Newest first: a user's list reads idx_time_entries_user_start_id backwards, an admin's idx_time_entries_start_id. */
+export const TIME_ENTRY_ORDER = listOrder('time_entries', TIME_ENTRY_SORT, '-start_time,-id');
+
 const TAG_COLUMNS: readonly RowsColumn[] = [
   { name: 'entry_id', pgType: 'int' },
   { name: 'tags', pgType: 'text' },
@@ -33,7 +44,10 @@ const TAG_COLUMNS: readonly RowsColumn[] = [
 
 @Injectable()
 export class TimeEntriesRepository {
-  constructor(@InjectRepository(TimeEntryEntity) private readonly entries: Repository<TimeEntryEntity>) {}
+  constructor(
+    @InjectRepository(TimeEntryEntity) private readonly entries: Repository<TimeEntryEntity>,
+    private readonly counter: ListCounter,
+  ) {}
 
   /** An entry the caller may see: admins see all, others only their own (others' ids read as missing). */
   findVisibleById(auth: AuthContext, id: number, manager?: EntityManager): Promise<TimeEntryEntity | null> {
@@ -92,8 +106,12 @@ export class TimeEntriesRepository {
     );
   }
 
-  /** Newest first. The count runs on the bare table (no joins), in parallel with the page. */
-  list(filter: TimeEntryListFilter, window: PageWindow): Promise<[TimeEntryEntity[], number]> {
+  /**
+   * One page in `request`'s order, and the count. The count runs on the bare table (no joins), in
+   * parallel with the page; a user's is answered from an index alone (both of its indexes hold
+   * end_time), and past the cap it reads no more rows.
+   */
+  list(filter: TimeEntryListFilter, request: PageRequest<TimeEntryEntity>): Promise<[TimeEntryEntity[], ListCount]> {
     const filtered = (qb: SelectQueryBuilder<TimeEntryEntity>) => {
       if (filter.userId !== undefined) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
       if (filter.projectId !== undefined) qb.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
@@ -103,15 +121,10 @@ export class TimeEntriesRepository {
       if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
       return qb;
     };
-    const page = inWindow(
-      filtered(this.withNames(this.entries.createQueryBuilder('e')))
-        .orderBy('e.start_time', 'DESC')
-        .addOrderBy('e.id', 'DESC'),
-      window,
-    )
+    const page = inPage(filtered(this.withNames(this.entries.createQueryBuilder('e'))), request)
       .getRawMany<RawEntryRow>()
       .then((rows) => rows.map(entryFromRow));
-    return Promise.all([page, filtered(this.entries.createQueryBuilder('e')).getCount()]);
+    return Promise.all([page, this.counter.count(filtered(this.entries.createQueryBuilder('e')))]);
   }
 
   /**
@@ -119,7 +132,8 @@ export class TimeEntriesRepository {
    * after `at`, if any. A stop books at least a second, so start/stop cycles faster than that chain
    * entries into the future; the next start goes after the whole chain, not just the entry covering
    * `at`. Planned manual entries do not move a timer. Chains begin at a real start, hence the
-   * one-day bound, which keeps the lookup on the (user_id, start_time) index.
+   * one-day bound, which keeps the lookup to a few index entries whichever index serves it
+   * (idx_time_entries_user_end from `at` on, or idx_time_entries_user_start_id from a day before).
    */
   async latestEndAfter(userId: number, at: Date): Promise<Date | null> {
     const row = await this.timerChainEnd.first(this.entries.manager, {
@@ -143,7 +157,14 @@ export class TimeEntriesRepository {
       .limit(1),
   );
 
-  /** Whether another completed entry of the user overlaps [start, end). */
+  /**
+   * Whether another completed entry of the user overlaps [start, end). Two indexes hold the user's
+   * completed entries with both ends, so either bound is a range seek read from the index alone:
+   * entries ending after `start` (idx_time_entries_user_end: for an entry at the present, the few
+   * that end after it) or starting before `end` (idx_time_entries_user_start_id: for one far back).
+   * PostgreSQL picks the narrower from its statistics; SQLite, which keeps none, the end side (for an
+   * entry far back it reads the later entries' index tuples, not their rows).
+   */
   async overlaps(manager: EntityManager, userId: number, start: Date, end: Date, exceptId?: number): Promise<boolean> {
     const qb = manager
       .getRepository(TimeEntryEntity)

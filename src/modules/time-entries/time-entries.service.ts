@@ -5,14 +5,14 @@ import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import type { CreateTimeEntryDto } from './dto/create-time-entry.dto';
 import type { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
 import type { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
-import { TimeEntriesRepository } from './time-entries.repository';
+import { TIME_ENTRY_ORDER, TimeEntriesRepository } from './time-entries.repository';
 import { type EntryRefs, TimeEntryRules } from './time-entry-rules';
 import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
 import { durationBetween, normaliseTags, timeEntryEtag, toTimeEntryResponse } from './time-entry.mapper';
@@ -47,8 +47,8 @@ export class TimeEntriesService {
     if (query.user_id !== undefined && query.user_id !== auth.userId && !auth.isAdmin) {
       throw new DomainError(ErrorCode.Forbidden, "Only admins can list other users' time entries.");
     }
-    const window = pageWindow(query);
-    const [rows, total] = await this.entries.list(
+    const request = pageRequest(query, TIME_ENTRY_ORDER);
+    const [rows, count] = await this.entries.list(
       {
         userId: auth.isAdmin ? query.user_id : auth.userId,
         projectId: query.project_id,
@@ -57,15 +57,10 @@ export class TimeEntriesService {
         billable: query.billable,
         includeActive: query.include_active ?? false,
       },
-      window,
+      request,
     );
     const now = new Date();
-    return paginate(
-      'time_entries',
-      rows.map((e) => toTimeEntryResponse(e, now)),
-      total,
-      window,
-    );
+    return paginate('time_entries', request, rows, count, (e) => toTimeEntryResponse(e, now));
   }
 
   async getTimeEntry(auth: AuthContext, id: number) {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import type { PageWindow } from '../../common/pagination/paginate';
+import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { UserEntity, type UserRole } from './user.entity';
@@ -17,9 +19,20 @@ const LOGIN_COLUMNS: readonly RowsColumn[] = [
   { name: 'last_login', pgType: 'timestamptz' },
 ];
 
+/** The fields the list can be ordered by. */
+export const USER_SORT: SortFields<UserEntity> = {
+  id: { column: 'u.id', type: 'integer', value: (u) => u.id },
+};
+
+/** By id. */
+export const USER_ORDER = listOrder('users', USER_SORT, 'id');
+
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly counter: ListCounter,
+  ) {}
 
   findById(id: number): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
@@ -33,8 +46,9 @@ export class UsersRepository {
     return this.repo(manager).count();
   }
 
-  async list(filter: UserListFilter, window: PageWindow): Promise<[UserEntity[], number]> {
-    const qb = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC').skip(window.offset).take(window.limit);
+  /** One page in `request`'s order, and the count. */
+  async list(filter: UserListFilter, request: PageRequest<UserEntity>): Promise<[UserEntity[], ListCount]> {
+    const qb = this.users.createQueryBuilder('u');
     if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
     if (filter.isActive !== undefined) qb.andWhere('u.is_active = :active', { active: filter.isActive });
     if (filter.q) {
@@ -42,7 +56,7 @@ export class UsersRepository {
         q: containsPattern(filter.q),
       });
     }
-    return qb.getManyAndCount();
+    return Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
   }
 
   save(user: UserEntity, manager?: EntityManager): Promise<UserEntity> {

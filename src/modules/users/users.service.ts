@@ -5,7 +5,7 @@ import { AuthCache } from '../../common/auth/auth-cache';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import { SettingsService } from '../settings/settings.service';
@@ -15,7 +15,7 @@ import type { ListUsersQueryDto } from './dto/list-users-query.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './user.entity';
 import { toUserResponse } from './user.mapper';
-import { UsersRepository } from './users.repository';
+import { USER_ORDER, UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService {
@@ -28,14 +28,9 @@ export class UsersService {
   ) {}
 
   async listUsers(query: ListUsersQueryDto) {
-    const window = pageWindow(query);
-    const [rows, total] = await this.users.list({ role: query.role, isActive: query.is_active, q: query.q }, window);
-    return paginate(
-      'users',
-      rows.map((u) => toUserResponse(u)),
-      total,
-      window,
-    );
+    const request = pageRequest(query, USER_ORDER);
+    const [rows, count] = await this.users.list({ role: query.role, isActive: query.is_active, q: query.q }, request);
+    return paginate('users', request, rows, count, (u) => toUserResponse(u));
   }
 
   async getUser(id: number) {

@@ -4,7 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
-import { paginate, pageWindow } from '../../common/pagination/paginate';
+import { ListCounter } from '../../common/pagination/list-counter';
+import { listOrder, type SortFields } from '../../common/pagination/list-order';
+import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { toIsoUtc } from '../../common/time/iso';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
@@ -21,6 +23,23 @@ import { generateWebhookSecret } from './webhook-signature';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entities';
 import { toDeliveryResponse, toWebhookResponse, toWebhookWithSecretResponse } from './webhook.mapper';
 
+/** The fields the webhook list can be ordered by. */
+export const WEBHOOK_SORT: SortFields<WebhookEntity> = {
+  created_at: { column: 'w.created_at', type: 'timestamp', value: (w) => w.createdAt },
+  id: { column: 'w.id', type: 'integer', value: (w) => w.id },
+};
+
+/** Newest first. */
+export const WEBHOOK_ORDER = listOrder('webhooks', WEBHOOK_SORT, '-created_at,-id');
+
+/** The fields a webhook's delivery list can be ordered by. */
+export const DELIVERY_SORT: SortFields<WebhookDeliveryEntity> = {
+  id: { column: 'd.id', type: 'integer', value: (d) => d.id },
+};
+
+/** Newest first (idx_webhook_deliveries_webhook in reverse). */
+export const DELIVERY_ORDER = listOrder('webhook_deliveries', DELIVERY_SORT, '-id');
+
 /** Subscriptions: owners see and manage their own, admins all (others' ids read as missing). */
 @Injectable()
 export class WebhooksService {
@@ -28,6 +47,7 @@ export class WebhooksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionService,
+    private readonly counter: ListCounter,
   ) {}
 
   listWebhookEvents() {
@@ -35,15 +55,12 @@ export class WebhooksService {
   }
 
   async listWebhooks(auth: AuthContext, query: ListWebhooksQueryDto) {
-    const window = pageWindow(query);
-    const qb = this.dataSource
-      .createQueryBuilder(WebhookEntity, 'w')
-      .orderBy('w.created_at', 'DESC')
-      .addOrderBy('w.id', 'DESC');
+    const request = pageRequest(query, WEBHOOK_ORDER);
+    const qb = this.dataSource.createQueryBuilder(WebhookEntity, 'w');
     if (!auth.isAdmin) qb.andWhere('w.user_id = :u', { u: auth.userId });
     if (query.is_active !== undefined) qb.andWhere('w.is_active = :a', { a: query.is_active });
-    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
-    return paginate('webhooks', rows.map(toWebhookResponse), total, window);
+    const [rows, count] = await Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
+    return paginate('webhooks', request, rows, count, toWebhookResponse);
   }
 
   async getWebhook(auth: AuthContext, id: number) {
@@ -136,14 +153,11 @@ export class WebhooksService {
 
   async listWebhookDeliveries(auth: AuthContext, id: number, query: ListDeliveriesQueryDto) {
     await this.visible(this.dataSource.manager, auth, id);
-    const window = pageWindow(query);
-    const qb = this.dataSource
-      .createQueryBuilder(WebhookDeliveryEntity, 'd')
-      .where('d.webhook_id = :id', { id })
-      .orderBy('d.id', 'DESC');
+    const request = pageRequest(query, DELIVERY_ORDER);
+    const qb = this.dataSource.createQueryBuilder(WebhookDeliveryEntity, 'd').where('d.webhook_id = :id', { id });
     if (query.status) qb.andWhere('d.status = :s', { s: query.status });
-    const [rows, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
-    return paginate('deliveries', rows.map(toDeliveryResponse), total, window);
+    const [rows, count] = await Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
+    return paginate('deliveries', request, rows, count, toDeliveryResponse);
   }
 
   /** Queues a `webhook.test` event for this webhook only (whatever it subscribes to). */

@@ -115,7 +115,16 @@ describe('users', () => {
       has_prev: true,
       next_page: Math.ceil(total / 2) > 2 ? 3 : null,
       prev_page: 1,
+      next_cursor: Math.ceil(total / 2) > 2 ? expect.any(String) : null,
+      total_is_estimate: false,
     });
+    // The cursor of page 2 leads to page 3.
+    const third = await ctx.t.get('/api/v1/users', { token: ADMIN_TOKEN, query: { per_page: 2, page: 3 } });
+    const after = await ctx.t.get('/api/v1/users', {
+      token: ADMIN_TOKEN,
+      query: { per_page: 2, cursor: page.body.pagination.next_cursor },
+    });
+    expect(after.body).toEqual(third.body);
     const clamped = await ctx.t.get('/api/v1/users', { token: ADMIN_TOKEN, query: { per_page: 500 } });
     expect(clamped.body.pagination.per_page).toBe(100);
     const invalid: Array<Record<string, string | number>> = [
