@@ -15,6 +15,9 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     migrationsRun: false,
+    // Each migration in its own transaction, unless it opts out (CREATE INDEX CONCURRENTLY): the
+    // default, one transaction for all, refuses a migration that opts out.
+    migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     logging: false,
   } as const;

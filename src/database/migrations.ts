@@ -10,6 +10,7 @@ import { IdempotencyKeysFillfactor1764400000008 } from '../../migrations/1764400
 import { IdempotencyResponses1764400000009 } from '../../migrations/1764400000009-idempotency-responses';
 import { IdempotencyKeysFillfactorReset1764400000010 } from '../../migrations/1764400000010-idempotency-keys-fillfactor-reset';
 import { IdempotencyKeysLighterInserts1764400000011 } from '../../migrations/1764400000011-idempotency-keys-lighter-inserts';
+import { TimeEntriesKeysetIndexes1764400000012 } from '../../migrations/1764400000012-time-entries-keyset-indexes';
 import { TimeTotals1764400000013 } from '../../migrations/1764400000013-time-totals';
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   IdempotencyResponses1764400000009,
   IdempotencyKeysFillfactorReset1764400000010,
   IdempotencyKeysLighterInserts1764400000011,
+  TimeEntriesKeysetIndexes1764400000012,
   TimeTotals1764400000013,
 ];

@@ -9,9 +9,12 @@ export const TIME_ENTRY_SOURCES = ['manual', 'timer', 'import'] as const;
 export type TimeEntrySource = (typeof TIME_ENTRY_SOURCES)[number];
 
 @Entity({ name: 'time_entries' })
-@Index('idx_time_entries_user_start', ['userId', 'startTime'])
+// The list orders (and keysets) of a user and of an admin; end_time makes their counts index-only.
+@Index('idx_time_entries_user_start_id', ['userId', 'startTime', 'id', 'endTime'])
+@Index('idx_time_entries_start_id', ['startTime', 'id', 'endTime'])
+// The overlap check for an entry at the present: the few completed entries ending after its start.
+@Index('idx_time_entries_user_end', ['userId', 'endTime', 'startTime'], { where: 'end_time IS NOT NULL' })
 @Index('idx_time_entries_project_start', ['projectId', 'startTime'])
-@Index('idx_time_entries_start', ['startTime'])
 // At most one running entry per user, enforced by the database across every process.
 @Index('uq_time_entries_running_user', ['userId'], { unique: true, where: 'end_time IS NULL' })
 export class TimeEntryEntity {
