@@ -1,5 +1,4 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import fastifyMultipart from '@fastify/multipart';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -13,6 +12,7 @@ import { answerClientError, answerFrameworkError } from './client-error';
 import { parseJsonBody } from './json-body.parser';
 import { attachMultipartBody, type MultipartLimits } from './multipart-body';
 import { requestIdFor } from './request-id';
+import { requestLogFields } from './request-log';
 import { RAW_UPLOAD_TYPES, rawUploadParser } from './upload-body';
 
 export const API_PREFIX = 'api/v1';
@@ -77,25 +77,10 @@ export function configureApp(app: NestFastifyApplication): void {
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
-    logger.info(
-      {
-        request_id: request.id,
-        method: request.method,
-        route: request.routeOptions.url ?? null,
-        status: reply.statusCode,
-        duration_ms: Math.round(reply.elapsedTime * 10) / 10,
-        token_id: tokenIdOf(request),
-      },
-      'request',
-    );
+    logger.info(requestLogFields(request, reply), 'request');
     done();
   });
 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   setupOpenApi(app);
-}
-
-function tokenIdOf(request: FastifyRequest): number | null {
-  const auth = (request as FastifyRequest & { auth?: { tokenId?: number } }).auth;
-  return auth?.tokenId ?? null;
 }

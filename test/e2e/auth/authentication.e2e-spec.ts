@@ -209,7 +209,14 @@ describe('authentication and scopes', () => {
     );
     const token = created.body.token as string;
     const hash = createHash('sha256').update(token).digest('hex');
-    await ctx.t.get('/api/v1/users/me', { token });
+    await ctx.t.get('/api/v1/users/me?x=secret-filter', {
+      token,
+      validate: false,
+      headers: {
+        'user-agent': 'sync-job/1.2',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      },
+    });
     const list = await ctx.t.get('/api/v1/admin/api-tokens', { token: ADMIN_TOKEN, query: { per_page: 100 } });
     const one = await ctx.t.get(`/api/v1/admin/api-tokens/${created.body.api_token.id}`, { token: ADMIN_TOKEN });
     for (const text of [list.text, one.text]) {
@@ -223,7 +230,15 @@ describe('authentication and scopes', () => {
     expect(logs).not.toContain(hash);
     expect(logs).not.toContain(ADMIN_TOKEN);
     const line = ctx.t.logs.find((l) => l.route === '/api/v1/users/me' && l.token_id === created.body.api_token.id);
-    expect(line).toMatchObject({ method: 'GET', status: 200, msg: 'request' });
+    expect(line).toMatchObject({
+      method: 'GET',
+      msg: 'request',
+      path: '/api/v1/users/me',
+      client_ip: '127.0.0.1',
+      user_agent: 'sync-job/1.2',
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
+    expect(logs).not.toContain('secret-filter');
     expect(typeof line?.request_id).toBe('string');
     expect(typeof line?.duration_ms).toBe('number');
   });
