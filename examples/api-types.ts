@@ -17,7 +17,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Filters:** `user_id` and `is_active`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `user_id` and `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -151,7 +151,7 @@ export interface paths {
          *
          *     **Scopes:** `read:clients`.
          *
-         *     **Filters:** `status` and `q`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `status` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -327,7 +327,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -463,7 +463,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `date_from`, `date_to`, `stock_item_id`, `warehouse_id` and `movement_type`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `date_from`, `date_to`, `stock_item_id`, `warehouse_id` and `movement_type`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -541,7 +541,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `warehouse_id`, `stock_item_id` and `category`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `warehouse_id`, `stock_item_id` and `category`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -567,7 +567,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `date_from` and `date_to`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `date_from` and `date_to`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -627,7 +627,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -711,7 +711,7 @@ export interface paths {
          *
          *     **Scopes:** `read:projects`.
          *
-         *     **Filters:** `status`, `client_id` and `q`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `status`, `client_id` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -847,7 +847,7 @@ export interface paths {
          *
          *     **Scopes:** `read:tasks`.
          *
-         *     **Filters:** `project_id`, `status`, `assigned_to` and `q`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `project_id`, `status`, `assigned_to` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -931,7 +931,7 @@ export interface paths {
          *
          *     **Scopes:** `read:time_entries`.
          *
-         *     **Filters:** `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `include_active`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `include_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1145,7 +1145,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Filters:** `role`, `is_active` and `q`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `role`, `is_active` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1237,7 +1237,7 @@ export interface paths {
          *
          *     **Scopes:** `read:webhooks`.
          *
-         *     **Filters:** `is_active`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1345,7 +1345,7 @@ export interface paths {
          *
          *     **Scopes:** `read:webhooks`.
          *
-         *     **Filters:** `status`. **Pagination:** `page` and `per_page`.
+         *     **Filters:** `status`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -2007,14 +2007,22 @@ export interface components {
             timestamp: string;
         };
         PaginationDto: {
+            /** @description Whether another page follows (always exact). */
             has_next: boolean;
             has_prev: boolean;
+            /** @description Opaque position after this page: pass it as `cursor` for the next page, at the cost of the first whatever the depth (page mode carries it too, so a client can switch at any page). Null on the last page. */
+            next_cursor: string | null;
             next_page: number | null;
+            /** @description This page: as asked, or for a `cursor` the page its position falls in. */
             page: number;
+            /** @description Pages of `per_page` rows in `total` (an estimate when `total` is one). */
             pages: number;
             per_page: number;
             prev_page: number | null;
+            /** @description Rows the list holds with these filters: exact up to 10,000, beyond that an estimate (see `total_is_estimate`). */
             total: number;
+            /** @description True when `total` (and so `pages`) is an estimate: past 10,000 rows, counting them exactly would cost in proportion to the list. PostgreSQL: the planner's estimate for these filters; SQLite: 10,000, read as "at least". `has_next` and `next_cursor` stay exact. */
+            total_is_estimate: boolean;
         };
         ProjectEnvelopeDto: {
             message?: string;
@@ -2762,9 +2770,12 @@ export interface operations {
     listApiTokens: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 user_id?: number;
                 is_active?: boolean;
             };
@@ -3338,9 +3349,12 @@ export interface operations {
     listClients: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 status?: "active" | "inactive" | "all";
                 /** @description Name, company or email contains (case-insensitive) */
                 q?: string;
@@ -3893,9 +3907,12 @@ export interface operations {
     listStockItems: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 /** @description false includes deactivated ones */
                 active_only?: boolean;
                 /** @description Code/SKU or name contains (case-insensitive) */
@@ -4478,9 +4495,12 @@ export interface operations {
     getMovementHistoryReport: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 date_from?: string;
                 /** @description Date-only: the whole day */
                 date_to?: string;
@@ -4633,9 +4653,12 @@ export interface operations {
     listStockLevels: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 warehouse_id?: number;
                 stock_item_id?: number;
                 category?: string;
@@ -4685,9 +4708,12 @@ export interface operations {
     listStockTransfers: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 /** @description moved_at on or after */
                 date_from?: string;
                 /** @description moved_at on or before (date-only: the whole day) */
@@ -4889,9 +4915,12 @@ export interface operations {
     listWarehouses: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 /** @description false includes deactivated ones */
                 active_only?: boolean;
                 /** @description Code/SKU or name contains (case-insensitive) */
@@ -5338,9 +5367,12 @@ export interface operations {
     listProjects: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 /** @description Default: every status but archived */
                 status?: "active" | "inactive" | "on_hold" | "archived" | "all";
                 client_id?: number;
@@ -5894,9 +5926,12 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 project_id?: number;
                 status?: "todo" | "in_progress" | "review" | "done" | "cancelled";
                 /** @description User id */
@@ -6346,9 +6381,12 @@ export interface operations {
     listTimeEntries: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 project_id?: number;
                 /** @description Admins only; a non-admin naming another user gets 403 */
                 user_id?: number;
@@ -7252,9 +7290,12 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 role?: "admin" | "user";
                 is_active?: boolean;
                 /** @description Username or full name contains (case-insensitive) */
@@ -7587,9 +7628,12 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 is_active?: boolean;
             };
             header?: never;
@@ -8076,9 +8120,12 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
+                /** @description Page number (OFFSET: a deep page costs more than the first; `cursor` does not). Not with `cursor`. */
                 page?: number;
                 /** @description Values above 100 are clamped to 100. */
                 per_page?: number;
+                /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
+                cursor?: string;
                 status?: "pending" | "sending" | "retrying" | "success" | "failed";
             };
             header?: never;
