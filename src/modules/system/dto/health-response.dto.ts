@@ -1,4 +1,4 @@
-import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType, OmitType } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../../common/errors/error-response.dto';
 
 export class HealthResponseDto {
@@ -40,18 +40,10 @@ export class ReadinessResponseDto {
   timestamp: string;
 }
 
-export class NotReadyBodyDto {
+/** The health answer's database, redis and timestamp, with the readiness probe's own status. */
+export class NotReadyBodyDto extends OmitType(HealthResponseDto, ['status'] as const) {
   @ApiProperty({ enum: ['not_ready', 'draining'] })
   status: 'not_ready' | 'draining';
-
-  @ApiProperty({ enum: ['ok', 'error'] })
-  database: 'ok' | 'error';
-
-  @ApiProperty({ enum: ['ok', 'error', 'disabled'] })
-  redis: 'ok' | 'error' | 'disabled';
-
-  @ApiProperty({ example: '2026-01-15T09:00:00Z' })
-  timestamp: string;
 }
 
 /** 503 from the readiness probe: the error envelope, plus what is not ready. */
