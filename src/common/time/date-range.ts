@@ -4,10 +4,11 @@ import { parseInstant } from './parse-instant';
 export const DAY_MS = 86_400_000;
 
 /**
- * The last instant a stored timestamp can hold (entries stay within years 0001-9999). An end
- * filter past it is clamped: SQLite stores timestamps as text, where year 10000 sorts first.
+ * The instants a stored timestamp can hold: years 0001 to 9999 in UTC. Beyond them SQLite would
+ * store text that neither sorts nor reads back as a date (`10000-01-01 ...` sorts first).
  */
-export const LAST_STORABLE_INSTANT = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+export const EARLIEST_STORABLE_MS = Date.parse('0001-01-01T00:00:00.000Z');
+export const LATEST_STORABLE_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** A query or body timestamp (naive values in `timeZone`); a 400 naming `field` when unreadable. */
 export function instantOf(text: string, timeZone: string, field: string): Date {
@@ -23,7 +24,8 @@ export function instantOf(text: string, timeZone: string, field: string): Date {
 export function exclusiveEnd(text: string, timeZone: string, field: string): Date {
   const end = instantOf(text, timeZone, field);
   const exclusive = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? end.getTime() + DAY_MS : end.getTime() + 1;
-  return new Date(Math.min(exclusive, LAST_STORABLE_INSTANT.getTime()));
+  // An end filter past the last storable instant is clamped to it.
+  return new Date(Math.min(exclusive, LATEST_STORABLE_MS));
 }
 
 /** The last instant before an exclusive bound, for reporting a range back (`...T23:59:59Z`). */

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
+import { EARLIEST_STORABLE_MS, LATEST_STORABLE_MS } from '../../common/time/date-range';
 import { parseInstant } from '../../common/time/parse-instant';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { compiledFindById } from '../../database/compiled-query';
@@ -30,17 +31,10 @@ export interface ResolvedRefs {
 export const MAX_ENTRY_SECONDS = 10 * 365.25 * 86_400;
 const MAX_ENTRY_MS = MAX_ENTRY_SECONDS * 1000;
 
-/**
- * The instants an entry may hold: years 0001 to 9999 in UTC. Beyond them SQLite would store text
- * that neither sorts nor reads back as a date (`10000-01-01 ...`).
- */
-const EARLIEST_INSTANT_MS = Date.parse('0001-01-01T00:00:00.000Z');
-export const LATEST_INSTANT_MS = Date.parse('9999-12-31T23:59:59.999Z');
-
 /** Why `date` cannot be stored, or null. */
 export function instantProblem(date: Date, field: string): string | null {
   const ms = date.getTime();
-  return ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS
+  return ms >= EARLIEST_STORABLE_MS && ms <= LATEST_STORABLE_MS
     ? null
     : `${field} must be between 0001-01-01 and 9999-12-31 (UTC)`;
 }

@@ -6,7 +6,8 @@ import { TransactionService } from '../../database/transaction.service';
 import { TimeEntriesRepository } from '../time-entries/time-entries.repository';
 import { TimeEntriesService } from '../time-entries/time-entries.service';
 import { durationBetween, toTimeEntryResponse } from '../time-entries/time-entry.mapper';
-import { LATEST_INSTANT_MS, MAX_ENTRY_SECONDS } from '../time-entries/time-entry-rules';
+import { LATEST_STORABLE_MS } from '../../common/time/date-range';
+import { MAX_ENTRY_SECONDS } from '../time-entries/time-entry-rules';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { StartTimerDto } from './dto/start-timer.dto';
 
@@ -55,7 +56,7 @@ export class TimerService {
       // edits books what can be stored: at most 10 years, no end past 9999.
       const start = running.startTime.getTime();
       const end = new Date(
-        Math.min(Math.max(Date.now(), start + 1000), start + MAX_ENTRY_SECONDS * 1000, LATEST_INSTANT_MS),
+        Math.min(Math.max(Date.now(), start + 1000), start + MAX_ENTRY_SECONDS * 1000, LATEST_STORABLE_MS),
       );
       running.endTime = end;
       running.durationSeconds = durationBetween(running.startTime, end);
