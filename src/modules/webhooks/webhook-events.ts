@@ -47,13 +47,35 @@ export function subscribes(events: readonly string[], type: string): boolean {
 }
 
 /**
- * Whose event this is. Time entries and timers belong to one user: their events go only to that
- * user's webhooks and to admins' (a webhook must not show anyone what the API would not). Projects,
- * clients and tasks are shared by everyone in the instance: null, every subscriber gets them.
+ * Who may see each event. Time entries and timers belong to one user ('owner': only that user's
+ * webhooks and admins' get them; a webhook must not show anyone what the API would not). Projects,
+ * clients and tasks are shared by everyone in the instance ('shared'). A Record over every event
+ * type: a new event does not compile until it says which it is.
+ */
+const EVENT_VISIBILITY: Record<WebhookEventType, 'shared' | 'owner'> = {
+  'project.created': 'shared',
+  'project.updated': 'shared',
+  'project.status_changed': 'shared',
+  'project.archived': 'shared',
+  'client.created': 'shared',
+  'client.updated': 'shared',
+  'task.created': 'shared',
+  'task.updated': 'shared',
+  'task.completed': 'shared',
+  'time_entry.created': 'owner',
+  'time_entry.updated': 'owner',
+  'time_entry.deleted': 'owner',
+  'timer.started': 'owner',
+  'timer.stopped': 'owner',
+};
+
+/**
+ * Whose event this is: null when every subscriber may get it, else the owning user's id (0 when
+ * the payload names none: admins only). An unknown type (a row written by a newer version) is
+ * treated as private.
  */
 export function privateTo(type: string, payload: string): number | null {
-  if (!type.startsWith('time_entry.') && !type.startsWith('timer.')) return null;
+  if (EVENT_VISIBILITY[type as WebhookEventType] === 'shared') return null;
   const owner = (JSON.parse(payload) as { data?: { user_id?: unknown } }).data?.user_id;
-  // No owner in the payload: only admins may see it.
   return typeof owner === 'number' ? owner : 0;
 }
