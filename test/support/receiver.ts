@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
 
 export interface Received {
   path: string;
@@ -6,17 +6,35 @@ export interface Received {
   body: string;
 }
 
+/** An HTTP server on 127.0.0.1 and a free port, for tests that need a webhook target. */
+export class LoopbackServer {
+  private readonly server: Server;
+  port = 0;
+
+  constructor(listener: RequestListener) {
+    this.server = createServer(listener);
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
 /** A loopback HTTP receiver for webhook tests; `respond` decides each answer. */
-export class Receiver {
+export class Receiver extends LoopbackServer {
   readonly received: Received[] = [];
   respond: (req: Received) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({
     status: 200,
   });
-  private server: Server;
-  port = 0;
 
   constructor() {
-    this.server = createServer((req, res) => {
+    super((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
@@ -34,15 +52,5 @@ export class Receiver {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import type { AppConfig } from '../../../src/config/app-config';
 import { WebhookDeliveryEntity } from '../../../src/modules/webhooks/webhook.entities';
 import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../../support/factories';
+import { LoopbackServer } from '../../support/receiver';
 import { createTestApp } from '../../support/test-app';
 
 jest.setTimeout(60_000);
@@ -47,30 +47,32 @@ interface Hit {
  * A loopback receiver whose behaviour is the first path segment: `/ok` answers at once, `/hang`
  * never answers, `/trickle` sends 200 and a Content-Length of 60, then one byte a second.
  */
-class SlowReceiver {
+class SlowReceiver extends LoopbackServer {
   readonly hits: Hit[] = [];
-  private readonly server: Server = createServer((req, res) => {
-    const hit: Hit = {
-      path: req.url ?? '/',
-      webhookId: String(req.headers['webhook-id']),
-      at: Date.now(),
-      endedAt: null,
-    };
-    this.hits.push(hit);
-    res.on('close', () => (hit.endedAt = Date.now()));
-    req.resume();
-    req.on('end', () => {
-      if (hit.path.startsWith('/ok/')) res.end('ok');
-      if (hit.path.startsWith('/trickle/')) {
-        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '60' });
-        res.write('.');
-        let sent = 1;
-        const drip = setInterval(() => (++sent < 60 ? res.write('.') : res.end('.')), 1000);
-        res.on('close', () => clearInterval(drip));
-      }
+
+  constructor() {
+    super((req, res) => {
+      const hit: Hit = {
+        path: req.url ?? '/',
+        webhookId: String(req.headers['webhook-id']),
+        at: Date.now(),
+        endedAt: null,
+      };
+      this.hits.push(hit);
+      res.on('close', () => (hit.endedAt = Date.now()));
+      req.resume();
+      req.on('end', () => {
+        if (hit.path.startsWith('/ok/')) res.end('ok');
+        if (hit.path.startsWith('/trickle/')) {
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '60' });
+          res.write('.');
+          let sent = 1;
+          const drip = setInterval(() => (++sent < 60 ? res.write('.') : res.end('.')), 1000);
+          res.on('close', () => clearInterval(drip));
+        }
+      });
     });
-  });
-  port = 0;
+  }
 
   url(mode: 'ok' | 'hang' | 'trickle', tag: string): string {
     return `http://127.0.0.1:${this.port}/${mode}/${tag}`;
@@ -78,16 +80,6 @@ class SlowReceiver {
 
   hitsOf(url: string): Hit[] {
     return this.hits.filter((h) => url.endsWith(h.path));
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 
