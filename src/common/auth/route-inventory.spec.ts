@@ -142,11 +142,15 @@ describe('route inventory', () => {
     ]);
   });
 
-  it('should require admin:all and the admin role on every admin route', () => {
-    const admin = routes.filter(
-      (r) => r.name.startsWith('ApiTokensController.') || /UsersController\.(list|create|get|update)User/.test(r.name),
-    );
+  it('should require admin:all and the admin role on exactly the /admin and user administration paths', () => {
+    // Contract §3: /admin/* and the users collection are for admins; /users/me is every caller's own.
+    const isAdminPath = (op: string) => / \/api\/v1\/(admin|users(?!\/me\b))(\/|$)/.test(op);
+    const admin = routes.filter((r) => r.operations.some(isAdminPath));
     expect(admin.length).toBeGreaterThanOrEqual(10);
-    for (const route of admin) expect(route.auth).toEqual({ scopes: ['admin:all'], adminRole: true });
+    for (const route of admin) {
+      expect([route.name, route.auth]).toEqual([route.name, { scopes: ['admin:all'], adminRole: true }]);
+    }
+    const adminOnly = routes.filter((r) => r.auth?.adminRole).flatMap((r) => r.operations);
+    expect(adminOnly.filter((op) => !isAdminPath(op))).toEqual([]);
   });
 });
