@@ -2,7 +2,7 @@
 /**
  * bench/idempotency-instructions: what the Idempotency-Key record and stored response cost
  * PostgreSQL, counted in instructions instead of timed. The transactions of bench/idempotency-sql
- * (POST /users' own, then with the claim, then also with a stored response, the app's own texts)
+ * (POST /users' own, then with the claim, then also with the stored response, the app's own texts)
  * run on a PostgreSQL server of their own, started under valgrind's callgrind, which counts the
  * instructions each backend executes: the same count on every run, whatever else the machine is
  * doing, where the timed benches move by ±15 % on a shared 2-core machine. Each transaction runs

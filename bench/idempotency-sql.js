@@ -2,12 +2,12 @@
 /**
  * bench/idempotency-sql: what the Idempotency-Key record and stored response cost PostgreSQL alone,
  * as ratios against the same transaction without them in the same run. 8 connections (node-postgres,
- * in this process) run the transaction POST /users makes (one row), then the same with the claim
- * the app sends with its BEGIN (the app's own text, from postgresClaimingBegin, its statements
- * prepared once per connection as the app does), then also with a stored response in its COMMIT,
- * as a keyed request's COMMIT carries one (postgresStoreResponses). Two measures, medians of alternating rounds: throughput,
- * and PostgreSQL's CPU per transaction (from /proc), the floor under bench/guards' idempotency rows:
- * no HTTP, no app. Needs PostgreSQL; skips without. Not a test.
+ * in this process) run the transaction POST /users makes (one row), then the same with the claim its
+ * first statement (the app's own text, IdempotencyStore's PG_CLAIM), then also with the stored
+ * response, one autocommit INSERT after the COMMIT as IdempotencyStore.complete sends it. Two
+ * measures, medians of alternating rounds: throughput, and PostgreSQL's CPU per transaction (from
+ * /proc), the floor under bench/guards' idempotency rows: no HTTP, no app. Needs PostgreSQL; skips
+ * without. Not a test.
  */
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
@@ -47,38 +47,40 @@ const RESPONSE = JSON.stringify({
 
 /** The three transactions, each with a fresh user and key, on a token among `first` to `last`. */
 function transactions({ first, last }) {
-  const { postgresClaimingBegin, postgresClaimStatements, postgresStoreResponses } = dist(
-    'common/idempotency/idempotency-claim',
-  );
-  const prepared = new WeakSet();
+  const { PG_CLAIM } = dist('common/idempotency/idempotency.store');
   let n = 0;
-  /** The claiming BEGIN, preparing the claim on a connection's first: its record's id. */
+  /** The claim, as the request's first transaction sends it: its record's id. */
   const claim = async (client, u) => {
     const tokenId = first + (u % (last - first + 1));
-    const claim = { tokenId, key: `k${u}`, fingerprint: 'f'.repeat(64), ttlMs: 86_400_000, lockMs: 120_000 };
-    const text = postgresClaimingBegin(claim, prepared.has(client) ? [] : postgresClaimStatements(claim));
-    prepared.add(client);
-    const results = await client.query(text);
-    return results[results.length - 1].rows[0].id;
+    const now = Date.now();
+    const times = [now + 120_000, now, now + 86_400_000].map((ms) => new Date(ms));
+    const { rows } = await client.query(PG_CLAIM, [tokenId, `k${u}`, 'f'.repeat(64), 'committed', ...times]);
+    return rows[0].id;
   };
   return {
     'without key': async (client) => {
       const u = ++n;
-      await client.query('START TRANSACTION');
+      await client.query('BEGIN');
       await client.query(insertUser(`u${u}`));
       await client.query('COMMIT');
     },
     'with the record': async (client) => {
       const u = ++n;
+      await client.query('BEGIN');
       await claim(client, u);
       await client.query(insertUser(`u${u}`));
       await client.query('COMMIT');
     },
     'with record and response': async (client) => {
       const u = ++n;
+      await client.query('BEGIN');
       const id = await claim(client, u);
       await client.query(insertUser(`u${u}`));
-      await client.query(`${postgresStoreResponses([{ recordId: id, status: 201, body: RESPONSE }])}; COMMIT`);
+      await client.query('COMMIT');
+      await client.query(
+        'INSERT INTO idempotency_responses (record_id, status, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [id, 201, RESPONSE],
+      );
     },
   };
 }
@@ -91,7 +93,6 @@ async function prepare(url) {
     env: { ...process.env, DATABASE_URL: url },
   });
   if (migrated.status !== 0) throw new Error(`migrations failed: ${migrated.stderr}`);
-  const { INSERT_IDEMPOTENCY_KEY } = dist('common/idempotency/idempotency-claim');
   const client = new Client({ connectionString: url });
   await client.connect();
   await client.query(
@@ -108,7 +109,8 @@ async function prepare(url) {
   // so that new records land in one it does not summarise yet, as they do in production (an
   // empty table's first range is summarised at creation, and each insert would widen it).
   await client.query(
-    `${INSERT_IDEMPOTENCY_KEY} SELECT t.id, 'seed-' || g, md5(g::text) || md5((g + 1)::text), 'committed', ` +
+    `INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at) ` +
+      `SELECT t.id, 'seed-' || g, md5(g::text) || md5((g + 1)::text), 'committed', ` +
       `now(), now(), now() + interval '1 day' FROM generate_series(1, ${SEEDED_RECORDS}) g ` +
       `JOIN api_tokens t ON t.id = (SELECT min(id) FROM api_tokens) + g % ${TOKENS}`,
   );

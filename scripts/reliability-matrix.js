@@ -63,16 +63,16 @@ const ROWS = [
     [
       [IDEM_RECOVERY, 'take over a key'],
       [IDEM_RECOVERY, 'response was lost'],
-      [IDEM_RECOVERY, 'same transaction as the change'],
+      [IDEM_RECOVERY, 'take an abandoned key over'],
       [IDEM_RECOVERY, 'killed mid-traffic'],
     ],
   ],
   [
     'idem_response_write_retry',
-    'the database unreachable when a response is stored: stored on a later attempt and replayed; a retry finding them carried by a COMMIT leaves the store writing',
+    'the response is stored before it is sent; the database unreachable for that write: answered, a retry gets 409 (in use, then conflict), never a second run',
     [
-      [IDEM_RECOVERY, 'write failed on a later attempt'],
-      [IDEM_RECOVERY, 'COMMIT already carried its responses'],
+      [IDEM_RECOVERY, 'stored the response when the first request is answered'],
+      [IDEM_RECOVERY, 'response cannot be stored'],
     ],
   ],
   ['idem_missing_or_bad_header', 'malformed keys: 400', [[IDEM, 'refuse a malformed key']]],

@@ -11,6 +11,7 @@ import { PaginationModule } from './common/pagination/pagination.module';
 import { TokenRateLimitGuard } from './common/rate-limit/token-rate-limit.guard';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
+import { ENTITIES, MIGRATIONS } from './app-data-source';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
@@ -32,7 +33,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
   imports: [
     ConfigModule,
     LoggingModule,
-    DatabaseModule,
+    DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS }),
     RedisModule,
     AuthModule,
     RateLimitModule,

@@ -45,7 +45,7 @@ export function buildCli(): Command {
     .description('Apply pending database migrations (npm start does this too).')
     .action(async () => {
       loadConfig();
-      const { withDataSource } = await import('./database/cli-data-source');
+      const { withDataSource } = await import('./app-data-source');
       await withDataSource(async (ds) => {
         const applied = await ds.runMigrations({ transaction: 'each' });
         process.stdout.write(`Applied ${applied.length} migration(s)${applied.map((m) => `\n  ${m.name}`).join('')}\n`);
@@ -57,7 +57,7 @@ export function buildCli(): Command {
     .description('Revert the most recent migration.')
     .action(async () => {
       loadConfig();
-      const { withDataSource } = await import('./database/cli-data-source');
+      const { withDataSource } = await import('./app-data-source');
       await withDataSource((ds) => ds.undoLastMigration({ transaction: 'each' }));
     });
 
@@ -66,7 +66,7 @@ export function buildCli(): Command {
     .description('Apply migrations, then fail if the entities describe a schema the migrations do not produce.')
     .action(async () => {
       loadConfig();
-      const { withDataSource } = await import('./database/cli-data-source');
+      const { withDataSource } = await import('./app-data-source');
       await withDataSource(async (ds) => {
         await ds.runMigrations({ transaction: 'each' });
         const { upQueries } = await ds.driver.createSchemaBuilder().log();

@@ -2,16 +2,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
-import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { registerUnicodeLower, type SqliteFunctions } from './unicode-lower';
 
+/** What the database holds: every entity, and every migration in order (given by the app). */
+export interface DatabaseSchema {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
 /** The one place TypeORM options are built: used by the app, the CLI and the tests. */
-export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+export function buildDataSourceOptions(config: AppConfig, schema: DatabaseSchema): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     migrationsRun: false,

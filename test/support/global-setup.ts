@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
   const isPostgres = process.env.TEST_DB === 'postgres';
   process.env.DATABASE_URL = isPostgres ? 'postgres://placeholder/kind-only' : 'sqlite::memory:';
   const { loadConfig } = await import('../../src/config/app-config');
-  const { buildDataSourceOptions } = await import('../../src/database/data-source-options');
+  const { appDataSourceOptions } = await import('../../src/app-data-source');
   const db = await import('./test-databases');
 
   let url: string;
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_TEMPLATE_DB = file;
     url = `sqlite:${file}`;
   }
-  const ds = new DataSource(buildDataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url })));
+  const ds = new DataSource(appDataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url })));
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   if (!isPostgres) await ds.query('PRAGMA wal_checkpoint(TRUNCATE)');

@@ -8,3 +8,14 @@ export const REDACT_ON_REPLAY = 'idempotency:redact-on-replay';
  * idempotency table; a replay returns null there.
  */
 export const RedactOnReplay = (...fields: string[]) => SetMetadata(REDACT_ON_REPLAY, fields);
+
+/** The body to store: `result` with its `fields` nulled, copying each object on the way (not the one sent). */
+export function redacted(result: unknown, body: string, fields: string[]): string {
+  if (fields.length === 0) return body;
+  return JSON.stringify(fields.reduce((value, field) => withNull(value, field.split('.')), result));
+}
+
+function withNull(value: unknown, [name, ...rest]: string[]): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !(name in value)) return value;
+  return { ...value, [name]: rest.length === 0 ? null : withNull((value as Record<string, unknown>)[name], rest) };
+}

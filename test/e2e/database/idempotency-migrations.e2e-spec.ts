@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app-config';
-import { buildDataSourceOptions } from '../../../src/database/data-source-options';
-import { MIGRATIONS } from '../../../src/database/migrations';
+import { appDataSourceOptions, MIGRATIONS } from '../../../src/app-data-source';
 import { toSqliteTimestamp } from '../../../src/database/stored-timestamp';
 import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
 
@@ -26,7 +25,7 @@ describe('idempotency migrations', () => {
   });
 
   const open = async (migrations: typeof MIGRATIONS) => {
-    const options = buildDataSourceOptions(loadConfig({ DATABASE_URL: url }));
+    const options = appDataSourceOptions(loadConfig({ DATABASE_URL: url }));
     return new DataSource({ ...options, migrations }).initialize();
   };
   const moving = MIGRATIONS.findIndex((m) => m.name === 'IdempotencyResponses1764400000009');

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app-config';
-import { buildDataSourceOptions } from '../../../src/database/data-source-options';
-import { MIGRATIONS } from '../../../src/database/migrations';
+import { appDataSourceOptions, MIGRATIONS } from '../../../src/app-data-source';
 import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
 
 /** 1764400000012: the time-entry indexes, built outside a transaction (CONCURRENTLY on PostgreSQL). */
@@ -26,7 +25,7 @@ describe('time-entry keyset index migration', () => {
   it('should swap the indexes both ways, and build again over an invalid leftover', async () => {
     const at = MIGRATIONS.findIndex((m) => m.name === 'TimeEntriesKeysetIndexes1764400000012');
     expect(at).toBeGreaterThan(0);
-    const options = buildDataSourceOptions(loadConfig({ DATABASE_URL: url }));
+    const options = appDataSourceOptions(loadConfig({ DATABASE_URL: url }));
     const db = await new DataSource({ ...options, migrations: MIGRATIONS.slice(0, at + 1) }).initialize();
     const indexes = async (): Promise<string[]> => {
       const rows: Array<{ name: string }> =

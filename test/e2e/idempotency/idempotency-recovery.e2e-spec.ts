@@ -1,17 +1,11 @@
 import { spawn } from 'node:child_process';
-import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
-import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency-response.entity';
-import {
-  IdempotencyKeyBusyError,
-  IdempotencyKeyTakenError,
-  postgresClaimStatements,
-  type ResponseRide,
-} from '../../../src/common/idempotency/idempotency-claim';
+import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../../src/common/auth/auth-context';
-import { bindIdempotency, type IdempotencyContext } from '../../../src/common/idempotency/idempotency-context';
-import { IdempotencyStore, RESPONSE_KEPT_MS } from '../../../src/common/idempotency/idempotency.store';
-import type { PoolClient } from 'pg';
-import { postgresPool } from '../../../src/database/postgres-pool';
+import { DomainError } from '../../../src/common/errors/domain-error';
+import { ErrorCode } from '../../../src/common/errors/error-code';
+import { IdempotencyKeyEntity, IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency.entities';
+import { IdempotencyParticipant } from '../../../src/common/idempotency/idempotency.participant';
+import { IdempotencyKeyTakenError, IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
 import { TransactionService } from '../../../src/database/transaction.service';
 import { SettingEntity } from '../../../src/modules/settings/setting.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
@@ -50,7 +44,6 @@ describe('Idempotency-Key recovery and transactions', () => {
   const post = (username: string, key: string) =>
     ctx.t.post('/api/v1/users', { username }, { token: ADMIN_TOKEN, headers: { 'idempotency-key': key } });
 
-  const flush = () => ctx.t.app.get(IdempotencyStore).flushCompletions();
   /** A record of `key` for the bootstrap admin's token (id 1), locked for a minute. */
   const newRecord = (key: string, state: 'running' | 'committed') =>
     records().save(
@@ -66,35 +59,35 @@ describe('Idempotency-Key recovery and transactions', () => {
     );
   /** What the driver throws when the database cannot be reached. */
   const unreachable = () => new Error('Connection terminated unexpectedly');
-  /** A spy on the store's writes, the next of which fails: the database is unreachable for it. */
-  const failNextWrite = (store: IdempotencyStore) =>
-    jest
-      .spyOn(store as unknown as { writeBatch: () => Promise<unknown> }, 'writeBatch')
-      .mockRejectedValueOnce(unreachable());
-  /** A claim of `key` by the bootstrap admin's token (id 1). */
-  const claimOf = (key: string) => ctx.t.app.get(IdempotencyStore).newClaim(1, key, 'f'.repeat(64));
-  /** The caller of a request running under `context`, as its services hand it to TransactionService. */
-  const callerUnder = (context: IdempotencyContext): AuthContext => {
+  /** A request with `key` by the bootstrap admin's token (id 1), as its transactions see it. */
+  const keyed = (key: string) =>
+    new IdempotencyParticipant(ctx.t.app.get(IdempotencyStore), { tokenId: 1, key, fingerprint: 'f'.repeat(64) });
+  /** The caller of a request with `participant` enlisted, as its services hand it to TransactionService. */
+  const callerUnder = (participant: IdempotencyParticipant): AuthContext => {
     const caller: AuthContext = { tokenId: 1, userId: 1, username: 'admin', isAdmin: true, scopes: ['admin:all'] };
-    bindIdempotency(caller, context);
+    ctx.t.app.get(TransactionService).enlist(caller, participant);
     return caller;
   };
+  const isKeyInUse = (error: unknown) => error instanceof DomainError && error.code === ErrorCode.IdempotencyKeyInUse;
 
   it('should let a retry take over a key whose first request died before committing', async () => {
     expect((await post('rec-a', 'rec-key-a')).status).toBe(201);
-    await flush();
     // Simulate a crash mid-request: the record is back to running, its lock long gone, no user.
     await ctx.t.dataSource.getRepository(UserEntity).delete({ username: 'rec-a' });
     await rewind('rec-key-a', 'running');
+    const abandoned = await records().findOneByOrFail({ key: 'rec-key-a' });
     const retry = await post('rec-a', 'rec-key-a');
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
     expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-a' })).toBe(1);
+    // The abandoned record made way: the retry claimed the key afresh, in its change's transaction.
+    const record = await records().findOneByOrFail({ key: 'rec-key-a' });
+    expect(record.id).not.toBe(abandoned.id);
+    expect(record.state).toBe('committed');
   });
 
   it('should not run again when the change committed but the response was lost', async () => {
     expect((await post('rec-b', 'rec-key-b')).status).toBe(201);
-    await flush();
     await rewind('rec-key-b', 'committed');
     const retry = await post('rec-b', 'rec-key-b');
     expect(retry.status).toBe(409);
@@ -102,55 +95,48 @@ describe('Idempotency-Key recovery and transactions', () => {
     expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-b' })).toBe(1);
   });
 
-  it('should mark the record committed in the same transaction as the change', async () => {
-    const transactions = ctx.t.app.get(TransactionService);
-    const record = await newRecord('rec-key-tx', 'running');
-    const write = (key: string) => (m: import('typeorm').EntityManager) =>
-      m.save(SettingEntity, { key, value: '1', updatedAt: new Date() });
-
-    await expect(
-      transactions.run(callerUnder({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }), async (m) => {
-        await write('rec-rolled-back')(m);
-        throw new Error('business failure');
-      }),
-    ).rejects.toThrow('business failure');
-    expect((await records().findOneByOrFail({ id: record.id })).state).toBe('running');
-    expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-rolled-back' })).toBe(0);
-
-    await transactions.run(
-      callerUnder({ claim: claimOf('rec-key-tx'), recordId: record.id, mark: true }),
-      write('rec-committed'),
-    );
-    expect((await records().findOneByOrFail({ id: record.id })).state).toBe('committed');
-    expect(await ctx.t.dataSource.getRepository(SettingEntity).countBy({ key: 'rec-committed' })).toBe(1);
+  it('should let exactly one of concurrent retries take an abandoned key over', async () => {
+    const store = ctx.t.app.get(IdempotencyStore);
+    const abandoned = await newRecord('rec-key-abandoned', 'running');
+    await records().update({ id: abandoned.id }, { lockedUntil: new Date(Date.now() - 1000) });
+    const claim = { tokenId: 1, key: 'rec-key-abandoned', fingerprint: 'f'.repeat(64) };
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => store.begin(claim)));
+    const claimed = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(claimed).toHaveLength(1);
+    expect(typeof (claimed[0] as PromiseFulfilledResult<unknown>).value).toBe('number');
+    for (const o of outcomes) if (o.status === 'rejected') expect(isKeyInUse(o.reason)).toBe(true);
+    const record = await records().findOneByOrFail({ key: 'rec-key-abandoned' });
+    expect(record).toMatchObject({ id: (claimed[0] as PromiseFulfilledResult<number>).value, state: 'running' });
   });
 
   it('should claim a key in the transaction of the change: a rollback leaves it free, a commit takes it', async () => {
     const transactions = ctx.t.app.get(TransactionService);
-    const write = (m: import('typeorm').EntityManager) =>
+    const write = (m: EntityManager) =>
       m.save(SettingEntity, { key: 'rec-claimed', value: '1', updatedAt: new Date() });
-    const context: IdempotencyContext = { claim: claimOf('rec-key-claim'), recordId: null, mark: false };
+    const request = keyed('rec-key-claim');
 
     await expect(
-      transactions.run(callerUnder(context), async (m) => {
+      transactions.run(callerUnder(request), async (m) => {
         await write(m);
-        expect(context.recordId).toEqual(expect.any(Number));
+        expect(request.recordId).toEqual(expect.any(Number));
         throw new Error('business failure');
       }),
     ).rejects.toThrow('business failure');
-    expect(context.recordId).toBeNull();
+    expect(request.recordId).toBeNull();
     expect(await records().countBy({ key: 'rec-key-claim' })).toBe(0);
 
-    await transactions.run(callerUnder(context), write);
+    await transactions.run(callerUnder(request), write);
     const record = await records().findOneByOrFail({ key: 'rec-key-claim' });
-    expect(record).toMatchObject({ id: context.recordId, state: 'committed', tokenId: 1 });
-    expect(record.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(record).toMatchObject({ id: request.recordId, state: 'committed', tokenId: 1 });
+    expect(record.lockedUntil.getTime() - record.createdAt.getTime()).toBe(120_000);
+    expect(record.expiresAt.getTime() - record.createdAt.getTime()).toBe(24 * 3_600_000);
+    expect(Math.abs(record.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     // A later transaction of the same request leaves the record as it is.
-    await transactions.run(callerUnder(context), write);
+    await transactions.run(callerUnder(request), write);
     expect(await records().countBy({ key: 'rec-key-claim' })).toBe(1);
 
     // Another request with the same key: its transaction finds the key taken and changes nothing.
-    const retry: IdempotencyContext = { claim: claimOf('rec-key-claim'), recordId: null, mark: false };
+    const retry = keyed('rec-key-claim');
     let ran = false;
     await expect(transactions.run(callerUnder(retry), async () => void (ran = true))).rejects.toBeInstanceOf(
       IdempotencyKeyTakenError,
@@ -163,20 +149,18 @@ describe('Idempotency-Key recovery and transactions', () => {
     'should find a key busy, without waiting, while another transaction claims it (PostgreSQL)',
     async () => {
       const transactions = ctx.t.app.get(TransactionService);
-      const first: IdempotencyContext = { claim: claimOf('rec-key-busy'), recordId: null, mark: false };
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let claimed!: () => void;
       const started = new Promise<void>((resolve) => (claimed = resolve));
-      const running = transactions.run(callerUnder(first), async () => {
+      const running = transactions.run(callerUnder(keyed('rec-key-busy')), async () => {
         claimed();
         await held;
       });
       await started;
-      const second: IdempotencyContext = { claim: claimOf('rec-key-busy'), recordId: null, mark: false };
-      await expect(transactions.run(callerUnder(second), async () => undefined)).rejects.toBeInstanceOf(
-        IdempotencyKeyBusyError,
-      );
+      const second = keyed('rec-key-busy');
+      const busy = await transactions.run(callerUnder(second), async () => undefined).catch((error: unknown) => error);
+      expect(isKeyInUse(busy)).toBe(true);
       release();
       await running;
       await expect(transactions.run(callerUnder(second), async () => undefined)).rejects.toBeInstanceOf(
@@ -185,239 +169,36 @@ describe('Idempotency-Key recovery and transactions', () => {
     },
   );
 
-  (TEST_DB === 'postgres' ? it : it.skip)(
-    'should claim keys and store responses on connections whose prepared statements a pooler reset or kept (PostgreSQL)',
-    async () => {
-      const transactions = ctx.t.app.get(TransactionService);
-      const store = ctx.t.app.get(IdempotencyStore);
-      const pool = postgresPool(ctx.t.dataSource)!;
-      const mend = jest.spyOn(
-        transactions as unknown as { mendPreparedClaim: (client: unknown, error: unknown) => Promise<boolean> },
-        'mendPreparedClaim',
-      );
-      const write = (key: string, caller: AuthContext) =>
-        transactions.run(caller, (m) =>
-          m.save(SettingEntity, { key: `rec-prep-${key}`, value: key, updatedAt: new Date() }),
-        );
-      /** Claims `keys` at once, so that they spread over the pool's connections; the first COMMIT carries `ride`. */
-      const claimAll = async (keys: string[], ride: ResponseRide | null = null) => {
-        const contexts = keys.map((key, i): IdempotencyContext => ({
-          claim: claimOf(key),
-          recordId: null,
-          mark: false,
-          responses: { takeResponses: () => (i === 0 ? ride : null) },
-        }));
-        await Promise.all(contexts.map((context, i) => write(keys[i], callerUnder(context))));
-        return contexts;
-      };
-      /** Every pooled connection, held at once, as `run` sees it. */
-      const onEveryConnection = async (run: (client: PoolClient) => Promise<unknown>) => {
-        const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
-        try {
-          for (const client of clients) await run(client);
-        } finally {
-          for (const client of clients) client.release();
-        }
-      };
-      /** A pooler resets the sessions: the prepared statements are gone where the process believes they are. */
-      const resetSessions = () =>
-        onEveryConnection(async (client) => {
-          for (const { name } of postgresClaimStatements(claimOf('any'))) {
-            await client.query(`DEALLOCATE ${name}`).catch(() => undefined);
-          }
-        });
-      const keys = (prefix: string) => Array.from({ length: 6 }, (_, i) => `rec-key-prep-${prefix}-${i}`);
-      await claimAll(keys('warm'));
-
-      // The process forgets which connections have them: each PREPAREs again, finds them there, goes on.
-      (transactions as unknown as { preparedStatements: WeakMap<object, Set<string>> }).preparedStatements =
-        new WeakMap();
-      await claimAll(keys('kept'));
-      const codes = () => mend.mock.calls.map(([, error]) => (error as { code?: string }).code);
-      expect(codes()).toContain('42P05');
-
-      mend.mockClear();
-      await resetSessions();
-      const contexts = await claimAll(keys('reset'));
-      expect(codes()).toContain('26000');
-      expect(await mend.mock.results[0].value).toBe(true);
-
-      for (const [i, key] of keys('reset').entries()) {
-        const record = await records().findOneByOrFail({ key });
-        expect(record).toMatchObject({ id: contexts[i].recordId, state: 'committed', tokenId: 1 });
-        // Milliseconds since the epoch become timestamps exactly.
-        expect(record.lockedUntil.getTime() - record.createdAt.getTime()).toBe(120_000);
-        expect(record.expiresAt.getTime() - record.createdAt.getTime()).toBe(24 * 3_600_000);
-        expect(Math.abs(record.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
-      }
-      const settings = ctx.t.dataSource.getRepository(SettingEntity);
-      for (const key of [...keys('kept'), ...keys('reset')]) {
-        expect(await settings.countBy({ key: `rec-prep-${key}` })).toBe(1);
-      }
-
-      // Reset again: the COMMIT that carries a response runs on a connection that prepared both anew.
-      mend.mockClear();
-      await resetSessions();
-      const answered = await newRecord('rec-key-prep-answered', 'committed');
-      store.complete(answered.id, 201, '{"carried":true}');
-      const ride = store.takeResponses();
-      expect(ride).not.toBeNull();
-      await claimAll(keys('carry'), ride);
-      expect(codes()).toContain('26000');
-      mend.mockRestore();
-      const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
-        recordId: answered.id,
-      });
-      expect(stored).toMatchObject({ status: 201, body: '{"carried":true}' });
-    },
-  );
-
-  (TEST_DB === 'postgres' ? it : it.skip)(
-    "should hand pending responses to a claiming transaction's COMMIT, and take them back if it fails",
-    async () => {
-      const store = ctx.t.app.get(IdempotencyStore);
-      const transactions = ctx.t.app.get(TransactionService);
-      const record = await newRecord('rec-key-ride', 'committed');
-      // Inlined as a literal: quotes, backslashes and non-ASCII must come back byte for byte.
-      const body = JSON.stringify({ text: "it's a \\ 'quoted' \\' ünïcödé \u2028 $$ E'x'" });
-      store.complete(record.id, 201, body);
-      const ride = store.takeResponses();
-      expect(ride).not.toBeNull();
-      expect(store.takeResponses()).toBeNull();
-      // The transaction that took them did not commit: they are pending again, and a flush waits.
-      let flushed = false;
-      const flushing = store.flushCompletions().then(() => (flushed = true));
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect(flushed).toBe(false);
-      ride!.settle(false);
-      await flushing;
-      const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
-        recordId: record.id,
-      });
-      expect(stored.body).toBe(body);
-
-      // A claiming transaction asks for them at its COMMIT and sends them in the same round trip.
-      const second = await newRecord('rec-key-ride-2', 'committed');
-      const take = jest.spyOn(store, 'takeResponses');
-      store.complete(second.id, 200, body);
-      await transactions.run(
-        callerUnder({ claim: claimOf('rec-key-ride-3'), recordId: null, mark: false, responses: store }),
-        (m) => m.save(SettingEntity, { key: 'rec-ride', value: '1', updatedAt: new Date() }),
-      );
-      expect(take).toHaveBeenCalledTimes(1);
-      take.mockRestore();
-      await store.flushCompletions();
-      const secondStored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
-        recordId: second.id,
-      });
-      expect(secondStored).toMatchObject({ status: 200, body });
-    },
-  );
-
-  (TEST_DB === 'postgres' ? it : it.skip)(
-    'should end a flush whose responses a claiming COMMIT took while another write was in flight',
-    async () => {
-      const store = ctx.t.app.get(IdempotencyStore);
-      const record = await newRecord('rec-key-flush-ride', 'committed');
-      // A claim's write goes out; while it is in flight a response comes, a flush waits for the
-      // write after it, and a COMMIT takes the response before that write starts.
-      const claimed = store.begin(claimOf('rec-key-flush-ride-claim'));
-      store.complete(record.id, 201, '{"ride":true}');
-      let flushed = false;
-      const flushing = store.flushCompletions().then(() => (flushed = true));
-      // The flush has asked for that next write (a few microtasks, no I/O: the claim is still out).
-      for (let i = 0; i < 50 && !store['responsesDue']; i++) await Promise.resolve();
-      expect(store['responsesDue']).toBe(true);
-      const ride = store.takeResponses();
-      expect(ride).not.toBeNull();
-      await claimed;
-      // A claiming transaction's COMMIT carries it (its statement is prepared on that connection).
-      await ctx.t.app.get(TransactionService).run(
-        callerUnder({
-          claim: claimOf('rec-key-flush-ride-carrier'),
-          recordId: null,
-          mark: false,
-          responses: { takeResponses: () => ride },
-        }),
-        async () => undefined,
-      );
-      await flushing;
-      expect(flushed).toBe(true);
-      const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
-        recordId: record.id,
-      });
-      expect(stored.body).toBe('{"ride":true}');
-    },
-  );
-
-  it('should store a response whose write failed on a later attempt, and drop one kept too long', async () => {
-    const store = ctx.t.app.get(IdempotencyStore);
-    const responses = ctx.t.dataSource.getRepository(IdempotencyResponseEntity);
-    const pending = store['pendingCompletions'] as Map<number, { since: number }>;
-    // The database is unreachable for the store's next write: the response's.
-    const writeBatch = failNextWrite(store);
-    const first = await post('rec-write-failed', 'rec-key-write-failed');
+  it('should answer, and never run again, when the response cannot be stored', async () => {
+    // The database is unreachable for the response's write only.
+    const manager = ctx.t.dataSource.manager;
+    const query = manager.query.bind(manager);
+    let failed = 0;
+    const spy = jest.spyOn(manager, 'query').mockImplementation((sql, params) => {
+      if (!sql.startsWith('INSERT INTO idempotency_responses')) return query(sql, params as unknown[]);
+      failed++;
+      return Promise.reject(unreachable());
+    });
+    const first = await post('rec-unstored', 'rec-key-unstored').finally(() => spy.mockRestore());
     expect(first.status).toBe(201);
-    const { id } = await records().findOneByOrFail({ key: 'rec-key-write-failed' });
-
-    // About a second later it is stored, and a retry is replayed.
-    let stored: IdempotencyResponseEntity | null = null;
-    for (let i = 0; i < 50 && !stored; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      stored = await responses.findOneBy({ recordId: id });
-    }
-    expect(writeBatch).toHaveBeenCalledTimes(2);
-    expect(stored).toMatchObject({ status: 201, body: first.text });
-    const retry = await post('rec-write-failed', 'rec-key-write-failed');
-    expect(retry.status).toBe(201);
-    expect(retry.headers.get('idempotent-replayed')).toBe('true');
-    expect(retry.text).toBe(first.text);
-
-    // A response that has waited as long as responses are kept is dropped when its write fails.
-    writeBatch.mockClear().mockRejectedValueOnce(unreachable());
-    const stale = await newRecord('rec-key-write-failed-stale', 'committed');
-    store.complete(stale.id, 201, '{"stale":true}');
-    pending.get(stale.id)!.since -= RESPONSE_KEPT_MS;
-    await store.flushCompletions();
-    expect(writeBatch).toHaveBeenCalledTimes(1);
-    expect(pending.size).toBe(0);
-    writeBatch.mockRestore();
-    expect(await responses.countBy({ recordId: stale.id })).toBe(0);
+    expect(failed).toBe(1);
+    // While the first request's lock holds, a retry is told the key is in use; then that it ran.
+    const retry = await post('rec-unstored', 'rec-key-unstored');
+    expect(retry.status).toBe(409);
+    expect(retry.body.error_code).toBe('idempotency_key_in_use');
+    await records().update({ key: 'rec-key-unstored' }, { lockedUntil: new Date(Date.now() - 1000) });
+    const later = await post('rec-unstored', 'rec-key-unstored');
+    expect(later.status).toBe(409);
+    expect(later.body.error_code).toBe('conflict');
+    expect(await ctx.t.dataSource.getRepository(UserEntity).countBy({ username: 'rec-unstored' })).toBe(1);
   });
 
-  it('should keep writing after a write-retry finds that a COMMIT already carried its responses', async () => {
-    const store = ctx.t.app.get(IdempotencyStore);
-    const pending = store['pendingCompletions'] as Map<number, unknown>;
-    const writeBatch = failNextWrite(store);
-    const failed = await newRecord('rec-key-retry-empty', 'committed');
-    store.complete(failed.id, 201, '{"failed":true}');
-    await store.flushCompletions();
-    expect(writeBatch).toHaveBeenCalledTimes(1);
-    // A claiming COMMIT takes the pending responses (as PostgreSQL's rides do) before the retry
-    // comes, a second later: the retry finds nothing to write.
-    pending.clear();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-
-    // The store still writes: a new response is stored, and a key is claimed outside a transaction.
-    const later = await newRecord('rec-key-retry-empty-later', 'committed');
-    store.complete(later.id, 201, '{"later":true}');
-    /** `promise`, or a failure after 5 s: a store that stopped writing never settles it. */
-    const within = async <T>(promise: Promise<T>): Promise<T> => {
-      let timer: NodeJS.Timeout | undefined;
-      const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('stuck')), 5_000)));
-      try {
-        return await Promise.race([promise, stuck]);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-    await within(store.flushCompletions());
-    writeBatch.mockRestore();
-    const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({
-      recordId: later.id,
-    });
-    expect(stored.body).toBe('{"later":true}');
-    expect(await within(store.begin(claimOf('rec-key-retry-empty-claim')))).toMatchObject({ kind: 'run' });
+  it('should have stored the response when the first request is answered', async () => {
+    const first = await post('rec-stored', 'rec-key-stored');
+    expect(first.status).toBe(201);
+    const { id } = await records().findOneByOrFail({ key: 'rec-key-stored' });
+    const stored = await ctx.t.dataSource.getRepository(IdempotencyResponseEntity).findOneByOrFail({ recordId: id });
+    expect(stored).toMatchObject({ status: 201, body: first.text });
   });
 
   it('should run exactly once when two server processes get the same key at once', async () => {

@@ -1,8 +1,8 @@
 import { of, throwError, lastValueFrom } from 'rxjs';
-import { IdempotencyKeyEntity } from '../../../src/common/idempotency/idempotency-key.entity';
-import { IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency-response.entity';
+import { IdempotencyKeyEntity, IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency.entities';
 import { IdempotencyInterceptor } from '../../../src/common/idempotency/idempotency.interceptor';
 import { IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
+import { TransactionService } from '../../../src/database/transaction.service';
 import { MetricsService } from '../../../src/modules/metrics/metrics.service';
 import { In } from 'typeorm';
 import { UserEntity } from '../../../src/modules/users/user.entity';
@@ -55,23 +55,18 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
     const first = await createUser('idem-quotes', key, ADMIN_TOKEN, extra);
     expect(first.status).toBe(201);
     expect(first.body.user.full_name).toBe(extra.full_name);
-    // Stored by a later keyed request's COMMIT (PostgreSQL) or its own write.
-    expect((await createUser('idem-quotes-2', uniqueKey())).status).toBe(201);
-    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const again = await createUser('idem-quotes', key, ADMIN_TOKEN, extra);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.text).toBe(first.text);
   });
 
-  it('should store a lone response by itself, without waiting for another request', async () => {
+  it('should have stored the response by the time it is answered', async () => {
     const key = uniqueKey();
-    expect((await createUser('idem-lone', key)).status).toBe(201);
+    const first = await createUser('idem-lone', key);
+    expect(first.status).toBe(201);
     const { id } = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findOneByOrFail({ key });
-    // No flush and no further claim: the response's linger (a few ms) runs out and it is written.
-    for (let n = 0; n < 50 && (await responses().countBy({ recordId: id })) === 0; n++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(await responses().countBy({ recordId: id })).toBe(1);
+    // No wait: the response is written before it is sent.
+    expect(await responses().findOneByOrFail({ recordId: id })).toMatchObject({ status: 201, body: first.text });
   });
 
   it('should treat reordered JSON as the same request', async () => {
@@ -113,7 +108,6 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
     const dryRun = await importCsv(`${url}?dry_run=true`, key);
     expect(dryRun.status).toBe(200);
     expect(dryRun.body.dry_run).toBe(true);
-    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const real = await importCsv(url, key);
     expect(real.status).toBe(422);
     expect(real.body.error_code).toBe('idempotency_key_mismatch');
@@ -122,7 +116,6 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
     const reordered = uniqueKey();
     const first = await importCsv(`${url}?atomic=true&dry_run=true`, reordered);
     expect(first.status).toBe(200);
-    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const again = await importCsv(`${url}?dry_run=true&atomic=true`, reordered);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.text).toBe(first.text);
@@ -231,7 +224,6 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
     // It ran again (the user now exists, so this run is a 409), instead of replaying the 201.
     expect(again.status).toBe(409);
     expect(again.headers.get('idempotent-replayed')).toBeNull();
-    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const { id } = await records.findOneByOrFail({ key });
     expect(await responses().countBy({ recordId: id })).toBe(1);
     await records.update({ key }, { expiresAt: new Date(Date.now() - 1000) });
@@ -254,7 +246,6 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
       headers: { 'idempotency-key': key },
     });
     expect(first.body.token).toMatch(/^tt_/);
-    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const [record] = await ctx.t.dataSource.getRepository(IdempotencyKeyEntity).findBy({ key });
     const stored = await responses().findOneByOrFail({ recordId: record.id });
     expect(stored.body).toContain('"token":null');
@@ -271,7 +262,11 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
   });
 
   it('should release the key when the handler fails with a 5xx', async () => {
-    const interceptor = new IdempotencyInterceptor(ctx.t.app.get(IdempotencyStore), ctx.t.app.get(MetricsService));
+    const interceptor = new IdempotencyInterceptor(
+      ctx.t.app.get(IdempotencyStore),
+      ctx.t.app.get(TransactionService),
+      ctx.t.app.get(MetricsService),
+    );
     const key = uniqueKey();
     const request = {
       method: 'POST',
@@ -293,7 +288,6 @@ describe.each(stores)('Idempotency-Key ($name)', ({ redis }) => {
     expect(await records.countBy({ key })).toBe(0);
     const retried = await lastValueFrom(interceptor.intercept(context, { handle: () => of({ ok: true }) }));
     expect(retried).toBe('{"ok":true}');
-    await ctx.t.app.get(IdempotencyStore).flushCompletions();
     const record = await records.findOneByOrFail({ key });
     expect(await responses().findOneByOrFail({ recordId: record.id })).toMatchObject({
       status: 200,

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app-config';
-import { buildDataSourceOptions } from '../../../src/database/data-source-options';
-import { MIGRATIONS } from '../../../src/database/migrations';
+import { appDataSourceOptions, MIGRATIONS } from '../../../src/app-data-source';
 import { toSqliteTimestamp } from '../../../src/database/stored-timestamp';
 import { roundHours } from '../../../src/modules/time-entries/time-entry.mapper';
 import { ADMIN_TOKEN, createTestContext, type TestContext, type TestUser } from '../../support/factories';
@@ -230,7 +229,7 @@ describe('time totals migration', () => {
   it('should backfill the totals of existing entries, then keep them', async () => {
     const index = MIGRATIONS.findIndex((m) => m.name === 'TimeTotals1764400000013');
     expect(index).toBeGreaterThan(0);
-    const options = buildDataSourceOptions(loadConfig({ DATABASE_URL: url }));
+    const options = appDataSourceOptions(loadConfig({ DATABASE_URL: url }));
     const before = await new DataSource({ ...options, migrations: MIGRATIONS.slice(0, index) }).initialize();
     await before.runMigrations({ transaction: 'each' });
     const now = `'${TEST_DB === 'sqlite' ? toSqliteTimestamp(new Date()) : new Date().toISOString()}'`;
