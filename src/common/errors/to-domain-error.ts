@@ -16,6 +16,8 @@ const UNAVAILABLE_PATTERNS = [
   // TypeORM releases a query runner whose connection emitted an error (the server terminated it);
   // the transaction's next query then fails with this instead of the connection's own error.
   /Query runner already released/,
+  // ...or, when the next query asks for the released runner's connection (the killed one):
+  /Database connection provided by a query runner was already released/,
 ];
 
 /** True for errors that mean "the database is unreachable or too slow", as opposed to a bug. */

@@ -6,6 +6,7 @@ import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { parseInstant } from '../../common/time/parse-instant';
+import { TimeSlice } from '../../common/time/time-slice';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
 import { ClientEntity } from '../clients/client.entity';
@@ -13,19 +14,31 @@ import { ProjectEntity } from '../projects/project.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv/csv-input';
 import type { ImportCsvResultDto, ImportRowErrorDto } from './dto/import-csv.dto';
-import { TimeEntryEntity } from './time-entry.entity';
 import { durationBetween, normaliseTags } from './time-entry.mapper';
 import { instantProblem, MAX_ENTRY_SECONDS, spanProblem } from './time-entry-rules';
-import { TimeEntriesRepository } from './time-entries.repository';
+import { type NewTimeEntry, TimeEntriesRepository } from './time-entries.repository';
 
 const BATCH_SIZE = 500;
+/** Rows per INSERT: SQLite runs a statement synchronously, and 200 rows stay within a time slice. */
+const INSERT_ROWS = 200;
 const MAX_REPORTED_ERRORS = 1000;
-const CHUNK_BYTES = 64 * 1024;
+/** The parser reads a chunk at once, synchronously: 16 KiB is some 300 rows. */
+const CHUNK_BYTES = 16 * 1024;
 
 type Row = Record<string, string | undefined>;
 interface Candidate {
   row: number;
-  entry: Partial<TimeEntryEntity>;
+  entry: NewTimeEntry;
+}
+
+/** What the import carries from batch to batch. */
+interface ImportState {
+  readonly manager: EntityManager;
+  readonly auth: AuthContext;
+  readonly report: RowErrors;
+  readonly slice: TimeSlice;
+  /** Bounds the overlap search (completedRanges' `since`): the user's longest completed entry, this import's included. */
+  longestMs: number;
 }
 
 /** Thrown inside the transaction to roll it back while keeping the report. */
@@ -38,7 +51,9 @@ class Rollback extends Error {
 /**
  * CSV import: the bytes are streamed through the parser and rows are validated and inserted in
  * batches inside one transaction, so the rows are never all in memory as objects. Atomic mode
- * rolls everything back when any row fails; a dry run always rolls back.
+ * rolls everything back when any row fails; a dry run always rolls back. The work yields to the
+ * event loop every few milliseconds (TimeSlice): on SQLite every statement is synchronous, and a
+ * 50k-row import held the process for seconds.
  */
 @Injectable()
 export class TimeEntriesImportService {
@@ -83,11 +98,14 @@ export class TimeEntriesImportService {
     await this.entries.lockUser(manager, auth.userId);
     const lookups = new Lookups(manager);
     const report = new RowErrors();
+    // Read under the lock: no other write of the user's can make a longer entry until the commit.
+    const longestMs = auth.isAdmin ? 0 : (await this.entries.longestCompletedSeconds(manager, auth.userId)) * 1000;
+    const state: ImportState = { manager, auth, report, slice: new TimeSlice(), longestMs };
     let created = 0;
     let rows = 0;
     let batch: Candidate[] = [];
     const flush = async () => {
-      created += await this.insertBatch(manager, auth, batch, report);
+      created += await this.insertBatch(state, batch);
       batch = [];
     };
 
@@ -115,6 +133,7 @@ export class TimeEntriesImportService {
         const candidate = await this.validateRow(lookups, auth, record, info.lines, report);
         if (candidate) batch.push(candidate);
         if (batch.length >= BATCH_SIZE) await flush();
+        await state.slice.pause();
       }
     } catch (error) {
       parser.destroy();
@@ -240,37 +259,39 @@ export class TimeEntriesImportService {
 
   /**
    * Inserts a batch; for non-admins, rows overlapping the user's entries (or earlier rows) fail.
-   * One range query per batch, then an in-memory check.
+   * One range query per batch, bounded to entries starting after the batch's earliest start minus
+   * the longest entry (none longer exists), then an in-memory check.
    */
-  private async insertBatch(
-    manager: EntityManager,
-    auth: AuthContext,
-    batch: Candidate[],
-    report: RowErrors,
-  ): Promise<number> {
+  private async insertBatch(state: ImportState, batch: Candidate[]): Promise<number> {
     if (batch.length === 0) return 0;
+    const { manager, auth, report, slice } = state;
     let accepted = batch;
     if (!auth.isAdmin) {
-      const from = new Date(Math.min(...batch.map((c) => c.entry.startTime!.getTime())));
-      const to = new Date(Math.max(...batch.map((c) => c.entry.endTime!.getTime())));
-      const taken = await this.entries.completedRanges(manager, auth.userId, from, to);
+      const from = Math.min(...batch.map((c) => c.entry.startTime.getTime()));
+      const to = Math.max(...batch.map((c) => c.entry.endTime!.getTime()));
+      const since = new Date(from - state.longestMs);
+      const taken = await this.entries.completedRanges(manager, auth.userId, new Date(from), new Date(to), since);
       accepted = [];
       for (const candidate of batch) {
-        const s = candidate.entry.startTime!.getTime();
+        const s = candidate.entry.startTime.getTime();
         const e = candidate.entry.endTime!.getTime();
+        await slice.pause();
         if (taken.some(([ts, te]) => ts < e && te > s)) {
           report.reject(candidate.row, [['start_time', 'overlaps another of your time entries']]);
           continue;
         }
         taken.push([s, e]);
         accepted.push(candidate);
+        // Later batches must find this row too: the bound grows with the import's own entries.
+        state.longestMs = Math.max(state.longestMs, e - s);
       }
     }
-    if (accepted.length > 0) {
-      await manager.insert(
-        TimeEntryEntity,
-        accepted.map((c) => c.entry),
+    for (let i = 0; i < accepted.length; i += INSERT_ROWS) {
+      await this.entries.insertMany(
+        manager,
+        accepted.slice(i, i + INSERT_ROWS).map((c) => c.entry),
       );
+      await slice.pause();
     }
     return accepted.length;
   }

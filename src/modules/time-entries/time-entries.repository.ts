@@ -36,6 +36,27 @@ export const TIME_ENTRY_SORT: SortFields<TimeEntryEntity> = {
 /** Newest first: a user's list reads idx_time_entries_user_start_id backwards, an admin's idx_time_entries_start_id. */
 export const TIME_ENTRY_ORDER = listOrder('time_entries', TIME_ENTRY_SORT, '-start_time,-id');
 
+/** A new entry as insertMany writes it: every column but the id. */
+export type NewTimeEntry = Omit<TimeEntryEntity, 'id' | 'user' | 'project' | 'client' | 'task'>;
+
+const INSERT_COLUMNS: readonly RowsColumn[] = [
+  { name: 'user_id', pgType: 'int' },
+  { name: 'project_id', pgType: 'int' },
+  { name: 'client_id', pgType: 'int' },
+  { name: 'task_id', pgType: 'int' },
+  { name: 'start_time', pgType: 'timestamptz' },
+  { name: 'end_time', pgType: 'timestamptz' },
+  { name: 'duration_seconds', pgType: 'int' },
+  { name: 'notes', pgType: 'text' },
+  { name: 'tags', pgType: 'text' },
+  { name: 'source', pgType: 'text' },
+  { name: 'billable', pgType: 'int' },
+  { name: 'paid', pgType: 'int' },
+  { name: 'invoice_number', pgType: 'text' },
+  { name: 'created_at', pgType: 'timestamptz' },
+  { name: 'updated_at', pgType: 'timestamptz' },
+];
+
 const TAG_COLUMNS: readonly RowsColumn[] = [
   { name: 'entry_id', pgType: 'int' },
   { name: 'tags', pgType: 'text' },
@@ -178,23 +199,87 @@ export class TimeEntriesRepository {
     return (await qb.limit(1).getRawOne()) !== undefined;
   }
 
-  /** [start, end) in ms of the user's completed entries touching [from, to]. */
+  /**
+   * [start, end) in ms of the user's completed entries touching [from, to]. With `since` (at most
+   * `from` minus the user's longest completed entry, longestCompletedSeconds), only entries starting
+   * at or after it: no entry touching `from` starts earlier, and the search is a range of
+   * idx_time_entries_user_start_id bounded on both sides, where a one-sided one read the user's
+   * whole history before `to` (or after `from`) per call.
+   */
   async completedRanges(
     manager: EntityManager,
     userId: number,
     from: Date,
     to: Date,
+    since?: Date,
   ): Promise<Array<[number, number]>> {
-    const rows = await manager
+    const qb = manager
       .getRepository(TimeEntryEntity)
       .createQueryBuilder('e')
-      .select(['e.startTime', 'e.endTime'])
+      .select(['e.start_time AS start_time', 'e.end_time AS end_time'])
       .where('e.user_id = :userId', { userId })
       .andWhere('e.end_time IS NOT NULL')
       .andWhere('e.start_time < :to', { to })
-      .andWhere('e.end_time > :from', { from })
-      .getMany();
-    return rows.map((r) => [r.startTime.getTime(), (r.endTime as Date).getTime()]);
+      .andWhere('e.end_time > :from', { from });
+    if (since) qb.andWhere('e.start_time >= :since', { since });
+    const rows = await qb.getRawMany<{ start_time: StoredTimestamp; end_time: StoredTimestamp }>();
+    return rows.map((r) => [fromStoredTimestamp(r.start_time).getTime(), fromStoredTimestamp(r.end_time).getTime()]);
+  }
+
+  /**
+   * The longest of the user's completed entries, in whole seconds rounded up (0 without any): bounds
+   * the overlap search of completedRanges. A scan of the user's tuples in idx_time_entries_user_end
+   * (it holds both ends, so no row is read), once per import, not per batch; an index on the
+   * duration would make it a probe.
+   */
+  async longestCompletedSeconds(manager: EntityManager, userId: number): Promise<number> {
+    const span =
+      manager.connection.options.type === 'postgres'
+        ? 'EXTRACT(EPOCH FROM MAX(e.end_time - e.start_time))'
+        : 'MAX((julianday(e.end_time) - julianday(e.start_time)) * 86400.0)';
+    const row = await manager
+      .getRepository(TimeEntryEntity)
+      .createQueryBuilder('e')
+      .select(span, 'seconds')
+      .where('e.user_id = :userId', { userId })
+      .andWhere('e.end_time IS NOT NULL')
+      .getRawOne<{ seconds: number | string | null }>();
+    // julianday is a double of days: a millisecond's rounding must not shorten the bound.
+    return row?.seconds === null || row?.seconds === undefined ? 0 : Math.ceil(Number(row.seconds)) + 1;
+  }
+
+  /**
+   * Inserts new entries (every column set) without reading them back: one statement for all of
+   * them on PostgreSQL, one per SQLITE_ROWS_PER_STATEMENT on SQLite (withRowsRelation).
+   */
+  async insertMany(manager: EntityManager, entries: ReadonlyArray<NewTimeEntry>): Promise<void> {
+    const rows = entries.map((e) => [
+      e.userId,
+      e.projectId,
+      e.clientId,
+      e.taskId,
+      e.startTime,
+      e.endTime,
+      e.durationSeconds,
+      e.notes,
+      e.tags,
+      e.source,
+      e.billable ? 1 : 0,
+      e.paid ? 1 : 0,
+      e.invoiceNumber,
+      e.createdAt,
+      e.updatedAt,
+    ]);
+    const names = INSERT_COLUMNS.map((c) => c.name);
+    // Flags travel as 0/1: `<> 0` is a boolean on PostgreSQL and 0/1 on SQLite, as each stores them.
+    const values = names.map((name) => (name === 'billable' || name === 'paid' ? `n.${name} <> 0` : `n.${name}`));
+    await withRowsRelation(
+      manager,
+      'n',
+      INSERT_COLUMNS,
+      rows,
+      (relation) => `INSERT INTO time_entries (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${relation}`,
+    );
   }
 
   /**
