@@ -53,7 +53,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getApiToken"];
         put?: never;
@@ -64,7 +64,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["revokeApiToken"];
         options?: never;
@@ -97,7 +97,7 @@ export interface paths {
          *
          *     **Idempotency:** send `Idempotency-Key` to make retries safe.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         post: operations["rotateApiToken"];
         delete?: never;
@@ -119,7 +119,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getSettings"];
         put?: never;
@@ -187,7 +187,7 @@ export interface paths {
          *
          *     **Scopes:** `read:clients`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getClient"];
         /**
@@ -206,7 +206,7 @@ export interface paths {
          *
          *     **Scopes:** `write:clients`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["deactivateClient"];
         options?: never;
@@ -235,7 +235,7 @@ export interface paths {
          *
          *     **Authentication:** none; this endpoint is public.
          *
-         *     **Errors:** 503: Database (or configured Redis) not answering.
+         *     **Errors:** 400 `validation_error`; 503: Database (or configured Redis) not answering.
          */
         get: operations["getHealth"];
         put?: never;
@@ -258,6 +258,8 @@ export interface paths {
          * @description Liveness probe: 200 while the process answers. Never touches the database.
          *
          *     **Authentication:** none; this endpoint is public.
+         *
+         *     **Errors:** 400 `validation_error`.
          */
         get: operations["getLiveness"];
         put?: never;
@@ -281,7 +283,7 @@ export interface paths {
          *
          *     **Authentication:** none; this endpoint is public.
          *
-         *     **Errors:** 503: Shutting down (draining), or the database or configured Redis is not answering.
+         *     **Errors:** 400 `validation_error`; 503: Shutting down (draining), or the database or configured Redis is not answering.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -304,6 +306,8 @@ export interface paths {
          * @description API and app version, the documentation URL, the base path of each module, and the modules this instance serves.
          *
          *     **Authentication:** none; this endpoint is public.
+         *
+         *     **Errors:** 400 `validation_error`.
          */
         get: operations["getApiInfo"];
         put?: never;
@@ -363,7 +367,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getStockItem"];
         /**
@@ -382,7 +386,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `write:inventory` or `write:projects`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["deactivateStockItem"];
         options?: never;
@@ -418,6 +422,30 @@ export interface paths {
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `insufficient_stock`, `idempotency_key_in_use`; 413 `payload_too_large`; 415 `unsupported_media_type`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         post: operations["createStockMovement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/movements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get stock movement
+         * @description One stock movement by id (each leg of a transfer is one too).
+         *
+         *     **Scopes:** any one of `read:inventory` or `read:projects`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
+        get: operations["getStockMovement"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -603,7 +631,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getStockTransfer"];
         put?: never;
@@ -663,7 +691,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getWarehouse"];
         /**
@@ -682,7 +710,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `write:inventory` or `write:projects`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["deactivateWarehouse"];
         options?: never;
@@ -747,7 +775,7 @@ export interface paths {
          *
          *     **Scopes:** `read:projects`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getProject"];
         /**
@@ -766,7 +794,7 @@ export interface paths {
          *
          *     **Scopes:** `write:projects`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["archiveProject"];
         options?: never;
@@ -883,7 +911,7 @@ export interface paths {
          *
          *     **Scopes:** `read:tasks`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getTask"];
         /**
@@ -902,7 +930,7 @@ export interface paths {
          *
          *     **Scopes:** `write:tasks`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["deleteTask"];
         options?: never;
@@ -991,7 +1019,7 @@ export interface paths {
         put?: never;
         /**
          * Import time entries
-         * @description Imports time entries from CSV: a multipart `file`, a `text/csv` body, or JSON `{"csv": "..."}`. Rows are validated first; with `atomic=true` (the default) all rows are written or none; `dry_run=true` writes nothing.
+         * @description Imports time entries from CSV: a multipart `file`, a `text/csv` body, or JSON `{"csv": "..."}`. Rows are validated first; with `atomic=true` (the default) all rows are written or none; `dry_run=true` writes nothing. Its 201 has no `Location`: it creates many entries, not one resource.
          *
          *     **Scopes:** `write:time_entries`.
          *
@@ -1021,7 +1049,7 @@ export interface paths {
          *
          *     **Scopes:** `read:time_entries`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getTimeEntry"];
         /**
@@ -1040,7 +1068,7 @@ export interface paths {
          *
          *     **Scopes:** `write:time_entries`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["deleteTimeEntry"];
         options?: never;
@@ -1095,7 +1123,7 @@ export interface paths {
          *
          *     **Scopes:** `read:time_entries`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getTimerStatus"];
         put?: never;
@@ -1123,7 +1151,7 @@ export interface paths {
          *
          *     **Idempotency:** send `Idempotency-Key` to make retries safe.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 409 `no_active_timer`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 409 `no_active_timer`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         post: operations["stopTimer"];
         delete?: never;
@@ -1181,7 +1209,7 @@ export interface paths {
          *
          *     **Scopes:** `read:users`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getCurrentUser"];
         put?: never;
@@ -1205,7 +1233,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getUser"];
         put?: never;
@@ -1273,7 +1301,7 @@ export interface paths {
          *
          *     **Scopes:** `read:webhooks`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["listWebhookEvents"];
         put?: never;
@@ -1297,7 +1325,7 @@ export interface paths {
          *
          *     **Scopes:** `read:webhooks`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         get: operations["getWebhook"];
         /**
@@ -1316,7 +1344,7 @@ export interface paths {
          *
          *     **Scopes:** `write:webhooks`.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `conflict`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -1375,7 +1403,7 @@ export interface paths {
          *
          *     **Idempotency:** send `Idempotency-Key` to make retries safe.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         post: operations["redeliverWebhookDelivery"];
         delete?: never;
@@ -1401,7 +1429,7 @@ export interface paths {
          *
          *     **Idempotency:** send `Idempotency-Key` to make retries safe.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -1427,7 +1455,7 @@ export interface paths {
          *
          *     **Idempotency:** send `Idempotency-Key` to make retries safe.
          *
-         *     **Errors:** 400 `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 409 `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
          */
         post: operations["testWebhook"];
         delete?: never;
@@ -1940,6 +1968,9 @@ export interface components {
         MessageResponseDto: {
             /** @example Task deleted successfully */
             message: string;
+        };
+        MovementEnvelopeDto: {
+            movement: components["schemas"]["MovementResponseDto"];
         };
         MovementHistoryReportDto: {
             movements: components["schemas"]["HistoryRowDto"][];
@@ -2621,7 +2652,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description `bad_request`: a bad header (such as `Idempotency-Key`), or both `Authorization` and `X-API-Key`. */
+        /** @description `validation_error`: a query parameter this operation does not take; `errors` names it ("Unknown parameter."). `bad_request`: a bad header (such as `Idempotency-Key`), or both `Authorization` and `X-API-Key`. */
         BadRequest: {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
@@ -2710,6 +2741,16 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponseDto"];
             };
         };
+        /** @description `validation_error`: a query parameter this operation does not take; `errors` names it ("Unknown parameter."). */
+        UnknownParameter: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponseDto"];
+            };
+        };
         /** @description `unsupported_media_type`: a `Content-Type` this endpoint cannot read. */
         UnsupportedMediaType: {
             headers: {
@@ -2725,7 +2766,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponseDto"];
             };
         };
-        /** @description `validation_error`: the body or a query parameter is invalid; `errors` names each field. `bad_request`: malformed JSON, a bad header, or both `Authorization` and `X-API-Key`. */
+        /** @description `validation_error`: the body or a query parameter is invalid, or a query parameter unknown ("Unknown parameter."); `errors` names each field. `bad_request`: malformed JSON, a bad header, or both `Authorization` and `X-API-Key`. */
         ValidationFailed: {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
@@ -2748,6 +2789,8 @@ export interface components {
         ETag: string;
         /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`, replayed without running anything again. */
         "Idempotent-Replayed": "true";
+        /** @description Where the created resource is: `/api/v1/<resource>/<id>`, which a GET answers (also on an idempotent replay). */
+        Location: string;
         /** @description IETF draft field for the tighter window: `"<window>";r=<remaining>;t=<seconds>`, e.g. `"minute";r=99;t=60`. */
         RateLimit: string;
         /** @description IETF draft field listing both windows, e.g. `"minute";q=100;w=60, "hour";q=1000;w=3600`. */
@@ -2844,6 +2887,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3153,6 +3197,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3424,6 +3469,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3817,6 +3863,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponseDto"];
                 };
             };
+            400: components["responses"]["UnknownParameter"];
             /** @description Database (or configured Redis) not answering */
             503: {
                 headers: {
@@ -3849,6 +3896,7 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessResponseDto"];
                 };
             };
+            400: components["responses"]["UnknownParameter"];
         };
     };
     getReadiness: {
@@ -3870,6 +3918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessResponseDto"];
                 };
             };
+            400: components["responses"]["UnknownParameter"];
             /** @description Shutting down (draining), or the database or configured Redis is not answering */
             503: {
                 headers: {
@@ -3902,6 +3951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiInfoResponseDto"];
                 };
             };
+            400: components["responses"]["UnknownParameter"];
         };
     };
     listStockItems: {
@@ -3982,6 +4032,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4376,6 +4427,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4441,6 +4493,68 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getStockMovement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: the `movement`. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementEnvelopeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `not_found`: No stock movement with that `id` is visible to the caller. */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4781,6 +4895,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4990,6 +5105,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5444,6 +5560,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -6004,6 +6121,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -6463,6 +6581,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7106,6 +7225,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7366,6 +7486,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7698,6 +7819,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];

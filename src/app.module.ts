@@ -11,6 +11,7 @@ import { PaginationModule } from './common/pagination/pagination.module';
 import { TokenRateLimitGuard } from './common/rate-limit/token-rate-limit.guard';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
+import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { ENTITIES, MIGRATIONS } from './app-data-source';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -60,6 +61,8 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
     // Guards run in this order: authenticate and check scopes (401/403), then rate-limit (429).
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: TokenRateLimitGuard },
+    // Unknown query parameters are refused before an Idempotency-Key is looked at.
+    { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })

@@ -15,6 +15,7 @@ describe('configuration', () => {
       logLevel: 'info',
       shutdownGraceMs: 10000,
       trustProxy: false,
+      corsOrigins: [],
       database: { kind: 'sqlite', path: './data/timetracker.sqlite' },
       redis: { url: null, keyPrefix: 'tt:', timeoutMs: 200 },
       rateLimit: {
@@ -41,6 +42,22 @@ describe('configuration', () => {
       kind: 'postgres',
       url: 'postgres://u:p@db:5432/tt',
     });
+  });
+
+  it('should read CORS_ORIGINS as exact origins, or * for any', () => {
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://127.0.0.1:3000' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://127.0.0.1:3000',
+    ]);
+    for (const bad of [
+      'https://app.example.com/',
+      'app.example.com',
+      '*,https://a.example.com',
+      'https://*.example.com',
+    ]) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
+    }
   });
 
   it('should refuse bad values, naming every bad variable', () => {

@@ -14,6 +14,8 @@ export interface AppConfig {
   host: string;
   /** Fastify's trustProxy: false, true, or the proxies' addresses. */
   trustProxy: boolean | string[];
+  /** Origins allowed to call the API from a browser: exact origins, `*` for any; empty is no CORS. */
+  corsOrigins: '*' | string[];
   appVersion: string;
   timezone: string;
   logLevel: string;
@@ -67,6 +69,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     port: schema.PORT,
     host: schema.HOST,
     trustProxy: parseTrustProxy(schema.TRUST_PROXY),
+    corsOrigins: parseCorsOrigins(schema.CORS_ORIGINS),
     appVersion: readAppVersion(),
     timezone: schema.APP_TIMEZONE,
     logLevel: schema.LOG_LEVEL,
@@ -112,6 +115,18 @@ function parseTrustProxy(value: string): boolean | string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function parseCorsOrigins(value: string): '*' | string[] {
+  if (value.trim() === '*') return '*';
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function isValidTimeZone(zone: string): boolean {

@@ -14,6 +14,10 @@ export function describeEnv(): ReadonlyMap<string, string> {
   return descriptions;
 }
 
+/** One origin as a browser sends it: scheme://host[:port], no path, no trailing slash. */
+const ORIGIN = String.raw`[a-z][a-z0-9+.-]*://[^\s/,?#*]+`;
+const CORS_ORIGINS = new RegExp(String.raw`^(|\s*\*\s*|\s*${ORIGIN}\s*(,\s*${ORIGIN}\s*)*)$`);
+
 const toInt = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value,
@@ -40,6 +44,12 @@ export class EnvSchema {
   )
   @IsString()
   TRUST_PROXY = 'false';
+
+  @Describe(
+    'Browser origins allowed to call the API (CORS): a comma list of exact origins (https://app.example.com), or * for any; empty sends no CORS headers.',
+  )
+  @Matches(CORS_ORIGINS, { message: 'must be empty, *, or a comma list of origins such as https://app.example.com' })
+  CORS_ORIGINS = '';
 
   @Describe(
     'Database: unset for ./data/timetracker.sqlite, sqlite:<path> (sqlite::memory:), or postgres://user:pass@host:5432/db.',

@@ -46,6 +46,7 @@ export function addCrossCuttingDocs(
   document: OpenAPIObject,
   access: ReadonlyMap<string, RouteAccess>,
   summaryOf: (operationId: string) => string,
+  locating: ReadonlySet<string> = new Set(),
 ): OpenAPIObject {
   document.components = {
     ...document.components,
@@ -67,9 +68,12 @@ export function addCrossCuttingDocs(
       if (route && !route.public) {
         addErrorResponses(operation, method, path, route, doc);
         if (method === 'post') addIdempotencyKey(operation);
+      } else {
+        // Query strings are strict everywhere (contract §10), public routes included.
+        operation.responses['400'] ??= responseRef('UnknownParameter');
       }
       describeSuccesses(document, operation, method);
-      addHeaders(operation, method, authenticated);
+      addHeaders(operation, method, authenticated, locating.has(id));
       addExamples(operation, id);
       operation.description = describeOperation(document, operation, method, route, doc);
     }
@@ -210,6 +214,7 @@ const RESOURCE_NAMES: Record<string, string> = {
   'api-tokens': 'API token',
   clients: 'Client',
   items: 'Stock item',
+  movements: 'Stock movement',
   projects: 'Project',
   tasks: 'Task',
   'time-entries': 'Time entry',
@@ -290,8 +295,11 @@ const list = (keys: string[]) => {
   return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 };
 
-/** Shared headers by $ref: the request id everywhere, rate limits once past the token check, replays on POST. */
-function addHeaders(operation: OperationObject, method: Method, authenticated: boolean): void {
+/**
+ * Shared headers by $ref: the request id everywhere, rate limits once past the token check, replays
+ * on POST, and `Location` on the 201 of a route that declares one (`@CreatedLocation`).
+ */
+function addHeaders(operation: OperationObject, method: Method, authenticated: boolean, locates: boolean): void {
   for (const [status, response] of Object.entries(operation.responses) as Array<[string, Response]>) {
     if ('$ref' in response) continue;
     const headers = { ...response.headers };
@@ -303,6 +311,7 @@ function addHeaders(operation: OperationObject, method: Method, authenticated: b
       for (const name of RATE_LIMIT_HEADERS) headers[name] = headerRef(name);
     }
     if (status === '429' || status === '503') headers['Retry-After'] = headerRef('Retry-After');
+    if (status === '201' && locates) headers.Location = headerRef('Location');
     if (authenticated && method === 'post') {
       if (status === '409') headers['Retry-After'] = headerRef('Retry-After');
       // Stored and replayed: 2xx and the business-rule 4xx (contract §5).

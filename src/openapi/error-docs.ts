@@ -81,20 +81,31 @@ const rateLimited = Object.fromEntries(RATE_LIMIT_HEADERS.map((name) => [name, h
 export const SHARED_RESPONSES = {
   ValidationFailed: {
     description:
-      '`validation_error`: the body or a query parameter is invalid; `errors` names each field. ' +
+      '`validation_error`: the body or a query parameter is invalid, or a query parameter unknown ("Unknown ' +
+      'parameter."); `errors` names each field. ' +
       '`bad_request`: malformed JSON, a bad header, or both `Authorization` and `X-API-Key`.',
     content: errorContent([ErrorCode.ValidationError, ErrorCode.BadRequest]),
     headers: { 'X-Request-ID': headerRef('X-Request-ID'), ...rateLimited },
   },
   BadRequest: {
-    description: '`bad_request`: a bad header (such as `Idempotency-Key`), or both `Authorization` and `X-API-Key`.',
+    description:
+      '`validation_error`: a query parameter this operation does not take; `errors` names it ("Unknown ' +
+      'parameter."). `bad_request`: a bad header (such as `Idempotency-Key`), or both `Authorization` and `X-API-Key`.',
     content: errorContent([
+      { code: ErrorCode.ValidationError, message: 'Validation failed', extra: { errors: { projectId: ['Unknown parameter.'] } } },
       {
         code: ErrorCode.BadRequest,
         message: "Send the API token in one header only: 'Authorization' or 'X-API-Key', not both.",
       },
     ]),
     headers: { 'X-Request-ID': headerRef('X-Request-ID'), ...rateLimited },
+  },
+  UnknownParameter: {
+    description: '`validation_error`: a query parameter this operation does not take; `errors` names it ("Unknown parameter.").',
+    content: errorContent([
+      { code: ErrorCode.ValidationError, message: 'Validation failed', extra: { errors: { verbose: ['Unknown parameter.'] } } },
+    ]),
+    headers: { 'X-Request-ID': headerRef('X-Request-ID') },
   },
   Unauthorized: {
     description:

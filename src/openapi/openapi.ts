@@ -3,7 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, type SwaggerCustomOptions, Swagger
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { addCrossCuttingDocs } from './cross-cutting-docs';
 import { TAGS } from './operation-docs';
-import { routeAccessByOperationId } from './route-access';
+import { operationsWithLocation, routeAccessByOperationId } from './route-access';
 
 export const DOCS_PATH = 'api/docs';
 
@@ -36,7 +36,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     // Controller method names are unique verb-noun pairs and become the operationIds.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
-  return sortKeys(addCrossCuttingDocs(document, routeAccessByOperationId(app), summaryOf));
+  const access = routeAccessByOperationId(app);
+  return sortKeys(addCrossCuttingDocs(document, access, summaryOf, operationsWithLocation(app)));
 }
 
 /** Swagger UI at /api/docs: the token a user enters survives a reload. */

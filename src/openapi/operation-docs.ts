@@ -207,7 +207,8 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   importTimeEntries: {
     text:
       'Imports time entries from CSV: a multipart `file`, a `text/csv` body, or JSON `{"csv": "..."}`. Rows are ' +
-      'validated first; with `atomic=true` (the default) all rows are written or none; `dry_run=true` writes nothing.',
+      'validated first; with `atomic=true` (the default) all rows are written or none; `dry_run=true` writes nothing. ' +
+      'Its 201 has no `Location`: it creates many entries, not one resource.',
     errors: {
       [ErrorCode.PayloadTooLarge]: 'The CSV is over `CSV_IMPORT_MAX_BYTES` or `CSV_IMPORT_MAX_ROWS` (the message says which).',
     },
@@ -269,6 +270,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       '`quantity`. Inbound movements update the moving average cost.',
     errors: { [ErrorCode.InsufficientStock]: 'An outbound movement is larger than the stock on hand.' },
   },
+  getStockMovement: { text: 'One stock movement by id (each leg of a transfer is one too).' },
   listStockLevels: { text: 'Quantity on hand, average cost and value per stock item and warehouse.' },
   listStockTransfers: {
     text: 'Lists transfers between warehouses; each is a pair of movements sharing a `reference_id`.',

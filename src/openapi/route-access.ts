@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS, type AuthOptions } from '../common/auth/authenticated.decorator';
 import { IS_PUBLIC } from '../common/auth/public.decorator';
+import { createdLocationOf } from '../common/http/location';
 
 /** A route's access policy as the guard reads it: public, or a token with scopes. */
 export type RouteAccess = { public: true } | ({ public: false } & AuthOptions);
@@ -14,6 +15,27 @@ export type RouteAccess = { public: true } | ({ public: false } & AuthOptions);
 export function routeAccessByOperationId(app: INestApplication): Map<string, RouteAccess> {
   const reflector = new Reflector();
   const access = new Map<string, RouteAccess>();
+  for (const { key, handler, controller } of handlers(app)) {
+    const targets = [handler, controller];
+    if (reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      access.set(key, { public: true });
+      continue;
+    }
+    const options = reflector.getAllAndOverride<AuthOptions | undefined>(AUTH_OPTIONS, targets);
+    if (options) access.set(key, { public: false, ...options });
+  }
+  return access;
+}
+
+/** The method names (operationIds) of the handlers whose 201 carries a `Location` (`@CreatedLocation`). */
+export function operationsWithLocation(app: INestApplication): Set<string> {
+  const ids = new Set<string>();
+  for (const { key, handler } of handlers(app)) if (createdLocationOf(handler)) ids.add(key);
+  return ids;
+}
+
+/** Every handler of every controller, with its method name. */
+function* handlers(app: INestApplication): Generator<{ key: string; handler: (...args: unknown[]) => unknown; controller: Type<unknown> }> {
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as Type<unknown> | null;
@@ -22,15 +44,8 @@ export function routeAccessByOperationId(app: INestApplication): Map<string, Rou
       for (const key of Object.getOwnPropertyNames(proto)) {
         const handler = proto[key];
         if (key === 'constructor' || typeof handler !== 'function') continue;
-        const targets = [handler, controller];
-        if (reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
-          access.set(key, { public: true });
-          continue;
-        }
-        const options = reflector.getAllAndOverride<AuthOptions | undefined>(AUTH_OPTIONS, targets);
-        if (options) access.set(key, { public: false, ...options });
+        yield { key, handler: handler as (...args: unknown[]) => unknown, controller };
       }
     }
   }
-  return access;
 }

@@ -43,6 +43,11 @@ export const SHARED_HEADERS = {
       'replayed without running anything again.',
     schema: { type: 'string', enum: ['true'] },
   },
+  Location: {
+    description:
+      'Where the created resource is: `/api/v1/<resource>/<id>`, which a GET answers (also on an idempotent replay).',
+    schema: { type: 'string' },
+  },
   ETag: {
     description:
       'Strong validator of this representation: send it back as `If-Match` to update only if nothing changed since.',

@@ -70,6 +70,7 @@ interface Seeds {
   warehouse: number;
   warehouse2: number;
   item: number;
+  movement: number;
   webhook: number;
   delivery: number;
   transfer: number;
@@ -138,6 +139,7 @@ function seededPathValue(template: string, param: string, s: Seeds): number {
     'admin/api-tokens': s.token,
     clients: s.client,
     'inventory/items': s.item,
+    'inventory/movements': s.movement,
     'inventory/warehouses': s.warehouse,
     projects: s.project,
     tasks: s.task,
@@ -361,7 +363,7 @@ describe('route walker: out-of-range integers on every route', () => {
     const warehouse = await created('/api/v1/inventory/warehouses', { code: 'WALK1', name: 'One' }, 'warehouse');
     const warehouse2 = await created('/api/v1/inventory/warehouses', { code: 'WALK2', name: 'Two' }, 'warehouse');
     const item = await created('/api/v1/inventory/items', { sku: 'WALK-ITEM', name: 'Walker item' }, 'item');
-    await created(
+    const movement = await created(
       '/api/v1/inventory/movements',
       { movement_type: 'purchase', stock_item_id: item, warehouse_id: warehouse, quantity: 100_000, unit_cost: 1 },
       'movement',
@@ -390,6 +392,7 @@ describe('route walker: out-of-range integers on every route', () => {
       warehouse,
       warehouse2,
       item,
+      movement,
       webhook,
       delivery,
       transfer: transfer.body.reference_id as number,

@@ -3,18 +3,22 @@ import { DomainError, type FieldErrors } from './domain-error';
 import { ErrorCode } from './error-code';
 
 const UNKNOWN_FIELD = 'Unknown field.';
+export const UNKNOWN_PARAMETER = 'Unknown parameter.';
 
-/** Flattens class-validator errors to `{ "a.b": ["..."] }`; a forbidden extra field reads "Unknown field.". */
-export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErrors {
+/**
+ * Flattens class-validator errors to `{ "a.b": ["..."] }`; a forbidden extra key reads `unknown`
+ * ("Unknown field." in a body, "Unknown parameter." in a query string).
+ */
+export function toFieldErrors(errors: ValidationError[], prefix = '', unknown = UNKNOWN_FIELD): FieldErrors {
   const out: FieldErrors = {};
   for (const error of errors) {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
     const constraints = error.constraints ?? {};
     const messages = Object.entries(constraints).map(([key, message]) =>
-      key === 'whitelistValidation' ? UNKNOWN_FIELD : message,
+      key === 'whitelistValidation' ? unknown : message,
     );
     if (messages.length > 0) out[path] = messages;
-    if (error.children?.length) Object.assign(out, toFieldErrors(error.children, path));
+    if (error.children?.length) Object.assign(out, toFieldErrors(error.children, path, unknown));
   }
   return out;
 }
@@ -22,16 +26,18 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
 const exceptionFactory = (errors: ValidationError[]) => DomainError.validation(toFieldErrors(errors));
 
 /**
- * Bodies reject unknown fields (mass-assignment guard, contract §1); query strings only drop them,
- * so cache-busting parameters do not break clients.
+ * Bodies reject unknown fields (mass-assignment guard, contract §1), and query strings unknown
+ * parameters (§10: a misspelt filter never silently returns unfiltered data). A route that reads
+ * no query DTO refuses every parameter (StrictQueryInterceptor).
  */
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
-  private readonly lenient = new ValidationPipe({
+  private readonly query = new ValidationPipe({
     whitelist: true,
-    forbidNonWhitelisted: false,
+    forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory,
+    exceptionFactory: (errors: ValidationError[]) =>
+      DomainError.validation(toFieldErrors(errors, '', UNKNOWN_PARAMETER)),
   });
 
   constructor() {
@@ -49,7 +55,11 @@ export class AppValidationPipe extends ValidationPipe {
     // `1 `, `01`, `1e0` or `0x1` as the id 1 before ParseIdPipe could answer 404.
     if (metadata.type === 'param') return value;
     if (metadata.type === 'body' || metadata.type === 'query') refuseNonText(value);
-    if (metadata.type === 'query') return this.lenient.transform(value, metadata);
+    if (metadata.type === 'query') {
+      const hidden = hiddenKeys(value, UNKNOWN_PARAMETER);
+      if (Object.keys(hidden).length > 0) throw DomainError.validation(hidden);
+      return this.query.transform(value, metadata);
+    }
     if (metadata.type === 'body' && this.toValidate(metadata)) {
       // A missing body validates as an empty object, so required fields are named.
       const body = value ?? {};
@@ -57,7 +67,7 @@ export class AppValidationPipe extends ValidationPipe {
         throw new DomainError(ErrorCode.UnsupportedMediaType, 'This endpoint reads JSON bodies only.');
       }
       if (!isPlainBody(body)) throw DomainError.validation({ body: ['Body must be a JSON object.'] });
-      const hidden = hiddenKeys(body);
+      const hidden = hiddenKeys(body, UNKNOWN_FIELD);
       if (Object.keys(hidden).length === 0) return super.transform(body, metadata);
       throw DomainError.validation({ ...(await this.fieldErrorsOf(body, metadata)), ...hidden });
     }
@@ -84,11 +94,11 @@ export class AppValidationPipe extends ValidationPipe {
 const HIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * Each hidden key of a JSON body, wherever it is, as an unknown field (contract §1). No DTO has a
- * free-form object where such a key could mean anything, and accepting one anywhere would run the
- * request on other data than was sent.
+ * Each hidden key of a JSON body or a query string, wherever it is, as an unknown field or
+ * parameter (contract §1, §10). No DTO has a free-form object where such a key could mean
+ * anything, and accepting one anywhere would run the request on other data than was sent.
  */
-function hiddenKeys(body: unknown): FieldErrors {
+function hiddenKeys(body: unknown, unknown: string): FieldErrors {
   // No prototype, so that `errors['__proto__'] = ...` makes a key rather than setting one.
   const errors = Object.create(null) as FieldErrors;
   const visit = (value: unknown, path: string, depth: number): void => {
@@ -96,7 +106,7 @@ function hiddenKeys(body: unknown): FieldErrors {
     for (const key of Object.keys(value)) {
       const child = (value as Record<string, unknown>)[key];
       const at = path ? `${path}.${key}` : key;
-      if (HIDDEN_KEYS.has(key)) errors[at] = [UNKNOWN_FIELD];
+      if (HIDDEN_KEYS.has(key)) errors[at] = [unknown];
       else visit(child, at, depth + 1);
     }
   };

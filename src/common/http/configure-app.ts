@@ -1,4 +1,5 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import fastifyMultipart from '@fastify/multipart';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -8,6 +9,8 @@ import { setupOpenApi } from '../../openapi/openapi';
 import { TokenAuthenticator } from '../../modules/api-tokens/token-authenticator.service';
 import { authenticateBeforeBody } from '../auth/authenticate-before-body';
 import { MAX_BODY_BYTES } from './body-limits';
+import { corsAnswerHeaders, registerCors } from './cors';
+import { addCreatedLocation } from './location';
 import { answerClientError, answerFrameworkError } from './client-error';
 import { parseJsonBody } from './json-body.parser';
 import { attachMultipartBody, type MultipartLimits } from './multipart-body';
@@ -20,7 +23,10 @@ export const API_PREFIX = 'api/v1';
 /** Nest's own body parsers are off: ours (below) enforce depth and error shapes. */
 export const NEST_APP_OPTIONS = { bodyParser: false } as const;
 
-export function createFastifyAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
+export function createFastifyAdapter(
+  config: Pick<AppConfig, 'trustProxy'> & Partial<Pick<AppConfig, 'corsOrigins'>>,
+): FastifyAdapter {
+  const corsOrigins = config.corsOrigins ?? [];
   return new FastifyAdapter({
     trustProxy: config.trustProxy,
     logger: false,
@@ -30,7 +36,11 @@ export function createFastifyAdapter(config: Pick<AppConfig, 'trustProxy'>): Fas
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
     clientErrorHandler: answerClientError,
-    frameworkErrors: answerFrameworkError,
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      // No hook runs before these answers: the CORS plugin's headers are set here.
+      void reply.headers(corsAnswerHeaders(corsOrigins, request.headers.origin));
+      answerFrameworkError(error, request, reply);
+    },
   });
 }
 
@@ -69,6 +79,9 @@ export function configureApp(app: NestFastifyApplication): void {
     void reply.header('X-Request-ID', request.id);
     done();
   });
+  // After the request id (a preflight carries one too), before authentication and the guards.
+  registerCors(fastify, app.get<AppConfig>(APP_CONFIG).corsOrigins);
+  fastify.addHook('onSend', addCreatedLocation(`/${API_PREFIX}`));
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(

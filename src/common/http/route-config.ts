@@ -1,5 +1,6 @@
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 import type { FastifyContextConfig } from 'fastify';
+import type { CreatedLocationConfig } from './location';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -7,6 +8,10 @@ declare module 'fastify' {
     isPublic?: boolean;
     /** Set by `@AcceptsUpload()`: reads multipart files and raw upload bodies up to CSV_IMPORT_MAX_BYTES. */
     acceptsUpload?: boolean;
+    /** `false`: @fastify/cors sends no CORS headers on this route (`GET /metrics`). */
+    cors?: false;
+    /** Set by `@CreatedLocation()`: where a 201 of this route says the created resource is. */
+    location?: CreatedLocationConfig;
   }
 }
 

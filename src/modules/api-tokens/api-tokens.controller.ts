@@ -12,6 +12,7 @@ import { CreateApiTokenDto } from './dto/create-api-token.dto';
 import { ApiTokenEnvelopeDto, ApiTokenResponseDto, ApiTokenSecretEnvelopeDto } from './dto/api-token-response.dto';
 import { ListApiTokensQueryDto } from './dto/list-api-tokens-query.dto';
 import { UpdateApiTokenDto } from './dto/update-api-token.dto';
+import { CreatedLocation } from '../../common/http/location';
 
 const ADMIN = { scopes: ['admin:all' as const], adminRole: true };
 
@@ -28,6 +29,7 @@ export class ApiTokensController {
   }
 
   @Post()
+  @CreatedLocation('admin/api-tokens', 'api_token.id')
   @RedactOnReplay('token')
   @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'user_id names no user' })
@@ -59,6 +61,7 @@ export class ApiTokensController {
 
   @Post(':id/rotate')
   @HttpCode(201)
+  @CreatedLocation('admin/api-tokens', 'api_token.id')
   @RedactOnReplay('token')
   @ApiCreatedResponse({ type: ApiTokenSecretEnvelopeDto })
   rotateApiToken(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {

@@ -10,6 +10,7 @@ import { ClientEnvelopeDto, ClientResponseDto } from './dto/client-response.dto'
 import { CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQueryDto } from './dto/list-clients-query.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
+import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Clients')
 @Controller('clients')
@@ -31,6 +32,7 @@ export class ClientsController {
   }
 
   @Post()
+  @CreatedLocation('clients', 'client.id')
   @Authenticated({ scopes: ['write:clients'] })
   @ApiCreatedResponse({ type: ClientEnvelopeDto })
   createClient(@CurrentAuth() auth: AuthContext, @Body() dto: CreateClientDto) {

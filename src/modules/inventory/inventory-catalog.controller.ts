@@ -18,6 +18,7 @@ import {
   WarehouseEnvelopeDto,
   WarehouseListDto,
 } from './dto/inventory-responses.dto';
+import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Inventory')
 @Controller('inventory')
@@ -39,6 +40,7 @@ export class InventoryCatalogController {
   }
 
   @Post('warehouses')
+  @CreatedLocation('inventory/warehouses', 'warehouse.id')
   @InventoryWrite()
   @ApiCreatedResponse({ type: WarehouseEnvelopeDto })
   createWarehouse(@CurrentAuth() auth: AuthContext, @Body() dto: CreateWarehouseDto) {
@@ -89,6 +91,7 @@ export class InventoryCatalogController {
   }
 
   @Post('items')
+  @CreatedLocation('inventory/items', 'item.id')
   @InventoryWrite()
   @ApiCreatedResponse({ type: StockItemEnvelopeDto })
   createStockItem(@CurrentAuth() auth: AuthContext, @Body() dto: CreateStockItemDto) {

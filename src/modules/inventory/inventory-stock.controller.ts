@@ -4,15 +4,18 @@ import type { AuthContext } from '../../common/auth/auth-context';
 import { CurrentAuth } from '../../common/auth/current-auth.decorator';
 import { DomainError } from '../../common/errors/domain-error';
 import { CreateMovementDto, CreateTransferDto, ListTransfersQueryDto, StockLevelsQueryDto } from './dto/stock.dto';
+import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { InventoryRead, InventoryWrite } from './inventory-access';
 import { StockService } from './stock.service';
 import {
+  MovementEnvelopeDto,
   MovementResultDto,
   StockLevelListDto,
   TransferCreatedDto,
   TransferEnvelopeDto,
   TransferListDto,
 } from './dto/inventory-responses.dto';
+import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Inventory')
 @Controller('inventory')
@@ -20,11 +23,19 @@ export class InventoryStockController {
   constructor(private readonly service: StockService) {}
 
   @Post('movements')
+  @CreatedLocation('inventory/movements', 'movement.id')
   @InventoryWrite()
   @ApiCreatedResponse({ type: MovementResultDto })
   @ApiConflictResponse({ description: 'insufficient_stock' })
   createStockMovement(@CurrentAuth() auth: AuthContext, @Body() dto: CreateMovementDto) {
     return this.service.createMovement(auth, dto);
+  }
+
+  @Get('movements/:id')
+  @InventoryRead()
+  @ApiOkResponse({ type: MovementEnvelopeDto })
+  getStockMovement(@Param('id', ParseIdPipe) id: number) {
+    return this.service.getMovement(id);
   }
 
   @Get('stock-levels')
@@ -35,6 +46,7 @@ export class InventoryStockController {
   }
 
   @Post('transfers')
+  @CreatedLocation('inventory/transfers', 'reference_id')
   @InventoryWrite()
   @ApiCreatedResponse({ type: TransferCreatedDto })
   @ApiConflictResponse({ description: 'insufficient_stock' })

@@ -97,6 +97,13 @@ export class StockService {
     };
   }
 
+  /** One movement by id: what `POST /inventory/movements` (and each leg of a transfer) created. */
+  async getMovement(id: number) {
+    const movement = await this.dataSource.getRepository(StockMovementEntity).findOneBy({ id });
+    if (!movement) throw DomainError.notFound(`Stock movement ${id}`);
+    return { movement: toMovementResponse(movement) };
+  }
+
   /** Both legs in one transaction under row locks (taken in warehouse order: no deadlock). */
   async createTransfer(auth: AuthContext, dto: CreateTransferDto) {
     if (dto.from_warehouse_id === dto.to_warehouse_id) {

@@ -3,6 +3,7 @@ import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator';
+import { AddRouteConfig } from '../../common/http/route-config';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -19,6 +20,8 @@ export class MetricsController {
 
   @Get()
   @Public()
+  // Outside the API: no browser page may read it, whatever CORS_ORIGINS allows.
+  @AddRouteConfig({ cors: false })
   async getMetrics(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

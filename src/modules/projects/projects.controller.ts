@@ -10,6 +10,7 @@ import { ListProjectsQueryDto } from './dto/list-projects-query.dto';
 import { ProjectEnvelopeDto, ProjectResponseDto } from './dto/project-response.dto';
 import { UpdateProjectDto } from './dto/update-project.dto';
 import { ProjectsService } from './projects.service';
+import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Projects')
 @Controller('projects')
@@ -31,6 +32,7 @@ export class ProjectsController {
   }
 
   @Post()
+  @CreatedLocation('projects', 'project.id')
   @Authenticated({ scopes: ['write:projects'] })
   @ApiCreatedResponse({ type: ProjectEnvelopeDto })
   createProject(@CurrentAuth() auth: AuthContext, @Body() dto: CreateProjectDto) {

@@ -11,6 +11,7 @@ import { ListTasksQueryDto } from './dto/list-tasks-query.dto';
 import { TaskEnvelopeDto, TaskResponseDto } from './dto/task-response.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TasksService } from './tasks.service';
+import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Tasks')
 @Controller('tasks')
@@ -32,6 +33,7 @@ export class TasksController {
   }
 
   @Post()
+  @CreatedLocation('tasks', 'task.id')
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiCreatedResponse({ type: TaskEnvelopeDto })
   createTask(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTaskDto) {

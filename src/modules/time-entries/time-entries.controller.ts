@@ -25,6 +25,7 @@ import { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { TimeEntriesBulkService } from './time-entries-bulk.service';
 import { TimeEntriesImportService } from './time-entries-import.service';
 import { TimeEntriesService } from './time-entries.service';
+import { CreatedLocation } from '../../common/http/location';
 
 const READ = { scopes: ['read:time_entries' as const] };
 const WRITE = { scopes: ['write:time_entries' as const] };
@@ -64,6 +65,7 @@ export class TimeEntriesController {
   }
 
   @Post()
+  @CreatedLocation('time-entries', 'time_entry.id')
   @Authenticated(WRITE)
   @ApiCreatedResponse({ type: TimeEntryEnvelopeDto })
   createTimeEntry(@CurrentAuth() auth: AuthContext, @Body() dto: CreateTimeEntryDto) {

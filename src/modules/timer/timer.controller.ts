@@ -7,6 +7,7 @@ import { TimeEntryEnvelopeDto } from '../time-entries/dto/time-entry-response.dt
 import { StartTimerDto } from './dto/start-timer.dto';
 import { TimerEnvelopeDto, TimerStatusDto } from './dto/timer-response.dto';
 import { TimerService } from './timer.service';
+import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Timer')
 @Controller('timer')
@@ -21,6 +22,8 @@ export class TimerController {
   }
 
   @Post('start')
+  // The timer is the running time entry.
+  @CreatedLocation('time-entries', 'timer.id')
   @Authenticated({ scopes: ['write:time_entries'] })
   @ApiCreatedResponse({ type: TimerEnvelopeDto })
   startTimer(@CurrentAuth() auth: AuthContext, @Body() dto: StartTimerDto) {

@@ -11,6 +11,7 @@ import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { CurrentUserEnvelopeDto, UserEnvelopeDto, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
+import { CreatedLocation } from '../../common/http/location';
 
 const ADMIN = { scopes: ['admin:all' as const], adminRole: true };
 
@@ -34,6 +35,7 @@ export class UsersController {
   }
 
   @Post()
+  @CreatedLocation('users', 'user.id')
   @Authenticated(ADMIN)
   @ApiCreatedResponse({ type: UserEnvelopeDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Username taken' })

@@ -17,6 +17,7 @@ import {
   WebhookListDto,
   WebhookSecretEnvelopeDto,
 } from './dto/webhook-responses.dto';
+import { CreatedLocation } from '../../common/http/location';
 
 const READ = { scopes: ['read:webhooks' as const] };
 const WRITE = { scopes: ['write:webhooks' as const] };
@@ -41,6 +42,7 @@ export class WebhooksController {
   }
 
   @Post()
+  @CreatedLocation('webhooks', 'webhook.id')
   @Authenticated(WRITE)
   @RedactOnReplay('secret', 'webhook.secret')
   @ApiCreatedResponse({ type: WebhookSecretEnvelopeDto })

@@ -72,6 +72,10 @@ export class MovementResponseDto {
   @ApiProperty() moved_at: string;
 }
 
+export class MovementEnvelopeDto {
+  @ApiProperty({ type: MovementResponseDto }) movement: MovementResponseDto;
+}
+
 export class UpdatedStockDto {
   @ApiProperty() warehouse_id: number;
   @ApiProperty() stock_item_id: number;
