@@ -3,16 +3,11 @@
  * The server of bench/guards in its own process: the compiled AppModule on PORT, configured from
  * the environment. BENCH_ISSUE_TOKENS=n issues 2n admin tokens at start-up (the admin API itself
  * would rate-limit that) and writes them as JSON to BENCH_TOKENS_FILE: n `limited`, and n `exempt`,
- * for which the rate limiter's storage is a no-op (the baseline of its overhead, in the same
- * process: every token pays the same lookup of its id among the exempt).
+ * for which the rate-limit guard returns at once (the baseline of its overhead, in the same
+ * process: every request pays the same lookup of its token id among the exempt, a Set probe).
  */
 const { writeFileSync } = require('node:fs');
 const { dist, startApp } = require('./support');
-
-const noWindows = [
-  { spec: { name: 'minute', limit: 1e8, windowMs: 60_000 }, used: 1, resetMs: 60_000 },
-  { spec: { name: 'hour', limit: 1e8, windowMs: 3_600_000 }, used: 1, resetMs: 3_600_000 },
-];
 
 /** Tokens of the admin user, created through the service, in one transaction: [{ token, id }]. */
 async function issueTokens(app, count) {
@@ -33,19 +28,20 @@ async function issueTokens(app, count) {
 }
 
 async function main() {
-  const { SlidingWindowStorage } = dist('common/rate-limit/sliding-window.storage');
+  const { TokenRateLimitGuard } = dist('common/rate-limit/token-rate-limit.guard');
   const exempt = new Set();
-  const consume = SlidingWindowStorage.prototype.consume;
-  SlidingWindowStorage.prototype.consume = async function (key) {
-    if (exempt.has(key)) return { allowed: true, now: Date.now(), windows: noWindows };
-    return consume.call(this, key);
+  const canActivate = TokenRateLimitGuard.prototype.canActivate;
+  TokenRateLimitGuard.prototype.canActivate = function (context) {
+    const auth = context.switchToHttp().getRequest().auth;
+    if (auth && exempt.has(auth.tokenId)) return true;
+    return canActivate.call(this, context);
   };
   const count = Number(process.env.BENCH_ISSUE_TOKENS ?? 0);
   // Listens only once the tokens exist: the parent waits for the first answer.
   const { app } = await startApp(process.env, [], null);
   if (count > 0) {
     const tokens = await issueTokens(app, 2 * count);
-    for (const { id } of tokens.slice(count)) exempt.add(`token:${id}`);
+    for (const { id } of tokens.slice(count)) exempt.add(id);
     const plain = (list) => list.map(({ token }) => token);
     const file = { limited: plain(tokens.slice(0, count)), exempt: plain(tokens.slice(count)) };
     writeFileSync(process.env.BENCH_TOKENS_FILE, JSON.stringify(file));

@@ -144,9 +144,9 @@ const CPU_PARTS = ['server', 'postgres', 'redis', 'bench'];
  * the machine: `server` (the given pids), `postgres`, `redis` (by process name) and `bench` (this
  * process, the load generator), as a Map pid -> { part, seconds }. Differences of two snapshots
  * tell where a run's CPU went, which a throughput figure on a shared 2-core machine cannot. Empty
- * off Linux.
+ * off Linux. `redisPids`: count only these as Redis (a private server), not every redis-server.
  */
-function cpuSnapshot(serverPids = []) {
+function cpuSnapshot(serverPids = [], redisPids = null) {
   const snapshot = new Map();
   let pids;
   try {
@@ -172,7 +172,7 @@ function cpuSnapshot(serverPids = []) {
         ? 'bench'
         : comm === 'postgres'
           ? 'postgres'
-          : comm === 'redis-server'
+          : comm === 'redis-server' && (redisPids === null || redisPids.includes(n))
             ? 'redis'
             : null;
     if (part) snapshot.set(n, { part, seconds });
@@ -287,33 +287,6 @@ async function compare(rounds, baseline, subject, value = (x) => x) {
   };
 }
 
-/**
- * The benchmark data set: 100 users (bench1..bench100), 50 clients, 500 projects, 5,000 tasks and
- * `entries` time entries over two years (10,000 per user at 1M), every 20th mentioning "website".
- */
-async function seedPostgres(pool, entries) {
-  await pool.query(`INSERT INTO users (username, role, is_active, timezone, created_at, updated_at)
-    SELECT 'bench' || g, 'user', true, 'UTC', now(), now() FROM generate_series(1, 100) g`);
-  await pool.query(`INSERT INTO clients (name, status, created_at, updated_at)
-    SELECT 'Client ' || g, 'active', now(), now() FROM generate_series(1, 50) g`);
-  await pool.query(`INSERT INTO projects (name, client_id, billable, status, created_at, updated_at)
-    SELECT 'Project ' || g, 1 + (g % 50), true, 'active', now(), now() FROM generate_series(1, 500) g`);
-  await pool.query(`INSERT INTO tasks (project_id, name, status, priority, created_at, updated_at)
-    SELECT 1 + (g % 500), 'Task ' || g, 'todo', 2, now(), now() FROM generate_series(1, 5000) g`);
-  await pool.query(
-    `INSERT INTO time_entries (user_id, project_id, client_id, start_time, end_time, duration_seconds, notes, tags,
-       source, billable, paid, created_at, updated_at)
-     SELECT 2 + (g % 100), 1 + ((g * 7) % 500), NULL, s, s + d * interval '1 second', d,
-            CASE WHEN g % 20 = 0 THEN 'website work ' || g ELSE 'work ' || g END,
-            CASE WHEN g % 7 = 0 THEN 'web' END, 'import', g % 5 <> 0, false, now(), now()
-     FROM generate_series(1, $1::int) g,
-          LATERAL (SELECT timestamptz '2024-01-01' + (g / 100) * interval '105 minutes' AS s,
-                          1800 + (g % 61) * 60 AS d) x`,
-    [entries],
-  );
-  await pool.query('ANALYZE');
-}
-
 /** A temporary SQLite file (the laptop setup), whatever else is reachable. */
 function freshSqlite() {
   return {
@@ -321,39 +294,6 @@ function freshSqlite() {
     kind: 'sqlite',
     drop: async () => {},
   };
-}
-
-/**
- * The same data set in SQLite (after the app has migrated the file): 100 users, 50 clients, 500
- * projects, 5,000 tasks and `entries` time entries, timestamps in the text form TypeORM writes.
- */
-function seedSqlite(file, entries) {
-  const Database = require('better-sqlite3');
-  const db = new Database(file);
-  db.pragma('busy_timeout = 5000');
-  const series = (n) => `WITH RECURSIVE g(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM g WHERE g < ${Number(n)})`;
-  const now = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
-  db.transaction(() => {
-    db.exec(`INSERT INTO users (username, role, is_active, timezone, created_at, updated_at)
-      ${series(100)} SELECT 'bench' || g, 'user', 1, 'UTC', ${now}, ${now} FROM g`);
-    db.exec(`INSERT INTO clients (name, status, created_at, updated_at)
-      ${series(50)} SELECT 'Client ' || g, 'active', ${now}, ${now} FROM g`);
-    db.exec(`INSERT INTO projects (name, client_id, billable, status, created_at, updated_at)
-      ${series(500)} SELECT 'Project ' || g, 1 + (g % 50), 1, 'active', ${now}, ${now} FROM g`);
-    db.exec(`INSERT INTO tasks (project_id, name, status, priority, created_at, updated_at)
-      ${series(5000)} SELECT 1 + (g % 500), 'Task ' || g, 'todo', 2, ${now}, ${now} FROM g`);
-    db.exec(`INSERT INTO time_entries (user_id, project_id, client_id, start_time, end_time, duration_seconds, notes,
-        tags, source, billable, paid, created_at, updated_at)
-      ${series(entries)}, x AS (SELECT g, (g / 100) * 105 * 60 AS s, 1800 + (g % 61) * 60 AS d FROM g)
-      SELECT 2 + (g % 100), 1 + ((g * 7) % 500), NULL,
-             strftime('%Y-%m-%d %H:%M:%f', '2024-01-01', '+' || s || ' seconds'),
-             strftime('%Y-%m-%d %H:%M:%f', '2024-01-01', '+' || (s + d) || ' seconds'), d,
-             CASE WHEN g % 20 = 0 THEN 'website work ' || g ELSE 'work ' || g END,
-             CASE WHEN g % 7 = 0 THEN 'web' END, 'import', g % 5 <> 0, 0, ${now}, ${now}
-      FROM x`);
-  })();
-  db.exec('ANALYZE');
-  db.close();
 }
 
 module.exports = {
@@ -364,8 +304,6 @@ module.exports = {
   freshDatabase,
   freshSqlite,
   killServers,
-  seedPostgres,
-  seedSqlite,
   spawnServer,
   startApp,
   compare,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { RedisService } from '../redis/redis.service';
@@ -11,8 +10,6 @@ import {
   type WindowSpec,
 } from './sliding-window';
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-
 type SlidingWindowRedis = Redis & {
   ttSlidingWindow(...args: Array<string | number>): Promise<number[]>;
 };
@@ -22,7 +19,7 @@ type SlidingWindowRedis = Redis & {
  * Redis when configured and answering, else the in-process store with the same semantics.
  */
 @Injectable()
-export class SlidingWindowStorage implements ThrottlerStorage {
+export class SlidingWindowStorage {
   private readonly memory = new MemorySlidingWindowStore();
   readonly specs: readonly WindowSpec[];
   /** The script's arguments for the windows: limit and length (ms) of each. */
@@ -47,18 +44,6 @@ export class SlidingWindowStorage implements ThrottlerStorage {
   async consume(key: string): Promise<RateLimitDecision> {
     const shared = await this.redis.call((client) => this.consumeInRedis(client, key), null);
     return shared ?? this.memory.consume(key, this.specs);
-  }
-
-  /** The ThrottlerStorage contract, answered from the tighter of the two windows. */
-  async increment(key: string): Promise<ThrottlerStorageRecord> {
-    const decision = await this.consume(key);
-    const tight = tightestWindow(decision);
-    return {
-      totalHits: tight.used,
-      timeToExpire: Math.ceil(tight.resetMs / 1000),
-      isBlocked: !decision.allowed,
-      timeToBlockExpire: decision.allowed ? 0 : retryAfterSeconds(decision),
-    };
   }
 
   private async consumeInRedis(client: Redis, key: string): Promise<RateLimitDecision> {
