@@ -17,7 +17,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Filters:** `user_id` and `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `user_id` and `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -151,7 +151,7 @@ export interface paths {
          *
          *     **Scopes:** `read:clients`.
          *
-         *     **Filters:** `status` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `status` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -331,7 +331,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `active_only`, `q`, `category` and `sort`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -491,7 +491,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `date_from`, `date_to`, `stock_item_id`, `warehouse_id` and `movement_type`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `date_from`, `date_to`, `stock_item_id`, `warehouse_id` and `movement_type`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -569,7 +569,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `warehouse_id`, `stock_item_id` and `category`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `warehouse_id`, `stock_item_id` and `category`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -595,7 +595,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `date_from` and `date_to`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `date_from` and `date_to`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -655,7 +655,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `active_only`, `q` and `category`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `active_only`, `q`, `category` and `sort`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -739,7 +739,7 @@ export interface paths {
          *
          *     **Scopes:** `read:projects`.
          *
-         *     **Filters:** `status`, `client_id` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `status`, `client_id` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -875,7 +875,7 @@ export interface paths {
          *
          *     **Scopes:** `read:tasks`.
          *
-         *     **Filters:** `project_id`, `status`, `assigned_to` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `project_id`, `status`, `assigned_to` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -959,7 +959,7 @@ export interface paths {
          *
          *     **Scopes:** `read:time_entries`.
          *
-         *     **Filters:** `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `include_active`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `include_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1045,7 +1045,7 @@ export interface paths {
         };
         /**
          * Get time entry
-         * @description One time entry, with its `ETag`. Another user's entry is 404 for non-admins.
+         * @description One time entry, with its `ETag`. Another user's entry is 404 for non-admins. A running entry's tag leaves out its duration, which grows every second: it changes when the stored entry does.
          *
          *     **Scopes:** `read:time_entries`.
          *
@@ -1173,7 +1173,7 @@ export interface paths {
          *
          *     **Scopes:** `admin:all`; the token's user must have the admin role.
          *
-         *     **Filters:** `role`, `is_active` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort`, `role`, `is_active` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1265,7 +1265,7 @@ export interface paths {
          *
          *     **Scopes:** `read:webhooks`.
          *
-         *     **Filters:** `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort` and `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1373,7 +1373,7 @@ export interface paths {
          *
          *     **Scopes:** `read:webhooks`.
          *
-         *     **Filters:** `status`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `sort` and `status`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 404 `not_found`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -2682,6 +2682,20 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponseDto"];
             };
         };
+        /** @description Not modified: `If-None-Match` names the current `ETag`. No body; the cached representation is current. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description `payload_too_large`: the JSON body is over 1 MiB. */
         PayloadTooLarge: {
             headers: {
@@ -2782,10 +2796,15 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+        IfMatch: string;
+        /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+        IfNoneMatch: string;
+    };
     requestBodies: never;
     headers: {
-        /** @description Strong validator of this representation: send it back as `If-Match` to update only if nothing changed since. */
+        /** @description Strong validator of the resource as its GET shows it (a hash of that body; a write answers with the new one): send it back as `If-None-Match` to skip an unchanged body (304), or as `If-Match` to change the resource only if nothing changed since. */
         ETag: string;
         /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`, replayed without running anything again. */
         "Idempotent-Replayed": "true";
@@ -2819,6 +2838,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, created_at, expires_at, last_used_at, id. Default: `-created_at,-id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 user_id?: number;
                 is_active?: boolean;
             };
@@ -2960,7 +2981,10 @@ export interface operations {
     getApiToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -2971,6 +2995,7 @@ export interface operations {
             /** @description OK: the `api_token`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2983,6 +3008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
@@ -3022,7 +3048,10 @@ export interface operations {
     revokeApiToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -3033,6 +3062,7 @@ export interface operations {
             /** @description Revoked (kept for audit, never usable again) */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3077,7 +3107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3099,7 +3129,10 @@ export interface operations {
     updateApiToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -3114,6 +3147,7 @@ export interface operations {
             /** @description Updated: the `api_token`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3158,7 +3192,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3400,6 +3434,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, status, created_at, updated_at, id. Default: `name,id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 status?: "active" | "inactive" | "all";
                 /** @description Name, company or email contains (case-insensitive) */
                 q?: string;
@@ -3542,7 +3578,10 @@ export interface operations {
     getClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -3553,6 +3592,7 @@ export interface operations {
             /** @description OK: the `client`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3565,6 +3605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClientEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:clients` (the body names `required_scope` and `available_scopes`). */
@@ -3604,7 +3645,10 @@ export interface operations {
     replaceClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -3619,6 +3663,7 @@ export interface operations {
             /** @description Updated: the `client`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3663,7 +3708,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The client name is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The client name is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3687,7 +3732,10 @@ export interface operations {
     deactivateClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -3698,6 +3746,7 @@ export interface operations {
             /** @description Deactivated (status inactive) */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3742,7 +3791,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3764,7 +3813,10 @@ export interface operations {
     updateClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -3779,6 +3831,7 @@ export interface operations {
             /** @description Updated: the `client`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3823,7 +3876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The client name is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The client name is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3969,6 +4022,8 @@ export interface operations {
                 q?: string;
                 /** @description Items only: exact category */
                 category?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, sku, category, created_at, updated_at, id. Default: `name,id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -4105,7 +4160,10 @@ export interface operations {
     getStockItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -4116,6 +4174,7 @@ export interface operations {
             /** @description OK: the `item`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4128,6 +4187,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockItemEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
@@ -4167,7 +4227,10 @@ export interface operations {
     replaceStockItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -4182,6 +4245,7 @@ export interface operations {
             /** @description Updated: the `item`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4226,7 +4290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The SKU is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The SKU is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4250,7 +4314,10 @@ export interface operations {
     deactivateStockItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -4261,6 +4328,7 @@ export interface operations {
             /** @description Deactivated */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4305,7 +4373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4327,7 +4395,10 @@ export interface operations {
     updateStockItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -4342,6 +4413,7 @@ export interface operations {
             /** @description Updated: the `item`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4386,7 +4458,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The SKU is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The SKU is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4500,7 +4572,10 @@ export interface operations {
     getStockMovement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -4511,6 +4586,7 @@ export interface operations {
             /** @description OK: the `movement`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4523,6 +4599,7 @@ export interface operations {
                     "application/json": components["schemas"]["MovementEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
@@ -4615,6 +4692,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: moved_at, id. Default: `-moved_at,-id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 date_from?: string;
                 /** @description Date-only: the whole day */
                 date_to?: string;
@@ -4773,6 +4852,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: warehouse_code, sku, quantity_on_hand, id. Default: `warehouse_code,sku,id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 warehouse_id?: number;
                 stock_item_id?: number;
                 category?: string;
@@ -4828,6 +4909,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: moved_at, id. Default: `-moved_at,-id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 /** @description moved_at on or after */
                 date_from?: string;
                 /** @description moved_at on or before (date-only: the whole day) */
@@ -4968,7 +5051,10 @@ export interface operations {
     getStockTransfer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 referenceId: string;
             };
@@ -4979,6 +5065,7 @@ export interface operations {
             /** @description OK: the `transfer`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4991,6 +5078,7 @@ export interface operations {
                     "application/json": components["schemas"]["TransferEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
@@ -5042,6 +5130,8 @@ export interface operations {
                 q?: string;
                 /** @description Items only: exact category */
                 category?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: code, name, created_at, updated_at, id. Default: `code,id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -5178,7 +5268,10 @@ export interface operations {
     getWarehouse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5189,6 +5282,7 @@ export interface operations {
             /** @description OK: the `warehouse`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5201,6 +5295,7 @@ export interface operations {
                     "application/json": components["schemas"]["WarehouseEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:inventory` or `read:projects` (the body names `required_scope` and `available_scopes`). `module_disabled`: An admin has switched the inventory module off. */
@@ -5240,7 +5335,10 @@ export interface operations {
     replaceWarehouse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5255,6 +5353,7 @@ export interface operations {
             /** @description Updated: the `warehouse`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5299,7 +5398,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The warehouse code is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The warehouse code is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5323,7 +5422,10 @@ export interface operations {
     deactivateWarehouse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5334,6 +5436,7 @@ export interface operations {
             /** @description Deactivated */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5378,7 +5481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5400,7 +5503,10 @@ export interface operations {
     updateWarehouse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5415,6 +5521,7 @@ export interface operations {
             /** @description Updated: the `warehouse`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5459,7 +5566,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The warehouse code is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The warehouse code is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5489,6 +5596,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, code, status, created_at, updated_at, id. Default: `name,id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 /** @description Default: every status but archived */
                 status?: "active" | "inactive" | "on_hold" | "archived" | "all";
                 client_id?: number;
@@ -5633,7 +5742,10 @@ export interface operations {
     getProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5644,6 +5756,7 @@ export interface operations {
             /** @description OK: the `project`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5656,6 +5769,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:projects` (the body names `required_scope` and `available_scopes`). */
@@ -5695,7 +5809,10 @@ export interface operations {
     replaceProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5710,6 +5827,7 @@ export interface operations {
             /** @description Updated: the `project`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5754,7 +5872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The project code is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The project code is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5778,7 +5896,10 @@ export interface operations {
     archiveProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5789,6 +5910,7 @@ export interface operations {
             /** @description Archived (repeatable) */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5833,7 +5955,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5855,7 +5977,10 @@ export interface operations {
     updateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -5870,6 +5995,7 @@ export interface operations {
             /** @description Updated: the `project`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5914,7 +6040,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The project code is already in use. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The project code is already in use. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6049,6 +6175,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: priority, due_date, name, status, created_at, updated_at, id. Default: `-priority,due_date,id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 project_id?: number;
                 status?: "todo" | "in_progress" | "review" | "done" | "cancelled";
                 /** @description User id */
@@ -6194,7 +6322,10 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -6205,6 +6336,7 @@ export interface operations {
             /** @description OK: the `task`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -6217,6 +6349,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:tasks` (the body names `required_scope` and `available_scopes`). */
@@ -6256,7 +6389,10 @@ export interface operations {
     replaceTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -6271,6 +6407,7 @@ export interface operations {
             /** @description Updated: the `task`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -6315,7 +6452,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6339,7 +6476,10 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -6394,7 +6534,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6416,7 +6556,10 @@ export interface operations {
     updateTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -6431,6 +6574,7 @@ export interface operations {
             /** @description Updated: the `task`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -6475,7 +6619,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6505,6 +6649,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: start_time, end_time, duration_seconds, project_id, id. Default: `-start_time,-id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 project_id?: number;
                 /** @description Admins only; a non-admin naming another user gets 403 */
                 user_id?: number;
@@ -6896,7 +7042,10 @@ export interface operations {
     getTimeEntry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -6920,6 +7069,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimeEntryEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:time_entries` (the body names `required_scope` and `available_scopes`). */
@@ -6960,8 +7110,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from GET; 409 when the entry changed since */
-                "If-Match"?: string;
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: number;
@@ -6977,6 +7127,7 @@ export interface operations {
             /** @description Updated: the `time_entry`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7021,7 +7172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The entry changed since the `If-Match` tag (or `if_updated_at`) was read. `time_overlap`: A non-admin's entry would overlap another of their completed entries. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The entry changed since the `if_updated_at` of the body was read. `time_overlap`: A non-admin's entry would overlap another of their completed entries. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7045,7 +7196,10 @@ export interface operations {
     deleteTimeEntry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -7100,7 +7254,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The entry is running: stop the timer first. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The entry is running: stop the timer first. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7123,8 +7277,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from GET; 409 when the entry changed since */
-                "If-Match"?: string;
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: number;
@@ -7140,6 +7294,7 @@ export interface operations {
             /** @description Updated: the `time_entry`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7184,7 +7339,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The entry changed since the `If-Match` tag (or `if_updated_at`) was read. `time_overlap`: A non-admin's entry would overlap another of their completed entries. */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. Or: The entry changed since the `if_updated_at` of the body was read. `time_overlap`: A non-admin's entry would overlap another of their completed entries. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7416,6 +7571,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: username, created_at, last_login_at, id. Default: `id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 role?: "admin" | "user";
                 is_active?: boolean;
                 /** @description Username or full name contains (case-insensitive) */
@@ -7559,7 +7716,10 @@ export interface operations {
     getCurrentUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7568,6 +7728,7 @@ export interface operations {
             /** @description OK: `user` and `enabled_modules`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7580,6 +7741,7 @@ export interface operations {
                     "application/json": components["schemas"]["CurrentUserEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:users` (the body names `required_scope` and `available_scopes`). */
@@ -7604,7 +7766,10 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -7615,6 +7780,7 @@ export interface operations {
             /** @description OK: the `user`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7627,6 +7793,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `admin:all` (the body names `required_scope` and `available_scopes`), or the token's user does not have the admin role. */
@@ -7666,7 +7833,10 @@ export interface operations {
     updateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -7681,6 +7851,7 @@ export interface operations {
             /** @description Updated: the `user`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7725,7 +7896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7755,6 +7926,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, created_at, updated_at, id. Default: `-created_at,-id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 is_active?: boolean;
             };
             header?: never;
@@ -7937,7 +8110,10 @@ export interface operations {
     getWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: number;
             };
@@ -7948,6 +8124,7 @@ export interface operations {
             /** @description OK: the `webhook`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7960,6 +8137,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEnvelopeDto"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: The token lacks `read:webhooks` (the body names `required_scope` and `available_scopes`). */
@@ -7999,7 +8177,10 @@ export interface operations {
     replaceWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -8014,6 +8195,7 @@ export interface operations {
             /** @description Updated: the `webhook`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8058,7 +8240,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8082,7 +8264,10 @@ export interface operations {
     deleteWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -8137,7 +8322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8159,7 +8344,10 @@ export interface operations {
     updateWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has it (strong comparison), else 409 `conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: number;
             };
@@ -8174,6 +8362,7 @@ export interface operations {
             /** @description Updated: the `webhook`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8218,7 +8407,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description `conflict`: The change clashes with the current state (a duplicate name or code, a stale `If-Match`...). */
+            /** @description `conflict`: `If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed. */
             409: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8248,6 +8437,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: id. Default: `-id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
                 status?: "pending" | "sending" | "retrying" | "success" | "failed";
             };
             header?: never;

@@ -4,7 +4,7 @@
  *
  *   npm run example -- --url http://localhost:8080 --token tt_...
  *
- * The token needs write:projects, write:time_entries and read:reports.
+ * The token needs read:projects, write:projects, write:time_entries and read:reports.
  */
 import createClient from 'openapi-fetch';
 import type { paths } from './api-types';
@@ -18,7 +18,11 @@ export interface ExampleResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Creates a project, starts and stops a timer on it, and prints the summary report for it. */
+/**
+ * Creates a project, starts and stops a timer on it, prints the summary report for it, then
+ * describes the project with a conditional PUT (`If-Match`: the `ETag` of a GET) and lists the
+ * projects changed last (`sort`).
+ */
 export async function runExample(
   baseUrl: string,
   token: string,
@@ -51,6 +55,22 @@ export async function runExample(
   log(
     `summary: ${summary.data.summary.total_entries} entr(y|ies), ${summary.data.summary.total_hours} h on this project`,
   );
+
+  // Change the project only if nobody changed it since we read it: else 409 `conflict`, re-read.
+  const read = await api.GET('/api/v1/projects/{id}', { params: { path: { id: projectId } } });
+  const etag = read.response.headers.get('ETag');
+  if (!read.data || !etag) return fail('reading the project', read.error);
+  const described = await api.PUT('/api/v1/projects/{id}', {
+    params: { path: { id: projectId }, header: { 'If-Match': etag } },
+    body: { description: `Tracked ${summary.data.summary.total_hours} h with the example client` },
+  });
+  if (!described.data) return fail('updating the project with If-Match', described.error);
+  log(`project ${projectId} updated with If-Match ${etag}`);
+
+  // Lists take `sort`: fields from the operation's documented set, `-` for descending.
+  const recent = await api.GET('/api/v1/projects', { params: { query: { sort: '-updated_at', per_page: 3 } } });
+  if (!recent.data) return fail('listing the projects changed last', recent.error);
+  log(`changed last: ${recent.data.projects.map((p) => p.name).join(', ')}`);
   return {
     projectId,
     timeEntryId: stopped.data.time_entry.id,

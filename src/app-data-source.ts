@@ -32,6 +32,7 @@ import { IdempotencyKeysFillfactorReset1764400000010 } from '../migrations/17644
 import { IdempotencyKeysLighterInserts1764400000011 } from '../migrations/1764400000011-idempotency-keys-lighter-inserts';
 import { TimeEntriesKeysetIndexes1764400000012 } from '../migrations/1764400000012-time-entries-keyset-indexes';
 import { TimeTotals1764400000013 } from '../migrations/1764400000013-time-totals';
+import { TimeEntriesSortIndexes1764400000014 } from '../migrations/1764400000014-time-entries-sort-indexes';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
 export const ENTITIES = [
@@ -72,6 +73,7 @@ export const MIGRATIONS = [
   IdempotencyKeysLighterInserts1764400000011,
   TimeEntriesKeysetIndexes1764400000012,
   TimeTotals1764400000013,
+  TimeEntriesSortIndexes1764400000014,
 ];
 
 /** The app's TypeORM options: its database (config) with every entity and migration. */

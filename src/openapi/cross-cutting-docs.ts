@@ -13,7 +13,14 @@ import { ERROR_REF, errorContent, responseRef, SHARED_RESPONSES, type SharedResp
 import { type ErrorDoc, OPERATION_DOCS, type OperationDoc } from './operation-docs';
 import { OPERATION_EXAMPLES } from './operation-examples';
 import type { RouteAccess } from './route-access';
-import { headerRef, isInlineCopy, RATE_LIMIT_HEADERS, SHARED_HEADERS } from './shared-headers';
+import {
+  headerRef,
+  isInlineCopy,
+  parameterRef,
+  RATE_LIMIT_HEADERS,
+  SHARED_HEADERS,
+  SHARED_PARAMETERS,
+} from './shared-headers';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
@@ -47,10 +54,12 @@ export function addCrossCuttingDocs(
   access: ReadonlyMap<string, RouteAccess>,
   summaryOf: (operationId: string) => string,
   locating: ReadonlySet<string> = new Set(),
+  conditional: ReadonlyMap<string, string> = new Map(),
 ): OpenAPIObject {
   document.components = {
     ...document.components,
     headers: { ...SHARED_HEADERS },
+    parameters: { ...SHARED_PARAMETERS },
     responses: { ...SHARED_RESPONSES },
   };
   for (const [path, item] of Object.entries(document.paths)) {
@@ -65,15 +74,17 @@ export function addCrossCuttingDocs(
       const route = access.get(id);
       const doc = OPERATION_DOCS[id];
       const authenticated = route !== undefined && !route.public;
+      const envelope = conditional.get(id);
+      if (envelope !== undefined) addConditional(operation, method);
       if (route && !route.public) {
-        addErrorResponses(operation, method, path, route, doc);
+        addErrorResponses(operation, method, path, route, doc, envelope !== undefined);
         if (method === 'post') addIdempotencyKey(operation);
       } else {
         // Query strings are strict everywhere (contract §10), public routes included.
         operation.responses['400'] ??= responseRef('UnknownParameter');
       }
       describeSuccesses(document, operation, method);
-      addHeaders(operation, method, authenticated, locating.has(id));
+      addHeaders(operation, method, authenticated, locating.has(id), tagged(document, operation, method, envelope));
       addExamples(operation, id);
       operation.description = describeOperation(document, operation, method, route, doc);
     }
@@ -87,6 +98,7 @@ function addErrorResponses(
   path: string,
   route: Exclude<RouteAccess, { public: true }>,
   doc: OperationDoc | undefined,
+  conditional = false,
 ): void {
   const responses = operation.responses;
   const params = (operation.parameters ?? []) as ParameterObject[];
@@ -133,6 +145,11 @@ function addErrorResponses(
       when: 'A request with the same `Idempotency-Key` is still running (`Retry-After: 1`).',
     });
     entries(422).shared = 'IdempotencyKeyMismatch';
+  } else if (method !== 'get' && conditional) {
+    entries(409).entries.push({
+      code: ErrorCode.Conflict,
+      when: '`If-Match` names no current `ETag`: the resource changed since it was read, and nothing was changed.',
+    });
   } else if (method !== 'get') {
     entries(409).entries.push({
       code: ErrorCode.Conflict,
@@ -239,6 +256,26 @@ function codesIn(text: string): ErrorCode[] {
   return [...new Set(found)] as ErrorCode[];
 }
 
+/**
+ * Conditional requests (contract §10, `@Conditional()`): a GET takes `If-None-Match` and may answer
+ * 304; a write takes `If-Match` (its 409 is added with the other errors).
+ */
+function addConditional(operation: OperationObject, method: Method): void {
+  const read = method === 'get';
+  operation.parameters = [...(operation.parameters ?? []), parameterRef(read ? 'IfNoneMatch' : 'IfMatch')];
+  if (read) operation.responses['304'] = responseRef('NotModified');
+}
+
+/** Whether the 200 carries an `ETag`: every conditional GET, and a write whose answer holds the resource. */
+function tagged(document: OpenAPIObject, operation: OperationObject, method: Method, envelope: string | undefined) {
+  if (envelope === undefined) return false;
+  if (method === 'get') return true;
+  const ok: Response | undefined = operation.responses['200'];
+  if (!ok || '$ref' in ok) return false;
+  const schema = resolveSchema(document, ok.content?.['application/json']?.schema);
+  return schema?.properties?.[envelope] !== undefined;
+}
+
 function addIdempotencyKey(operation: OperationObject): void {
   operation.parameters = [
     ...(operation.parameters ?? []),
@@ -297,9 +334,16 @@ const list = (keys: string[]) => {
 
 /**
  * Shared headers by $ref: the request id everywhere, rate limits once past the token check, replays
- * on POST, and `Location` on the 201 of a route that declares one (`@CreatedLocation`).
+ * on POST, `Location` on the 201 of a route that declares one (`@CreatedLocation`), and `ETag` on the 200
+ * of a `@Conditional()` one.
  */
-function addHeaders(operation: OperationObject, method: Method, authenticated: boolean, locates: boolean): void {
+function addHeaders(
+  operation: OperationObject,
+  method: Method,
+  authenticated: boolean,
+  locates: boolean,
+  tagged = false,
+): void {
   for (const [status, response] of Object.entries(operation.responses) as Array<[string, Response]>) {
     if ('$ref' in response) continue;
     const headers = { ...response.headers };
@@ -312,6 +356,7 @@ function addHeaders(operation: OperationObject, method: Method, authenticated: b
     }
     if (status === '429' || status === '503') headers['Retry-After'] = headerRef('Retry-After');
     if (status === '201' && locates) headers.Location = headerRef('Location');
+    if (status === '200' && tagged) headers.ETag = headerRef('ETag');
     if (authenticated && method === 'post') {
       if (status === '409') headers['Retry-After'] = headerRef('Retry-After');
       // Stored and replayed: 2xx and the business-rule 4xx (contract §5).

@@ -144,6 +144,11 @@ export const SHARED_RESPONSES = {
     content: errorContent([ErrorCode.ServiceUnavailable]),
     headers: { 'X-Request-ID': headerRef('X-Request-ID'), 'Retry-After': headerRef('Retry-After'), ...rateLimited },
   },
+  NotModified: {
+    description:
+      'Not modified: `If-None-Match` names the current `ETag`. No body; the cached representation is current.',
+    headers: { 'X-Request-ID': headerRef('X-Request-ID'), ETag: headerRef('ETag'), ...rateLimited },
+  },
 } satisfies Record<string, ResponseObject>;
 
 export type SharedResponse = keyof typeof SHARED_RESPONSES;

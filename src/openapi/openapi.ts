@@ -3,7 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, type SwaggerCustomOptions, Swagger
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { addCrossCuttingDocs } from './cross-cutting-docs';
 import { TAGS } from './operation-docs';
-import { operationsWithLocation, routeAccessByOperationId } from './route-access';
+import { conditionalOperations, operationsWithLocation, routeAccessByOperationId } from './route-access';
 
 export const DOCS_PATH = 'api/docs';
 
@@ -37,7 +37,9 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
   const access = routeAccessByOperationId(app);
-  return sortKeys(addCrossCuttingDocs(document, access, summaryOf, operationsWithLocation(app)));
+  return sortKeys(
+    addCrossCuttingDocs(document, access, summaryOf, operationsWithLocation(app), conditionalOperations(app)),
+  );
 }
 
 /** Swagger UI at /api/docs: the token a user enters survives a reload. */

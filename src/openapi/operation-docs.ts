@@ -172,19 +172,21 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     },
   },
   getTimeEntry: {
-    text: "One time entry, with its `ETag`. Another user's entry is 404 for non-admins.",
+    text:
+      "One time entry, with its `ETag`. Another user's entry is 404 for non-admins. A running entry's tag leaves " +
+      'out its duration, which grows every second: it changes when the stored entry does.',
   },
   replaceTimeEntry: {
     text: 'Updates an entry; takes the same partial body as PATCH, and honours `If-Match` the same way.',
     errors: {
-      [ErrorCode.Conflict]: 'The entry changed since the `If-Match` tag (or `if_updated_at`) was read.',
+      [ErrorCode.Conflict]: 'The entry changed since the `if_updated_at` of the body was read.',
       [ErrorCode.TimeOverlap]: "A non-admin's entry would overlap another of their completed entries.",
     },
   },
   updateTimeEntry: {
     text: 'Changes the fields sent. With `If-Match` (the `ETag` of a GET), only if the entry has not changed since.',
     errors: {
-      [ErrorCode.Conflict]: 'The entry changed since the `If-Match` tag (or `if_updated_at`) was read.',
+      [ErrorCode.Conflict]: 'The entry changed since the `if_updated_at` of the body was read.',
       [ErrorCode.TimeOverlap]: "A non-admin's entry would overlap another of their completed entries.",
     },
   },

@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { AUTH_OPTIONS, type AuthOptions } from '../common/auth/authenticated.decorator';
 import { IS_PUBLIC } from '../common/auth/public.decorator';
+import { conditionalOf } from '../common/http/conditional';
 import { createdLocationOf } from '../common/http/location';
 
 /** A route's access policy as the guard reads it: public, or a token with scopes. */
@@ -31,6 +32,16 @@ export function routeAccessByOperationId(app: INestApplication): Map<string, Rou
 export function operationsWithLocation(app: INestApplication): Set<string> {
   const ids = new Set<string>();
   for (const { key, handler } of handlers(app)) if (createdLocationOf(handler)) ids.add(key);
+  return ids;
+}
+
+/** The envelope key of each `@Conditional()` handler (ETag, If-None-Match / If-Match), by operationId. */
+export function conditionalOperations(app: INestApplication): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const { key, handler } of handlers(app)) {
+    const conditional = conditionalOf(handler);
+    if (conditional) ids.set(key, conditional.envelope);
+  }
   return ids;
 }
 

@@ -1,4 +1,8 @@
-import type { HeaderObject, ReferenceObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  HeaderObject,
+  ParameterObject,
+  ReferenceObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /**
  * Response headers the platform sets on many routes, declared once in `components.headers` and
@@ -50,10 +54,39 @@ export const SHARED_HEADERS = {
   },
   ETag: {
     description:
-      'Strong validator of this representation: send it back as `If-Match` to update only if nothing changed since.',
+      'Strong validator of the resource as its GET shows it (a hash of that body; a write answers with the new ' +
+      'one): send it back as `If-None-Match` to skip an unchanged body (304), or as `If-Match` to change the ' +
+      'resource only if nothing changed since.',
     schema: { type: 'string' },
   },
 } satisfies Record<string, HeaderObject>;
+
+/** Request headers of the conditional requests (contract §10), in `components.parameters`. */
+export const SHARED_PARAMETERS = {
+  IfNoneMatch: {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description:
+      'An `ETag` of an earlier GET (or a list of them, or `*`): 304 with no body while it is still current.',
+    schema: { type: 'string' },
+  },
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description:
+      'The `ETag` of the last GET (or a list of tags, or `*`): the change is made only if the resource still has ' +
+      'it (strong comparison), else 409 `conflict` and nothing changes.',
+    schema: { type: 'string' },
+  },
+} satisfies Record<string, ParameterObject>;
+
+export type SharedParameter = keyof typeof SHARED_PARAMETERS;
+
+export function parameterRef(name: SharedParameter): ReferenceObject {
+  return { $ref: `#/components/parameters/${name}` };
+}
 
 export type SharedHeader = keyof typeof SHARED_HEADERS;
 

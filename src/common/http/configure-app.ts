@@ -9,6 +9,7 @@ import { setupOpenApi } from '../../openapi/openapi';
 import { TokenAuthenticator } from '../../modules/api-tokens/token-authenticator.service';
 import { authenticateBeforeBody } from '../auth/authenticate-before-body';
 import { MAX_BODY_BYTES } from './body-limits';
+import { answerConditionally } from './conditional';
 import { corsAnswerHeaders, registerCors } from './cors';
 import { addCreatedLocation } from './location';
 import { answerClientError, answerFrameworkError } from './client-error';
@@ -82,6 +83,7 @@ export function configureApp(app: NestFastifyApplication): void {
   // After the request id (a preflight carries one too), before authentication and the guards.
   registerCors(fastify, app.get<AppConfig>(APP_CONFIG).corsOrigins);
   fastify.addHook('onSend', addCreatedLocation(`/${API_PREFIX}`));
+  fastify.addHook('onSend', answerConditionally());
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(

@@ -1,5 +1,6 @@
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 import type { FastifyContextConfig } from 'fastify';
+import type { ConditionalConfig } from './conditional';
 import type { CreatedLocationConfig } from './location';
 
 declare module 'fastify' {
@@ -12,6 +13,8 @@ declare module 'fastify' {
     cors?: false;
     /** Set by `@CreatedLocation()`: where a 201 of this route says the created resource is. */
     location?: CreatedLocationConfig;
+    /** Set by `@Conditional()`: the resource envelope whose ETag this route sends (and honours). */
+    conditional?: ConditionalConfig;
   }
 }
 

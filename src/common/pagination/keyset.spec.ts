@@ -61,10 +61,22 @@ describe('keysetCondition', () => {
   });
 
   it('should lead with a range on the first key, which an index on the order seeks', () => {
-    const order = listOrder('t', FIELDS, '-priority,-id');
-    expect(keysetCondition(order.keys, [2, 7]).sql).toBe(
-      '(priority <= :keyset_0 AND (priority < :keyset_0 OR id < :keyset_1))',
+    const order = listOrder('t', FIELDS, '-priority,name');
+    expect(keysetCondition(order.keys, [2, 'a']).sql).toBe(
+      '(priority <= :keyset_0 AND (priority < :keyset_0 OR name >= :keyset_1 AND (name > :keyset_1 OR id > :keyset_2)))',
     );
+  });
+
+  it('should compare one row value when every key goes one way, so ties are sought, not filtered', () => {
+    expect(keysetCondition(listOrder('t', FIELDS, '-priority,-id').keys, [2, 7]).sql).toBe(
+      '((priority, id) < (:keyset_0, :keyset_1))',
+    );
+    // Descending, a nullable key fits; ascending, its nulls still follow.
+    expect(keysetCondition(listOrder('t', FIELDS, '-due').keys, ['2024-01-01', 7]).sql).toBe(
+      '((due, id) < (:keyset_0, :keyset_1))',
+    );
+    expect(keysetCondition(listOrder('t', FIELDS, 'due').keys, ['2024-01-01', 7]).sql).not.toMatch(/\(due, id\)/);
+    expect(keysetCondition(listOrder('t', FIELDS, '-due').keys, [null, 7]).sql).not.toMatch(/\(due, id\)/);
   });
 });
 

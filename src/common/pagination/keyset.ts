@@ -32,6 +32,11 @@ const FALSE = '1 = 0';
  * databases seek in an index whose columns follow the order (EXPLAIN: PostgreSQL `Index Cond:
  * start_time <= ...` with the ties filtered, SQLite `SEARCH ... (start_time<?)`). So the page after
  * a cursor costs what the first page costs, whatever its depth.
+ *
+ * When every key goes one way it is the row value `(k1, k2) < (:v1, :v2)` instead: both databases
+ * seek the whole position in the index, so a long run of ties on k1 (thousands of entries of one
+ * project) is not filtered row by row. Descending, a nullable key fits too (a null is the largest
+ * value, already passed, and a row comparison meeting one is not true); ascending it does not.
  */
 export function keysetCondition(
   keys: ReadonlyArray<OrderKey<unknown>>,
@@ -39,6 +44,16 @@ export function keysetCondition(
   prefix = 'keyset',
 ): Condition {
   const parameters: Record<string, unknown> = {};
+  const direction = keys[0].direction;
+  const rowValue =
+    keys.length > 1 &&
+    keys.every((k, i) => k.direction === direction && values[i] !== null && (direction === 'DESC' || !k.nullable));
+  if (rowValue) {
+    keys.forEach((_key, i) => (parameters[`${prefix}_${i}`] = values[i]));
+    const columns = keys.map((k) => k.column).join(', ');
+    const names = keys.map((_key, i) => `:${prefix}_${i}`).join(', ');
+    return { sql: `((${columns}) ${direction === 'DESC' ? '<' : '>'} (${names}))`, parameters };
+  }
   const terms = keys.map((key, i) => {
     const name = `${prefix}_${i}`;
     if (values[i] !== null) parameters[name] = values[i];

@@ -68,3 +68,25 @@ export function listOrder<Row>(list: string, fields: SortFields<Row>, spec: stri
     signature: decisive.map((k) => `${k.direction === 'DESC' ? '-' : ''}${k.field}`).join(','),
   };
 }
+
+/** A list's sortable fields and its documented default order. */
+export interface ListSorts<Row> {
+  list: string;
+  /** The field names `sort` may use, in the order the docs list them. */
+  fields: readonly string[];
+  /** The default `sort` (`-start_time,-id`). */
+  defaultSort: string;
+  /** The order a request's `sort` names; without one, the default. */
+  order(sort: string | undefined): ListOrder<Row>;
+}
+
+/** The sorts of one list: `defaultSort` when a request names none, else what `sort` names. */
+export function listSorts<Row>(list: string, fields: SortFields<Row>, defaultSort: string): ListSorts<Row> {
+  const fallback = listOrder(list, fields, defaultSort);
+  return {
+    list,
+    fields: Object.keys(fields),
+    defaultSort,
+    order: (sort) => (sort === undefined ? fallback : listOrder(list, fields, sort)),
+  };
+}

@@ -12,6 +12,7 @@ import { CreateApiTokenDto } from './dto/create-api-token.dto';
 import { ApiTokenEnvelopeDto, ApiTokenResponseDto, ApiTokenSecretEnvelopeDto } from './dto/api-token-response.dto';
 import { ListApiTokensQueryDto } from './dto/list-api-tokens-query.dto';
 import { UpdateApiTokenDto } from './dto/update-api-token.dto';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 const ADMIN = { scopes: ['admin:all' as const], adminRole: true };
@@ -38,25 +39,29 @@ export class ApiTokensController {
   }
 
   @Get(':id')
+  @Conditional('api_token')
   @ApiOkResponse({ type: ApiTokenEnvelopeDto })
   getApiToken(@Param('id', ParseIdPipe) id: number) {
     return this.service.getApiToken(id);
   }
 
   @Patch(':id')
+  @Conditional('api_token')
   @ApiOkResponse({ type: ApiTokenEnvelopeDto })
   updateApiToken(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateApiTokenDto,
+    @IfMatch() ifMatch?: string,
   ) {
-    return this.service.updateApiToken(auth, id, dto);
+    return this.service.updateApiToken(auth, id, dto, ifMatch);
   }
 
   @Delete(':id')
+  @Conditional('api_token')
   @ApiOkResponse({ type: ApiTokenEnvelopeDto, description: 'Revoked (kept for audit, never usable again)' })
-  revokeApiToken(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.revokeApiToken(auth, id);
+  revokeApiToken(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @IfMatch() ifMatch?: string) {
+    return this.service.revokeApiToken(auth, id, ifMatch);
   }
 
   @Post(':id/rotate')

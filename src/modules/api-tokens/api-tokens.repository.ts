@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { ApiTokenEntity } from './api-token.entity';
@@ -24,15 +23,6 @@ const USAGE_COLUMNS: readonly RowsColumn[] = [
   { name: 'uses', pgType: 'int' },
   { name: 'last_used', pgType: 'timestamptz' },
 ];
-
-/** The fields the list can be ordered by. */
-export const API_TOKEN_SORT: SortFields<ApiTokenEntity> = {
-  created_at: { column: 't.created_at', type: 'timestamp', value: (t) => t.createdAt },
-  id: { column: 't.id', type: 'integer', value: (t) => t.id },
-};
-
-/** Newest first. */
-export const API_TOKEN_ORDER = listOrder('api_tokens', API_TOKEN_SORT, '-created_at,-id');
 
 @Injectable()
 export class ApiTokensRepository {

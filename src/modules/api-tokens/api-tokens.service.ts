@@ -5,6 +5,7 @@ import { generateApiToken, hashApiToken, tokenPrefix } from '../../common/auth/a
 import { AuthCache } from '../../common/auth/auth-cache';
 import { DAY_MS } from '../../common/time/date-range';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
 import { ErrorCode } from '../../common/errors/error-code';
 import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { TransactionService } from '../../database/transaction.service';
@@ -12,7 +13,8 @@ import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { ApiTokenEntity } from './api-token.entity';
 import { toApiTokenResponse } from './api-token.mapper';
-import { API_TOKEN_ORDER, ApiTokensRepository } from './api-tokens.repository';
+import { ApiTokensRepository } from './api-tokens.repository';
+import { API_TOKEN_SORTS } from './api-token.sorts';
 import type { CreateApiTokenDto } from './dto/create-api-token.dto';
 import type { ListApiTokensQueryDto } from './dto/list-api-tokens-query.dto';
 import type { UpdateApiTokenDto } from './dto/update-api-token.dto';
@@ -35,7 +37,7 @@ export class ApiTokensService {
   ) {}
 
   async listApiTokens(query: ListApiTokensQueryDto) {
-    const request = pageRequest(query, API_TOKEN_ORDER);
+    const request = pageRequest(query, API_TOKEN_SORTS.order(query.sort));
     const [rows, count] = await this.tokens.list({ userId: query.user_id, isActive: query.is_active }, request);
     return paginate('api_tokens', request, rows, count, toApiTokenResponse);
   }
@@ -59,9 +61,9 @@ export class ApiTokensService {
     return { message: 'API token created; it is shown only once', api_token: toApiTokenResponse(entity), token };
   }
 
-  async updateApiToken(auth: AuthContext, id: number, dto: UpdateApiTokenDto) {
+  async updateApiToken(auth: AuthContext, id: number, dto: UpdateApiTokenDto, ifMatch?: string) {
     const entity = await this.transactions.run(auth, async (manager) => {
-      const token = await this.findOrFail(id, manager);
+      const token = await this.findForWrite(id, manager, ifMatch);
       if (dto.name !== undefined) token.name = dto.name;
       if (dto.description !== undefined) token.description = dto.description;
       if (dto.scopes !== undefined) token.scopes = unique(dto.scopes);
@@ -79,9 +81,9 @@ export class ApiTokensService {
     return { message: 'API token updated', api_token: toApiTokenResponse(entity) };
   }
 
-  async revokeApiToken(auth: AuthContext, id: number) {
+  async revokeApiToken(auth: AuthContext, id: number, ifMatch?: string) {
     const entity = await this.transactions.run(auth, async (manager) => {
-      const token = await this.findOrFail(id, manager);
+      const token = await this.findForWrite(id, manager, ifMatch);
       if (token.isActive) {
         token.isActive = false;
         token.revokedAt = new Date();
@@ -138,6 +140,14 @@ export class ApiTokensService {
     const saved = await this.tokens.save(entity, manager);
     saved.user = user;
     return { entity: saved, token: plainToken };
+  }
+
+  /** The row locked for this transaction, after its `If-Match` held (on the body GET sends). */
+  private async findForWrite(id: number, manager: EntityManager, ifMatch: string | undefined) {
+    await lockRowForUpdate(manager, ApiTokenEntity, id);
+    const token = await this.findOrFail(id, manager);
+    await assertIfMatch(ifMatch, () => ({ api_token: toApiTokenResponse(token) }));
+    return token;
   }
 
   private async findOrFail(id: number, manager?: EntityManager): Promise<ApiTokenEntity> {

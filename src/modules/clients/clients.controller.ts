@@ -10,6 +10,7 @@ import { ClientEnvelopeDto, ClientResponseDto } from './dto/client-response.dto'
 import { CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQueryDto } from './dto/list-clients-query.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Clients')
@@ -25,6 +26,7 @@ export class ClientsController {
   }
 
   @Get(':id')
+  @Conditional('client')
   @Authenticated({ scopes: ['read:clients'] })
   @ApiOkResponse({ type: ClientEnvelopeDto })
   getClient(@Param('id', ParseIdPipe) id: number) {
@@ -40,23 +42,40 @@ export class ClientsController {
   }
 
   @Put(':id')
+  @Conditional('client')
   @Authenticated({ scopes: ['write:clients'] })
   @ApiOkResponse({ type: ClientEnvelopeDto })
-  replaceClient(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
-    return this.service.updateClient(auth, id, dto);
+  replaceClient(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateClientDto,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.updateClient(auth, id, dto, ifMatch);
   }
 
   @Patch(':id')
+  @Conditional('client')
   @Authenticated({ scopes: ['write:clients'] })
   @ApiOkResponse({ type: ClientEnvelopeDto })
-  updateClient(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateClientDto) {
-    return this.service.updateClient(auth, id, dto);
+  updateClient(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateClientDto,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.updateClient(auth, id, dto, ifMatch);
   }
 
   @Delete(':id')
+  @Conditional('client')
   @Authenticated({ scopes: ['write:clients'] })
   @ApiOkResponse({ type: ClientEnvelopeDto, description: 'Deactivated (status inactive)' })
-  deactivateClient(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.deactivateClient(auth, id);
+  deactivateClient(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.deactivateClient(auth, id, ifMatch);
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { ProjectEntity } from '../projects/project.entity';
@@ -13,15 +12,6 @@ export interface ClientListFilter {
   status?: ClientStatus;
   q?: string;
 }
-
-/** The fields the list can be ordered by. */
-export const CLIENT_SORT: SortFields<ClientEntity> = {
-  name: { column: 'c.name', type: 'string', value: (c) => c.name },
-  id: { column: 'c.id', type: 'integer', value: (c) => c.id },
-};
-
-/** By name, then id. */
-export const CLIENT_ORDER = listOrder('clients', CLIENT_SORT, 'name,id');
 
 @Injectable()
 export class ClientsRepository {

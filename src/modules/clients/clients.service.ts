@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
 import { ErrorCode } from '../../common/errors/error-code';
 import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
@@ -9,7 +10,8 @@ import type { AuthContext } from '../../common/auth/auth-context';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
-import { CLIENT_ORDER, ClientsRepository } from './clients.repository';
+import { ClientsRepository } from './clients.repository';
+import { CLIENT_SORTS } from './client.sorts';
 import type { CreateClientDto } from './dto/create-client.dto';
 import type { ListClientsQueryDto } from './dto/list-clients-query.dto';
 import type { UpdateClientDto } from './dto/update-client.dto';
@@ -23,7 +25,7 @@ export class ClientsService {
   ) {}
 
   async listClients(query: ListClientsQueryDto) {
-    const request = pageRequest(query, CLIENT_ORDER);
+    const request = pageRequest(query, CLIENT_SORTS.order(query.sort));
     const status = query.status === 'all' ? undefined : query.status;
     const [rows, count] = await this.clients.list({ status, q: query.q }, request);
     const counts = await this.clients.projectCounts(rows.slice(0, request.perPage).map((c) => c.id));
@@ -57,9 +59,9 @@ export class ClientsService {
     return { message: 'Client created successfully', client: await this.respond(client) };
   }
 
-  async updateClient(auth: AuthContext, id: number, dto: UpdateClientDto) {
+  async updateClient(auth: AuthContext, id: number, dto: UpdateClientDto, ifMatch?: string) {
     const client = await this.transactions.run(auth, async (manager) => {
-      const entity = await this.findOrFail(id, manager);
+      const entity = await this.findForWrite(id, manager, ifMatch);
       if (dto.name !== undefined) await this.assertNameFree(dto.name, id, manager);
       assign(entity, dto);
       const saved = await this.save(entity, manager);
@@ -70,9 +72,9 @@ export class ClientsService {
   }
 
   /** DELETE never removes a client (projects and history refer to it): it becomes inactive. */
-  async deactivateClient(auth: AuthContext, id: number) {
+  async deactivateClient(auth: AuthContext, id: number, ifMatch?: string) {
     const client = await this.transactions.run(auth, async (manager) => {
-      const entity = await this.findOrFail(id, manager);
+      const entity = await this.findForWrite(id, manager, ifMatch);
       entity.status = 'inactive';
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'client.updated', auth, toClientResponse(saved));
@@ -81,9 +83,18 @@ export class ClientsService {
     return { message: 'Client deactivated successfully', client: await this.respond(client) };
   }
 
-  private async respond(client: ClientEntity) {
-    const counts = await this.clients.projectCounts([client.id]);
+  /** As GET shows it: the If-Match check builds the same body. */
+  private async respond(client: ClientEntity, manager?: EntityManager) {
+    const counts = await this.clients.projectCounts([client.id], manager);
     return toClientResponse(client, counts.get(client.id));
+  }
+
+  /** The row locked for this transaction, after its `If-Match` held. */
+  private async findForWrite(id: number, manager: EntityManager, ifMatch: string | undefined) {
+    await lockRowForUpdate(manager, ClientEntity, id);
+    const client = await this.findOrFail(id, manager);
+    await assertIfMatch(ifMatch, async () => ({ client: await this.respond(client, manager) }));
+    return client;
   }
 
   private async findOrFail(id: number, manager?: EntityManager): Promise<ClientEntity> {

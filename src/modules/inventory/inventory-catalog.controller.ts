@@ -6,7 +6,8 @@ import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import {
   CreateStockItemDto,
   CreateWarehouseDto,
-  ListCatalogQueryDto,
+  ListStockItemsQueryDto,
+  ListWarehousesQueryDto,
   UpdateStockItemDto,
   UpdateWarehouseDto,
 } from './dto/catalog.dto';
@@ -18,6 +19,7 @@ import {
   WarehouseEnvelopeDto,
   WarehouseListDto,
 } from './dto/inventory-responses.dto';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Inventory')
@@ -28,11 +30,12 @@ export class InventoryCatalogController {
   @Get('warehouses')
   @InventoryRead()
   @ApiOkResponse({ type: WarehouseListDto })
-  listWarehouses(@Query() query: ListCatalogQueryDto) {
+  listWarehouses(@Query() query: ListWarehousesQueryDto) {
     return this.service.listWarehouses(query);
   }
 
   @Get('warehouses/:id')
+  @Conditional('warehouse')
   @InventoryRead()
   @ApiOkResponse({ type: WarehouseEnvelopeDto })
   getWarehouse(@Param('id', ParseIdPipe) id: number) {
@@ -48,42 +51,52 @@ export class InventoryCatalogController {
   }
 
   @Put('warehouses/:id')
+  @Conditional('warehouse')
   @InventoryWrite()
   @ApiOkResponse({ type: WarehouseEnvelopeDto })
   replaceWarehouse(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateWarehouseDto,
+    @IfMatch() ifMatch?: string,
   ) {
-    return this.service.updateWarehouse(auth, id, dto);
+    return this.service.updateWarehouse(auth, id, dto, ifMatch);
   }
 
   @Patch('warehouses/:id')
+  @Conditional('warehouse')
   @InventoryWrite()
   @ApiOkResponse({ type: WarehouseEnvelopeDto })
   updateWarehouse(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateWarehouseDto,
+    @IfMatch() ifMatch?: string,
   ) {
-    return this.service.updateWarehouse(auth, id, dto);
+    return this.service.updateWarehouse(auth, id, dto, ifMatch);
   }
 
   @Delete('warehouses/:id')
+  @Conditional('warehouse')
   @InventoryWrite()
   @ApiOkResponse({ type: WarehouseEnvelopeDto, description: 'Deactivated' })
-  deactivateWarehouse(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.deactivateWarehouse(auth, id);
+  deactivateWarehouse(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.deactivateWarehouse(auth, id, ifMatch);
   }
 
   @Get('items')
   @InventoryRead()
   @ApiOkResponse({ type: StockItemListDto })
-  listStockItems(@Query() query: ListCatalogQueryDto) {
+  listStockItems(@Query() query: ListStockItemsQueryDto) {
     return this.service.listStockItems(query);
   }
 
   @Get('items/:id')
+  @Conditional('item')
   @InventoryRead()
   @ApiOkResponse({ type: StockItemEnvelopeDto })
   getStockItem(@Param('id', ParseIdPipe) id: number) {
@@ -99,31 +112,40 @@ export class InventoryCatalogController {
   }
 
   @Put('items/:id')
+  @Conditional('item')
   @InventoryWrite()
   @ApiOkResponse({ type: StockItemEnvelopeDto })
   replaceStockItem(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateStockItemDto,
+    @IfMatch() ifMatch?: string,
   ) {
-    return this.service.updateStockItem(auth, id, dto);
+    return this.service.updateStockItem(auth, id, dto, ifMatch);
   }
 
   @Patch('items/:id')
+  @Conditional('item')
   @InventoryWrite()
   @ApiOkResponse({ type: StockItemEnvelopeDto })
   updateStockItem(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateStockItemDto,
+    @IfMatch() ifMatch?: string,
   ) {
-    return this.service.updateStockItem(auth, id, dto);
+    return this.service.updateStockItem(auth, id, dto, ifMatch);
   }
 
   @Delete('items/:id')
+  @Conditional('item')
   @InventoryWrite()
   @ApiOkResponse({ type: StockItemEnvelopeDto, description: 'Deactivated' })
-  deactivateStockItem(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.deactivateStockItem(auth, id);
+  deactivateStockItem(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.deactivateStockItem(auth, id, ifMatch);
   }
 }

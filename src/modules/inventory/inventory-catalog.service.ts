@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
 import { ErrorCode } from '../../common/errors/error-code';
 import { ListCounter } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
 import { containsPattern } from '../../database/like';
@@ -13,30 +13,14 @@ import { TransactionService } from '../../database/transaction.service';
 import type {
   CreateStockItemDto,
   CreateWarehouseDto,
-  ListCatalogQueryDto,
+  ListStockItemsQueryDto,
+  ListWarehousesQueryDto,
   UpdateStockItemDto,
   UpdateWarehouseDto,
 } from './dto/catalog.dto';
 import { StockItemEntity, WarehouseEntity, WarehouseStockEntity } from './inventory.entities';
 import { toStockItemResponse, toWarehouseResponse } from './inventory.mapper';
-
-/** The fields the warehouse list can be ordered by. */
-export const WAREHOUSE_SORT: SortFields<WarehouseEntity> = {
-  code: { column: 'w.code', type: 'string', value: (w) => w.code },
-  id: { column: 'w.id', type: 'integer', value: (w) => w.id },
-};
-
-/** By code (unique; id only ends the order as everywhere). */
-export const WAREHOUSE_ORDER = listOrder('warehouses', WAREHOUSE_SORT, 'code,id');
-
-/** The fields the stock item list can be ordered by. */
-export const STOCK_ITEM_SORT: SortFields<StockItemEntity> = {
-  name: { column: 'i.name', type: 'string', value: (i) => i.name },
-  id: { column: 'i.id', type: 'integer', value: (i) => i.id },
-};
-
-/** By name, then id. */
-export const STOCK_ITEM_ORDER = listOrder('stock_items', STOCK_ITEM_SORT, 'name,id');
+import { STOCK_ITEM_SORTS, WAREHOUSE_SORTS } from './inventory.sorts';
 
 /** Warehouses and stock items: create, read, update, deactivate (never deleted: movements refer to them). */
 @Injectable()
@@ -47,8 +31,8 @@ export class InventoryCatalogService {
     private readonly counter: ListCounter,
   ) {}
 
-  async listWarehouses(query: ListCatalogQueryDto) {
-    const request = pageRequest(query, WAREHOUSE_ORDER);
+  async listWarehouses(query: ListWarehousesQueryDto) {
+    const request = pageRequest(query, WAREHOUSE_SORTS.order(query.sort));
     const qb = this.dataSource.createQueryBuilder(WarehouseEntity, 'w');
     if (query.active_only ?? true) qb.andWhere('w.is_active = :active', { active: true });
     if (query.q) {
@@ -84,9 +68,11 @@ export class InventoryCatalogService {
     return { message: 'Warehouse created successfully', warehouse: toWarehouseResponse(saved) };
   }
 
-  async updateWarehouse(auth: AuthContext, id: number, dto: UpdateWarehouseDto) {
+  async updateWarehouse(auth: AuthContext, id: number, dto: UpdateWarehouseDto, ifMatch?: string) {
     const saved = await this.save(auth, 'warehouse code', dto.code, async (m) => {
+      await lockRowForUpdate(m, WarehouseEntity, id);
       const w = await this.warehouseOrFail(m, id);
+      await assertIfMatch(ifMatch, () => ({ warehouse: toWarehouseResponse(w) }));
       if (dto.code !== undefined) w.code = dto.code;
       if (dto.name !== undefined) w.name = dto.name;
       if (dto.address !== undefined) w.address = dto.address;
@@ -100,12 +86,12 @@ export class InventoryCatalogService {
     return { message: 'Warehouse updated successfully', warehouse: toWarehouseResponse(saved) };
   }
 
-  deactivateWarehouse(auth: AuthContext, id: number) {
-    return this.updateWarehouse(auth, id, { is_active: false });
+  deactivateWarehouse(auth: AuthContext, id: number, ifMatch?: string) {
+    return this.updateWarehouse(auth, id, { is_active: false }, ifMatch);
   }
 
-  async listStockItems(query: ListCatalogQueryDto) {
-    const request = pageRequest(query, STOCK_ITEM_ORDER);
+  async listStockItems(query: ListStockItemsQueryDto) {
+    const request = pageRequest(query, STOCK_ITEM_SORTS.order(query.sort));
     const qb = this.dataSource.createQueryBuilder(StockItemEntity, 'i');
     if (query.active_only ?? true) qb.andWhere('i.is_active = :active', { active: true });
     if (query.category) qb.andWhere('i.category = :category', { category: query.category });
@@ -137,9 +123,14 @@ export class InventoryCatalogService {
     return { message: 'Stock item created successfully', item: toStockItemResponse(saved) };
   }
 
-  async updateStockItem(auth: AuthContext, id: number, dto: UpdateStockItemDto) {
+  async updateStockItem(auth: AuthContext, id: number, dto: UpdateStockItemDto, ifMatch?: string) {
     const saved = await this.save(auth, 'SKU', dto.sku, async (m) => {
+      await lockRowForUpdate(m, StockItemEntity, id);
       const item = await this.itemOrFail(m, id);
+      // As GET shows it, on-hand total included.
+      await assertIfMatch(ifMatch, async () => ({
+        item: toStockItemResponse(item, (await this.onHand([id], m)).get(id)),
+      }));
       Object.assign(item, itemFields(dto), { updatedAt: new Date() });
       return m.save(item);
     });
@@ -149,8 +140,8 @@ export class InventoryCatalogService {
     };
   }
 
-  deactivateStockItem(auth: AuthContext, id: number) {
-    return this.updateStockItem(auth, id, { is_active: false });
+  deactivateStockItem(auth: AuthContext, id: number, ifMatch?: string) {
+    return this.updateStockItem(auth, id, { is_active: false }, ifMatch);
   }
 
   async warehouseOrFail(manager: EntityManager, id: number): Promise<WarehouseEntity> {
@@ -166,9 +157,9 @@ export class InventoryCatalogService {
   }
 
   /** Total on-hand per item over all warehouses, in one query. */
-  private async onHand(itemIds: number[]): Promise<Map<number, number>> {
+  private async onHand(itemIds: number[], manager = this.dataSource.manager): Promise<Map<number, number>> {
     if (itemIds.length === 0) return new Map();
-    const rows = await this.dataSource
+    const rows = await manager
       .createQueryBuilder(WarehouseStockEntity, 's')
       .select('s.stock_item_id', 'id')
       .addSelect('SUM(s.quantity_on_hand)', 'qty')

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ListCounter } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { DAY_MS, exclusiveEnd, instantOf, lastInstantBefore } from '../../common/time/date-range';
 import { toIsoUtc } from '../../common/time/iso';
@@ -11,19 +10,11 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { LowStockQueryDto, MovementHistoryQueryDto, TurnoverQueryDto, ValuationQueryDto } from './dto/reports.dto';
 import { StockItemEntity, StockMovementEntity, WarehouseStockEntity } from './inventory.entities';
 import { round2 } from './inventory.mapper';
+import { MOVEMENT_SORTS } from './inventory.sorts';
 
 const num = (v: unknown) => Number(v ?? 0);
 /** One currency per group, or MIXED when a group sums several (values are never converted). */
 const CURRENCY = "CASE WHEN COUNT(DISTINCT i.currency_code) = 1 THEN MIN(i.currency_code) ELSE 'MIXED' END";
-
-/** The fields the movement history can be ordered by. */
-export const MOVEMENT_SORT: SortFields<StockMovementEntity> = {
-  moved_at: { column: 'm.moved_at', type: 'timestamp', value: (m) => m.movedAt },
-  id: { column: 'm.id', type: 'integer', value: (m) => m.id },
-};
-
-/** Newest first. */
-export const MOVEMENT_ORDER = listOrder('stock_movements', MOVEMENT_SORT, '-moved_at,-id');
 
 /** The four inventory reports; every figure is a SQL aggregate. */
 @Injectable()
@@ -125,7 +116,7 @@ export class InventoryReportsService {
 
   /** Movements, newest first, paginated. */
   async getMovementHistoryReport(query: MovementHistoryQueryDto) {
-    const request = pageRequest(query, MOVEMENT_ORDER);
+    const request = pageRequest(query, MOVEMENT_SORTS.order(query.sort));
     const qb = this.dataSource.createQueryBuilder(StockMovementEntity, 'm');
     if (query.date_from) {
       qb.andWhere('m.moved_at >= :from', { from: instantOf(query.date_from, this.config.timezone, 'date_from') });

@@ -15,6 +15,7 @@ import {
   TransferEnvelopeDto,
   TransferListDto,
 } from './dto/inventory-responses.dto';
+import { Conditional } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Inventory')
@@ -32,6 +33,7 @@ export class InventoryStockController {
   }
 
   @Get('movements/:id')
+  @Conditional('movement')
   @InventoryRead()
   @ApiOkResponse({ type: MovementEnvelopeDto })
   getStockMovement(@Param('id', ParseIdPipe) id: number) {
@@ -62,6 +64,7 @@ export class InventoryStockController {
   }
 
   @Get('transfers/:referenceId')
+  @Conditional('transfer')
   @InventoryRead()
   @ApiOkResponse({ type: TransferEnvelopeDto })
   getStockTransfer(@Param('referenceId') referenceId: string) {

@@ -5,7 +5,6 @@ import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { ListCounter } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { toIsoUtc } from '../../common/time/iso';
 import { exclusiveEnd, instantOf } from '../../common/time/date-range';
@@ -15,6 +14,7 @@ import type { CreateMovementDto, CreateTransferDto, ListTransfersQueryDto, Stock
 import { InventoryCatalogService } from './inventory-catalog.service';
 import { type MovementType, StockItemEntity, StockMovementEntity, WarehouseStockEntity } from './inventory.entities';
 import { round2, round4, toMovementResponse } from './inventory.mapper';
+import { STOCK_LEVEL_SORTS, TRANSFER_SORTS, type TransferRow } from './inventory.sorts';
 
 const INBOUND: MovementType[] = ['purchase', 'return'];
 /** The largest quantity_on_hand its decimal(14,2) column holds on PostgreSQL. */
@@ -33,25 +33,6 @@ interface Move {
   notes?: string | null;
   movedBy: number;
 }
-
-/** The fields the transfer list can be ordered by (a transfer is its outbound leg, `o`). */
-export const TRANSFER_SORT: SortFields<TransferRow> = {
-  moved_at: { column: 'o.moved_at', type: 'timestamp', value: (r) => r.moved_at },
-  id: { column: 'o.id', type: 'integer', value: (r) => r.out_id },
-};
-
-/** Newest first. */
-export const TRANSFER_ORDER = listOrder('stock_transfers', TRANSFER_SORT, '-moved_at,-id');
-
-/** The fields the stock level list can be ordered by. */
-export const STOCK_LEVEL_SORT: SortFields<WarehouseStockEntity> = {
-  warehouse_code: { column: 'w.code', type: 'string', value: (s) => s.warehouse?.code },
-  sku: { column: 'i.sku', type: 'string', value: (s) => s.stockItem?.sku },
-  id: { column: 's.id', type: 'integer', value: (s) => s.id },
-};
-
-/** By warehouse code, then SKU (the pair is unique; id only ends the order as everywhere). */
-export const STOCK_LEVEL_ORDER = listOrder('stock_levels', STOCK_LEVEL_SORT, 'warehouse_code,sku,id');
 
 /**
  * The movement engine: every stock change goes through `record`, which locks the (item, warehouse)
@@ -144,7 +125,7 @@ export class StockService {
   }
 
   async listTransfers(query: ListTransfersQueryDto) {
-    const request = pageRequest(query, TRANSFER_ORDER);
+    const request = pageRequest(query, TRANSFER_SORTS.order(query.sort));
     const from = query.date_from ? instantOf(query.date_from, this.config.timezone, 'date_from') : undefined;
     const to = query.date_to ? exclusiveEnd(query.date_to, this.config.timezone, 'date_to') : undefined;
     // Outbound legs identify transfers (one per reference id, by construction).
@@ -195,7 +176,7 @@ export class StockService {
   }
 
   async listStockLevels(query: StockLevelsQueryDto) {
-    const request = pageRequest(query, STOCK_LEVEL_ORDER);
+    const request = pageRequest(query, STOCK_LEVEL_SORTS.order(query.sort));
     const qb = this.dataSource
       .createQueryBuilder(WarehouseStockEntity, 's')
       .innerJoinAndSelect('s.warehouse', 'w')
@@ -304,18 +285,6 @@ export class StockService {
     );
     return { movement, stock };
   }
-}
-
-interface TransferRow {
-  out_id: number;
-  in_id: number;
-  reference_id: string | number;
-  moved_at: Date | string;
-  stock_item_id: number;
-  from_warehouse_id: number;
-  to_warehouse_id: number;
-  quantity: string | number;
-  notes: string | null;
 }
 
 function toTransferSummary(r: TransferRow) {

@@ -12,7 +12,7 @@ export const NO_HOURS: ProjectHours = { total: 0, billable: 0 };
 export class ProjectHoursReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  forProjects(projectIds: number[]): Promise<Map<number, ProjectHours>> {
-    return hoursBy(this.dataSource.manager, 'project_id', projectIds);
+  forProjects(projectIds: number[], manager = this.dataSource.manager): Promise<Map<number, ProjectHours>> {
+    return hoursBy(manager, 'project_id', projectIds);
   }
 }

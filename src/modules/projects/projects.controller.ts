@@ -10,6 +10,7 @@ import { ListProjectsQueryDto } from './dto/list-projects-query.dto';
 import { ProjectEnvelopeDto, ProjectResponseDto } from './dto/project-response.dto';
 import { UpdateProjectDto } from './dto/update-project.dto';
 import { ProjectsService } from './projects.service';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Projects')
@@ -25,6 +26,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @Conditional('project')
   @Authenticated({ scopes: ['read:projects'] })
   @ApiOkResponse({ type: ProjectEnvelopeDto })
   getProject(@Param('id', ParseIdPipe) id: number) {
@@ -40,27 +42,36 @@ export class ProjectsController {
   }
 
   @Put(':id')
+  @Conditional('project')
   @Authenticated({ scopes: ['write:projects'] })
   @ApiOkResponse({ type: ProjectEnvelopeDto })
   replaceProject(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateProjectDto,
+    @IfMatch() ifMatch?: string,
   ) {
-    return this.service.updateProject(auth, id, dto);
+    return this.service.updateProject(auth, id, dto, ifMatch);
   }
 
   @Patch(':id')
+  @Conditional('project')
   @Authenticated({ scopes: ['write:projects'] })
   @ApiOkResponse({ type: ProjectEnvelopeDto })
-  updateProject(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateProjectDto) {
-    return this.service.updateProject(auth, id, dto);
+  updateProject(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateProjectDto,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.updateProject(auth, id, dto, ifMatch);
   }
 
   @Delete(':id')
+  @Conditional('project')
   @Authenticated({ scopes: ['write:projects'] })
   @ApiOkResponse({ type: ProjectEnvelopeDto, description: 'Archived (repeatable)' })
-  archiveProject(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.archiveProject(auth, id);
+  archiveProject(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @IfMatch() ifMatch?: string) {
+    return this.service.archiveProject(auth, id, ifMatch);
   }
 }

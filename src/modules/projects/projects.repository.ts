@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { ProjectEntity, type ProjectStatus } from './project.entity';
@@ -13,15 +12,6 @@ export interface ProjectListFilter {
   clientId?: number;
   q?: string;
 }
-
-/** The fields the list can be ordered by. */
-export const PROJECT_SORT: SortFields<ProjectEntity> = {
-  name: { column: 'p.name', type: 'string', value: (p) => p.name },
-  id: { column: 'p.id', type: 'integer', value: (p) => p.id },
-};
-
-/** By name, then id. */
-export const PROJECT_ORDER = listOrder('projects', PROJECT_SORT, 'name,id');
 
 @Injectable()
 export class ProjectsRepository {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
 import { ErrorCode } from '../../common/errors/error-code';
 import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
@@ -14,7 +15,8 @@ import type { UpdateProjectDto } from './dto/update-project.dto';
 import { ProjectHoursReader } from './project-hours.reader';
 import { ProjectEntity } from './project.entity';
 import { toProjectResponse } from './project.mapper';
-import { PROJECT_ORDER, ProjectsRepository } from './projects.repository';
+import { ProjectsRepository } from './projects.repository';
+import { PROJECT_SORTS } from './project.sorts';
 
 @Injectable()
 export class ProjectsService {
@@ -27,7 +29,7 @@ export class ProjectsService {
   ) {}
 
   async listProjects(query: ListProjectsQueryDto) {
-    const request = pageRequest(query, PROJECT_ORDER);
+    const request = pageRequest(query, PROJECT_SORTS.order(query.sort));
     const [rows, count] = await this.projects.list(
       { status: query.status, clientId: query.client_id, q: query.q },
       request,
@@ -64,9 +66,9 @@ export class ProjectsService {
     return { message: 'Project created successfully', project: await this.respond(project) };
   }
 
-  async updateProject(auth: AuthContext, id: number, dto: UpdateProjectDto) {
+  async updateProject(auth: AuthContext, id: number, dto: UpdateProjectDto, ifMatch?: string) {
     const project = await this.transactions.run(auth, async (manager) => {
-      const entity = await this.findOrFail(id, manager);
+      const entity = await this.findForWrite(id, manager, ifMatch);
       const before = entity.status;
       await this.apply(entity, dto, manager);
       const saved = await this.save(entity, manager);
@@ -81,9 +83,9 @@ export class ProjectsService {
   }
 
   /** DELETE archives (repeatable): the project and its history stay. */
-  async archiveProject(auth: AuthContext, id: number) {
+  async archiveProject(auth: AuthContext, id: number, ifMatch?: string) {
     const project = await this.transactions.run(auth, async (manager) => {
-      const entity = await this.findOrFail(id, manager);
+      const entity = await this.findForWrite(id, manager, ifMatch);
       entity.status = 'archived';
       entity.archivedAt = new Date();
       const saved = await this.save(entity, manager);
@@ -130,9 +132,18 @@ export class ProjectsService {
     }
   }
 
-  private async respond(project: ProjectEntity) {
-    const hours = await this.hours.forProjects([project.id]);
+  /** As GET shows it: the If-Match check builds the same body. */
+  private async respond(project: ProjectEntity, manager?: EntityManager) {
+    const hours = await this.hours.forProjects([project.id], manager);
     return toProjectResponse(project, hours.get(project.id));
+  }
+
+  /** The row locked for this transaction, after its `If-Match` held. */
+  private async findForWrite(id: number, manager: EntityManager, ifMatch: string | undefined) {
+    await lockRowForUpdate(manager, ProjectEntity, id);
+    const project = await this.findOrFail(id, manager);
+    await assertIfMatch(ifMatch, async () => ({ project: await this.respond(project, manager) }));
+    return project;
   }
 
   private async findOrFail(id: number, manager?: EntityManager): Promise<ProjectEntity> {

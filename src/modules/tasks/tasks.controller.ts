@@ -11,6 +11,7 @@ import { ListTasksQueryDto } from './dto/list-tasks-query.dto';
 import { TaskEnvelopeDto, TaskResponseDto } from './dto/task-response.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TasksService } from './tasks.service';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 @ApiTags('Tasks')
@@ -26,6 +27,7 @@ export class TasksController {
   }
 
   @Get(':id')
+  @Conditional('task')
   @Authenticated({ scopes: ['read:tasks'] })
   @ApiOkResponse({ type: TaskEnvelopeDto })
   getTask(@Param('id', ParseIdPipe) id: number) {
@@ -41,23 +43,36 @@ export class TasksController {
   }
 
   @Put(':id')
+  @Conditional('task')
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiOkResponse({ type: TaskEnvelopeDto })
-  replaceTask(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
-    return this.service.updateTask(auth, id, dto);
+  replaceTask(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateTaskDto,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.updateTask(auth, id, dto, ifMatch);
   }
 
   @Patch(':id')
+  @Conditional('task')
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiOkResponse({ type: TaskEnvelopeDto })
-  updateTask(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateTaskDto) {
-    return this.service.updateTask(auth, id, dto);
+  updateTask(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateTaskDto,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.updateTask(auth, id, dto, ifMatch);
   }
 
   @Delete(':id')
+  @Conditional('task')
   @Authenticated({ scopes: ['write:tasks'] })
   @ApiOkResponse({ type: MessageResponseDto })
-  deleteTask(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.deleteTask(auth, id);
+  deleteTask(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @IfMatch() ifMatch?: string) {
+    return this.service.deleteTask(auth, id, ifMatch);
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { TaskEntity, type TaskStatus } from './task.entity';
@@ -13,16 +12,6 @@ export interface TaskListFilter {
   assignedTo?: number;
   q?: string;
 }
-
-/** The fields the list can be ordered by. */
-export const TASK_SORT: SortFields<TaskEntity> = {
-  priority: { column: 't.priority', type: 'integer', value: (t) => t.priority },
-  due_date: { column: 't.due_date', type: 'date', nullable: true, value: (t) => t.dueDate },
-  id: { column: 't.id', type: 'integer', value: (t) => t.id },
-};
-
-/** Stable order: priority (urgent first), due date (none last), id. */
-export const TASK_ORDER = listOrder('tasks', TASK_SORT, '-priority,due_date,id');
 
 @Injectable()
 export class TasksRepository {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
 import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { TransactionService } from '../../database/transaction.service';
 import { ProjectsRepository } from '../projects/projects.repository';
@@ -14,7 +15,8 @@ import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
 import type { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskEntity } from './task.entity';
 import { priorityRank, toTaskResponse } from './task.mapper';
-import { TASK_ORDER, TasksRepository } from './tasks.repository';
+import { TasksRepository } from './tasks.repository';
+import { TASK_SORTS } from './task.sorts';
 
 @Injectable()
 export class TasksService {
@@ -28,7 +30,7 @@ export class TasksService {
   ) {}
 
   async listTasks(query: ListTasksQueryDto) {
-    const request = pageRequest(query, TASK_ORDER);
+    const request = pageRequest(query, TASK_SORTS.order(query.sort));
     const [rows, count] = await this.tasks.list(
       { projectId: query.project_id, status: query.status, assignedTo: query.assigned_to, q: query.q },
       request,
@@ -64,9 +66,9 @@ export class TasksService {
     return { message: 'Task created successfully', task: await this.respond(task) };
   }
 
-  async updateTask(auth: AuthContext, id: number, dto: UpdateTaskDto) {
+  async updateTask(auth: AuthContext, id: number, dto: UpdateTaskDto, ifMatch?: string) {
     const task = await this.transactions.run(auth, async (manager) => {
-      const entity = await this.findOrFail(id, manager);
+      const entity = await this.findForWrite(id, manager, ifMatch);
       const before = entity.status;
       await this.apply(entity, dto, manager);
       const saved = await this.save(entity, manager);
@@ -79,9 +81,9 @@ export class TasksService {
     return { message: 'Task updated successfully', task: await this.respond(task) };
   }
 
-  async deleteTask(auth: AuthContext, id: number) {
+  async deleteTask(auth: AuthContext, id: number, ifMatch?: string) {
     await this.transactions.run(auth, async (manager) => {
-      await this.findOrFail(id, manager);
+      await this.findForWrite(id, manager, ifMatch);
       await this.tasks.delete(id, manager);
     });
     return { message: 'Task deleted successfully' };
@@ -110,12 +112,21 @@ export class TasksService {
     }
   }
 
-  private async respond(task: TaskEntity) {
-    return toTaskResponse(task, (await this.hours([task.id])).get(task.id)?.total);
+  /** As GET shows it: the If-Match check builds the same body. */
+  private async respond(task: TaskEntity, manager?: EntityManager) {
+    return toTaskResponse(task, (await this.hours([task.id], manager)).get(task.id)?.total);
   }
 
-  private hours(taskIds: number[]) {
-    return hoursBy(this.dataSource.manager, 'task_id', taskIds);
+  private hours(taskIds: number[], manager = this.dataSource.manager) {
+    return hoursBy(manager, 'task_id', taskIds);
+  }
+
+  /** The row locked for this transaction, after its `If-Match` held. */
+  private async findForWrite(id: number, manager: EntityManager, ifMatch: string | undefined) {
+    await lockRowForUpdate(manager, TaskEntity, id);
+    const task = await this.findOrFail(id, manager);
+    await assertIfMatch(ifMatch, async () => ({ task: await this.respond(task, manager) }));
+    return task;
   }
 
   private save(entity: TaskEntity, manager: EntityManager): Promise<TaskEntity> {

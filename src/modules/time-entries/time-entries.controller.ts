@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
   ApiTags,
@@ -25,13 +24,12 @@ import { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { TimeEntriesBulkService } from './time-entries-bulk.service';
 import { TimeEntriesImportService } from './time-entries-import.service';
 import { TimeEntriesService } from './time-entries.service';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 const READ = { scopes: ['read:time_entries' as const] };
 const WRITE = { scopes: ['write:time_entries' as const] };
-const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag from GET; 409 when the entry changed since' };
-
-/** Sends the entry's version as ETag, the body as usual. */
+/** Sends the entry's tag (`timeEntryTag`, not the hash of the body sent) as ETag, the body as usual. */
 function withEtag<T>(reply: FastifyReply, result: { etag: string; body: T }): T {
   void reply.header('ETag', result.etag);
   return result.body;
@@ -54,8 +52,9 @@ export class TimeEntriesController {
   }
 
   @Get(':id')
+  @Conditional('time_entry')
   @Authenticated(READ)
-  @ApiOkResponse({ type: TimeEntryEnvelopeDto, headers: { ETag: { schema: { type: 'string' } } } })
+  @ApiOkResponse({ type: TimeEntryEnvelopeDto })
   async getTimeEntry(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
@@ -113,37 +112,38 @@ export class TimeEntriesController {
   }
 
   @Put(':id')
+  @Conditional('time_entry')
   @Authenticated(WRITE)
-  @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: TimeEntryEnvelopeDto })
   async replaceTimeEntry(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateTimeEntryDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return withEtag(reply, await this.service.updateTimeEntry(auth, id, dto, ifMatch));
   }
 
   @Patch(':id')
+  @Conditional('time_entry')
   @Authenticated(WRITE)
-  @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: TimeEntryEnvelopeDto })
   async updateTimeEntry(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateTimeEntryDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return withEtag(reply, await this.service.updateTimeEntry(auth, id, dto, ifMatch));
   }
 
   @Delete(':id')
+  @Conditional('time_entry')
   @Authenticated(WRITE)
   @ApiOkResponse({ type: MessageResponseDto })
-  deleteTimeEntry(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.deleteTimeEntry(auth, id);
+  deleteTimeEntry(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @IfMatch() ifMatch?: string) {
+    return this.service.deleteTimeEntry(auth, id, ifMatch);
   }
 }

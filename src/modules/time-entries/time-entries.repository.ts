@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { CompiledQuery } from '../../database/compiled-query';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
@@ -26,15 +25,6 @@ export interface TimeEntryListFilter {
 }
 
 const RELATIONS = { user: true, project: true, client: true, task: true } as const;
-
-/** The fields the list can be ordered by. */
-export const TIME_ENTRY_SORT: SortFields<TimeEntryEntity> = {
-  start_time: { column: 'e.start_time', type: 'timestamp', value: (e) => e.startTime },
-  id: { column: 'e.id', type: 'integer', value: (e) => e.id },
-};
-
-/** Newest first: a user's list reads idx_time_entries_user_start_id backwards, an admin's idx_time_entries_start_id. */
-export const TIME_ENTRY_ORDER = listOrder('time_entries', TIME_ENTRY_SORT, '-start_time,-id');
 
 /** A new entry as insertMany writes it: every column but the id. */
 export type NewTimeEntry = Omit<TimeEntryEntity, 'id' | 'user' | 'project' | 'client' | 'task'>;

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch } from '../../common/http/conditional';
 import { ErrorCode } from '../../common/errors/error-code';
 import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
@@ -12,10 +13,17 @@ import type { CreateTimeEntryDto } from './dto/create-time-entry.dto';
 import type { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
 import type { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
-import { TIME_ENTRY_ORDER, TimeEntriesRepository } from './time-entries.repository';
+import { TimeEntriesRepository } from './time-entries.repository';
+import { TIME_ENTRY_SORTS, TIME_ENTRY_SORTS_WITH_RUNNING } from './time-entry.sorts';
 import { type EntryRefs, TimeEntryRules } from './time-entry-rules';
 import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
-import { durationBetween, normaliseTags, timeEntryEtag, toTimeEntryResponse } from './time-entry.mapper';
+import {
+  durationBetween,
+  normaliseTags,
+  timeEntryTag,
+  timeEntryTagSource,
+  toTimeEntryResponse,
+} from './time-entry.mapper';
 
 export interface NewEntry extends Partial<EntryRefs> {
   userId?: number;
@@ -47,7 +55,8 @@ export class TimeEntriesService {
     if (query.user_id !== undefined && query.user_id !== auth.userId && !auth.isAdmin) {
       throw new DomainError(ErrorCode.Forbidden, "Only admins can list other users' time entries.");
     }
-    const request = pageRequest(query, TIME_ENTRY_ORDER);
+    const sorts = query.include_active ? TIME_ENTRY_SORTS_WITH_RUNNING : TIME_ENTRY_SORTS;
+    const request = pageRequest(query, sorts.order(query.sort));
     const [rows, count] = await this.entries.list(
       {
         userId: auth.isAdmin ? query.user_id : auth.userId,
@@ -65,7 +74,7 @@ export class TimeEntriesService {
 
   async getTimeEntry(auth: AuthContext, id: number) {
     const entry = await this.findVisible(auth, id);
-    return { etag: timeEntryEtag(entry), body: { time_entry: toTimeEntryResponse(entry) } };
+    return { etag: timeEntryTag(entry), body: { time_entry: toTimeEntryResponse(entry) } };
   }
 
   async createTimeEntry(auth: AuthContext, dto: CreateTimeEntryDto) {
@@ -145,7 +154,8 @@ export class TimeEntriesService {
       const current = await this.findVisible(auth, id, manager);
       await this.entries.lockUser(manager, current.userId);
       const entry = await this.findVisible(auth, id, manager);
-      this.assertFresh(entry, ifMatch, dto.if_updated_at);
+      await assertIfMatch(ifMatch, () => timeEntryTagSource(entry));
+      this.assertFresh(entry, dto.if_updated_at);
       await this.applyRefs(manager, entry, dto);
       const start = dto.start_time ? this.rules.instant(dto.start_time, 'start_time') : entry.startTime;
       const end = dto.end_time ? this.rules.instant(dto.end_time, 'end_time') : entry.endTime;
@@ -180,14 +190,18 @@ export class TimeEntriesService {
     });
     const saved = (await this.entries.reload(entry)) as TimeEntryEntity;
     return {
-      etag: timeEntryEtag(saved),
+      etag: timeEntryTag(saved),
       body: { message: 'Time entry updated successfully', time_entry: toTimeEntryResponse(saved) },
     };
   }
 
-  async deleteTimeEntry(auth: AuthContext, id: number) {
+  async deleteTimeEntry(auth: AuthContext, id: number, ifMatch?: string) {
     await this.transactions.run(auth, async (manager) => {
+      // Read again under the owner's lock, which every write of the entry takes (as updates do).
+      const current = await this.findVisible(auth, id, manager);
+      await this.entries.lockUser(manager, current.userId);
       const entry = await this.findVisible(auth, id, manager);
+      await assertIfMatch(ifMatch, () => timeEntryTagSource(entry));
       if (entry.endTime === null) {
         throw new DomainError(ErrorCode.Conflict, 'This entry is running; stop the timer before deleting it.');
       }
@@ -217,11 +231,8 @@ export class TimeEntriesService {
     entry.taskId = refs.task?.id ?? null;
   }
 
-  private assertFresh(entry: TimeEntryEntity, ifMatch: string | undefined, ifUpdatedAt: string | undefined): void {
-    if (ifMatch !== undefined && ifMatch.trim() !== '*') {
-      const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
-      if (!tags.includes(timeEntryEtag(entry))) throw stale();
-    }
+  /** The body's `if_updated_at` guard (the `If-Match` header is checked like every resource's). */
+  private assertFresh(entry: TimeEntryEntity, ifUpdatedAt: string | undefined): void {
     if (ifUpdatedAt !== undefined) {
       // updated_at is serialised to the second, so a read value matches within that second.
       const seen = this.rules.instant(ifUpdatedAt, 'if_updated_at');

@@ -15,6 +15,13 @@ export type TimeEntrySource = (typeof TIME_ENTRY_SOURCES)[number];
 // The overlap check for an entry at the present: the few completed entries ending after its start.
 @Index('idx_time_entries_user_end', ['userId', 'endTime', 'startTime'], { where: 'end_time IS NOT NULL' })
 @Index('idx_time_entries_project_start', ['projectId', 'startTime'])
+// The list's other sorts (time-entry.sorts.ts), for one user and for an admin over everyone.
+@Index('idx_time_entries_user_sort_end', ['userId', 'endTime', 'id'])
+@Index('idx_time_entries_sort_end', ['endTime', 'id'])
+@Index('idx_time_entries_user_sort_duration', ['userId', 'durationSeconds', 'id'])
+@Index('idx_time_entries_sort_duration', ['durationSeconds', 'id'])
+@Index('idx_time_entries_user_sort_project', ['userId', 'projectId', 'id'])
+@Index('idx_time_entries_sort_project', ['projectId', 'id'])
 // At most one running entry per user, enforced by the database across every process.
 @Index('uq_time_entries_running_user', ['userId'], { unique: true, where: 'end_time IS NULL' })
 export class TimeEntryEntity {

@@ -1,3 +1,4 @@
+import { entityTag } from '../../common/http/conditional';
 import { toIsoUtc, toIsoUtcOrNull } from '../../common/time/iso';
 import type { TimeEntryResponseDto } from './dto/time-entry-response.dto';
 import type { TimeEntryEntity } from './time-entry.entity';
@@ -31,9 +32,19 @@ export function durationBetween(start: Date, end: Date): number {
   return Math.max(0, Math.floor((end.getTime() - start.getTime()) / 1000));
 }
 
-/** The entry's version for ETag / If-Match. */
-export function timeEntryEtag(entry: TimeEntryEntity): string {
-  return `"${entry.id}-${entry.updatedAt.getTime()}"`;
+/**
+ * What the entry's ETag hashes: its GET body, except that a running entry's duration, which grows
+ * every second while `start_time` and `is_active` already say it, is left out. Otherwise a client
+ * could never edit a running entry with the tag it read a second ago.
+ */
+export function timeEntryTagSource(entry: TimeEntryEntity): { time_entry: unknown } {
+  const body = toTimeEntryResponse(entry);
+  if (!body.is_active) return { time_entry: body };
+  return { time_entry: { ...body, duration_seconds: null, duration_hours: null, duration_formatted: null } };
+}
+
+export function timeEntryTag(entry: TimeEntryEntity): string {
+  return entityTag(timeEntryTagSource(entry));
 }
 
 export function toTimeEntryResponse(entry: TimeEntryEntity, now = new Date()): TimeEntryResponseDto {

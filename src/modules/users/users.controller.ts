@@ -11,6 +11,7 @@ import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { CurrentUserEnvelopeDto, UserEnvelopeDto, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { CreatedLocation } from '../../common/http/location';
 
 const ADMIN = { scopes: ['admin:all' as const], adminRole: true };
@@ -21,6 +22,7 @@ export class UsersController {
   constructor(private readonly service: UsersService) {}
 
   @Get('me')
+  @Conditional('user')
   @Authenticated({ scopes: ['read:users'] })
   @ApiOkResponse({ type: CurrentUserEnvelopeDto })
   getCurrentUser(@CurrentAuth() auth: AuthContext) {
@@ -44,6 +46,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @Conditional('user')
   @Authenticated(ADMIN)
   @ApiOkResponse({ type: UserEnvelopeDto })
   getUser(@Param('id', ParseIdPipe) id: number) {
@@ -51,9 +54,15 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @Conditional('user')
   @Authenticated(ADMIN)
   @ApiOkResponse({ type: UserEnvelopeDto })
-  updateUser(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateUserDto) {
-    return this.service.updateUser(auth, id, dto);
+  updateUser(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateUserDto,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.updateUser(auth, id, dto, ifMatch);
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
@@ -18,14 +17,6 @@ const LOGIN_COLUMNS: readonly RowsColumn[] = [
   { name: 'user_id', pgType: 'int' },
   { name: 'last_login', pgType: 'timestamptz' },
 ];
-
-/** The fields the list can be ordered by. */
-export const USER_SORT: SortFields<UserEntity> = {
-  id: { column: 'u.id', type: 'integer', value: (u) => u.id },
-};
-
-/** By id. */
-export const USER_ORDER = listOrder('users', USER_SORT, 'id');
 
 @Injectable()
 export class UsersRepository {

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuthCache } from '../../common/auth/auth-cache';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
 import { ErrorCode } from '../../common/errors/error-code';
 import { pageRequest, paginate } from '../../common/pagination/paginate';
 import { isUniqueViolation } from '../../database/db-errors';
@@ -15,7 +16,8 @@ import type { ListUsersQueryDto } from './dto/list-users-query.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './user.entity';
 import { toUserResponse } from './user.mapper';
-import { USER_ORDER, UsersRepository } from './users.repository';
+import { UsersRepository } from './users.repository';
+import { USER_SORTS } from './user.sorts';
 
 @Injectable()
 export class UsersService {
@@ -28,7 +30,7 @@ export class UsersService {
   ) {}
 
   async listUsers(query: ListUsersQueryDto) {
-    const request = pageRequest(query, USER_ORDER);
+    const request = pageRequest(query, USER_SORTS.order(query.sort));
     const [rows, count] = await this.users.list({ role: query.role, isActive: query.is_active, q: query.q }, request);
     return paginate('users', request, rows, count, (u) => toUserResponse(u));
   }
@@ -70,15 +72,17 @@ export class UsersService {
     }
   }
 
-  async updateUser(auth: AuthContext, id: number, dto: UpdateUserDto) {
+  async updateUser(auth: AuthContext, id: number, dto: UpdateUserDto, ifMatch?: string) {
     if (id === auth.userId && (dto.is_active === false || dto.role === 'user')) {
       throw DomainError.validation({
         [dto.is_active === false ? 'is_active' : 'role']: ['You cannot deactivate or demote your own account.'],
       });
     }
     const user = await this.transactions.run(auth, async (manager) => {
+      await lockRowForUpdate(manager, UserEntity, id);
       const existing = await manager.getRepository(UserEntity).findOneBy({ id });
       if (!existing) throw DomainError.notFound('User');
+      await assertIfMatch(ifMatch, async () => ({ user: await this.respond(existing, manager) }));
       if (dto.email !== undefined) existing.email = dto.email;
       if (dto.full_name !== undefined) existing.fullName = dto.full_name;
       if (dto.role !== undefined) existing.role = dto.role;
@@ -92,8 +96,9 @@ export class UsersService {
     return { message: 'User updated successfully', user: await this.respond(user) };
   }
 
-  private async respond(user: UserEntity) {
-    const hours = await hoursBy(this.dataSource.manager, 'user_id', [user.id]);
+  /** As GET shows it: the If-Match check builds the same body. */
+  private async respond(user: UserEntity, manager = this.dataSource.manager) {
+    const hours = await hoursBy(manager, 'user_id', [user.id]);
     return toUserResponse(user, hours.get(user.id)?.total);
   }
 

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from 
 import type { AuthContext } from '../../common/auth/auth-context';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
 import { CurrentAuth } from '../../common/auth/current-auth.decorator';
+import { Conditional, IfMatch } from '../../common/http/conditional';
 import { RedactOnReplay } from '../../common/idempotency/redact-on-replay.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { CreateWebhookDto, ListDeliveriesQueryDto, ListWebhooksQueryDto, UpdateWebhookDto } from './dto/webhook.dto';
@@ -51,6 +52,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @Conditional('webhook')
   @Authenticated(READ)
   @ApiOkResponse({ type: WebhookEnvelopeDto })
   getWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
@@ -58,28 +60,37 @@ export class WebhooksController {
   }
 
   @Put(':id')
+  @Conditional('webhook')
   @Authenticated(WRITE)
   @ApiOkResponse({ type: WebhookEnvelopeDto })
   replaceWebhook(
     @CurrentAuth() auth: AuthContext,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateWebhookDto,
+    @IfMatch() ifMatch?: string,
   ) {
-    return this.service.updateWebhook(auth, id, dto);
+    return this.service.updateWebhook(auth, id, dto, ifMatch);
   }
 
   @Patch(':id')
+  @Conditional('webhook')
   @Authenticated(WRITE)
   @ApiOkResponse({ type: WebhookEnvelopeDto })
-  updateWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @Body() dto: UpdateWebhookDto) {
-    return this.service.updateWebhook(auth, id, dto);
+  updateWebhook(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateWebhookDto,
+    @IfMatch() ifMatch?: string,
+  ) {
+    return this.service.updateWebhook(auth, id, dto, ifMatch);
   }
 
   @Delete(':id')
+  @Conditional('webhook')
   @Authenticated(WRITE)
   @ApiOkResponse({ type: MessageResponseDto, description: 'Deleted, with its deliveries' })
-  deleteWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number) {
-    return this.service.deleteWebhook(auth, id);
+  deleteWebhook(@CurrentAuth() auth: AuthContext, @Param('id', ParseIdPipe) id: number, @IfMatch() ifMatch?: string) {
+    return this.service.deleteWebhook(auth, id, ifMatch);
   }
 
   @Get(':id/deliveries')

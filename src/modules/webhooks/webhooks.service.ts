@@ -4,8 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { DomainError } from '../../common/errors/domain-error';
+import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
 import { ListCounter } from '../../common/pagination/list-counter';
-import { listOrder, type SortFields } from '../../common/pagination/list-order';
 import { inPage, pageRequest, paginate } from '../../common/pagination/paginate';
 import { toIsoUtc } from '../../common/time/iso';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -22,23 +22,7 @@ import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_DESCRIPTIONS } from './webhook-event
 import { generateWebhookSecret } from './webhook-signature';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entities';
 import { toDeliveryResponse, toWebhookResponse, toWebhookWithSecretResponse } from './webhook.mapper';
-
-/** The fields the webhook list can be ordered by. */
-export const WEBHOOK_SORT: SortFields<WebhookEntity> = {
-  created_at: { column: 'w.created_at', type: 'timestamp', value: (w) => w.createdAt },
-  id: { column: 'w.id', type: 'integer', value: (w) => w.id },
-};
-
-/** Newest first. */
-export const WEBHOOK_ORDER = listOrder('webhooks', WEBHOOK_SORT, '-created_at,-id');
-
-/** The fields a webhook's delivery list can be ordered by. */
-export const DELIVERY_SORT: SortFields<WebhookDeliveryEntity> = {
-  id: { column: 'd.id', type: 'integer', value: (d) => d.id },
-};
-
-/** Newest first (idx_webhook_deliveries_webhook in reverse). */
-export const DELIVERY_ORDER = listOrder('webhook_deliveries', DELIVERY_SORT, '-id');
+import { DELIVERY_SORTS, WEBHOOK_SORTS } from './webhook.sorts';
 
 /** Subscriptions: owners see and manage their own, admins all (others' ids read as missing). */
 @Injectable()
@@ -55,7 +39,7 @@ export class WebhooksService {
   }
 
   async listWebhooks(auth: AuthContext, query: ListWebhooksQueryDto) {
-    const request = pageRequest(query, WEBHOOK_ORDER);
+    const request = pageRequest(query, WEBHOOK_SORTS.order(query.sort));
     const qb = this.dataSource.createQueryBuilder(WebhookEntity, 'w');
     if (!auth.isAdmin) qb.andWhere('w.user_id = :u', { u: auth.userId });
     if (query.is_active !== undefined) qb.andWhere('w.is_active = :a', { a: query.is_active });
@@ -100,10 +84,10 @@ export class WebhooksService {
     };
   }
 
-  async updateWebhook(auth: AuthContext, id: number, dto: UpdateWebhookDto) {
+  async updateWebhook(auth: AuthContext, id: number, dto: UpdateWebhookDto, ifMatch?: string) {
     if (dto.url !== undefined) this.assertUrl(dto.url);
     const webhook = await this.transactions.run(auth, async (m) => {
-      const w = await this.visible(m, auth, id);
+      const w = await this.visibleForWrite(m, auth, id, ifMatch);
       if (dto.name !== undefined) w.name = dto.name;
       if (dto.description !== undefined) w.description = dto.description;
       if (dto.url !== undefined) w.url = dto.url;
@@ -118,9 +102,9 @@ export class WebhooksService {
   }
 
   /** Deletes the webhook and, by cascade, its deliveries. */
-  async deleteWebhook(auth: AuthContext, id: number) {
+  async deleteWebhook(auth: AuthContext, id: number, ifMatch?: string) {
     await this.transactions.run(auth, async (m) => {
-      await this.visible(m, auth, id);
+      await this.visibleForWrite(m, auth, id, ifMatch);
       await m.delete(WebhookDeliveryEntity, { webhookId: id });
       await m.delete(WebhookEntity, { id });
     });
@@ -153,7 +137,7 @@ export class WebhooksService {
 
   async listWebhookDeliveries(auth: AuthContext, id: number, query: ListDeliveriesQueryDto) {
     await this.visible(this.dataSource.manager, auth, id);
-    const request = pageRequest(query, DELIVERY_ORDER);
+    const request = pageRequest(query, DELIVERY_SORTS.order(query.sort));
     const qb = this.dataSource.createQueryBuilder(WebhookDeliveryEntity, 'd').where('d.webhook_id = :id', { id });
     if (query.status) qb.andWhere('d.status = :s', { s: query.status });
     const [rows, count] = await Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
@@ -201,6 +185,14 @@ export class WebhooksService {
     const problem = checkTargetUrl(url, this.config.webhooks.allowedPrivateHosts);
     // The sentence as the message too: it says how to allow a private host.
     if (problem) throw DomainError.validation({ url: [problem] }, problem);
+  }
+
+  /** The row locked for this transaction, after its `If-Match` held (on the body GET sends). */
+  private async visibleForWrite(m: EntityManager, auth: AuthContext, id: number, ifMatch: string | undefined) {
+    await lockRowForUpdate(m, WebhookEntity, id);
+    const w = await this.visible(m, auth, id);
+    await assertIfMatch(ifMatch, () => ({ webhook: toWebhookResponse(w) }));
+    return w;
   }
 
   private async visible(m: EntityManager, auth: AuthContext, id: number): Promise<WebhookEntity> {

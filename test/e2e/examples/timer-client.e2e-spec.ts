@@ -12,8 +12,10 @@ describe('examples/timer-client.ts', () => {
     await ctx.close();
   });
 
-  it('should create a project, run a timer and read the summary through the typed client', async () => {
-    const { token } = await ctx.newToken({ scopes: ['write:projects', 'write:time_entries', 'read:reports'] });
+  it('should create a project, run a timer, read the summary and PUT with If-Match through the typed client', async () => {
+    const { token } = await ctx.newToken({
+      scopes: ['read:projects', 'write:projects', 'write:time_entries', 'read:reports'],
+    });
     const lines: string[] = [];
     const result = await runExample(ctx.t.baseUrl, token, (line) => lines.push(line));
     expect(result.projectEntries).toBe(1);
@@ -21,6 +23,8 @@ describe('examples/timer-client.ts', () => {
     expect(lines[0]).toMatch(/^created project \d+/);
     expect(lines[2]).toMatch(/^timer stopped after 00:00:0[1-9]$/);
     expect(lines[3]).toMatch(/^summary: 1 entr/);
+    expect(lines[4]).toMatch(/^project \d+ updated with If-Match "[A-Za-z0-9_-]{27}"$/);
+    expect(lines[5]).toMatch(/^changed last: Example project \d+/);
     const entry = await ctx.t.get(`/api/v1/time-entries/${result.timeEntryId}`, { token: ADMIN_TOKEN });
     expect(entry.body.time_entry).toMatchObject({
       project_id: result.projectId,

@@ -2,7 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsString, Matches, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsAmount, IsText, Optional, OptionalNullable, ToBoolean, Trim } from '../../../common/validation/validators';
+import { STOCK_ITEM_SORTS, WAREHOUSE_SORTS } from '../inventory.sorts';
 
 const Upper = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value));
@@ -131,4 +133,14 @@ export class ListCatalogQueryDto extends PaginationQueryDto {
   @IsString()
   @MaxLength(100)
   category?: string;
+}
+
+export class ListWarehousesQueryDto extends ListCatalogQueryDto {
+  @SortQuery(WAREHOUSE_SORTS, 'name')
+  sort?: string;
+}
+
+export class ListStockItemsQueryDto extends ListCatalogQueryDto {
+  @SortQuery(STOCK_ITEM_SORTS, 'sku')
+  sort?: string;
 }

@@ -2,8 +2,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsDateTimeInput, IsId, Optional, Trim } from '../../../common/validation/validators';
 import { MOVEMENT_TYPES, type MovementType } from '../inventory.entities';
+import { MOVEMENT_SORTS } from '../inventory.sorts';
 
 export class ValuationQueryDto {
   @ApiPropertyOptional() @Optional() @ToInteger() @IsId() warehouse_id?: number;
@@ -16,6 +18,9 @@ export class ValuationQueryDto {
 }
 
 export class MovementHistoryQueryDto extends PaginationQueryDto {
+  @SortQuery(MOVEMENT_SORTS, 'moved_at')
+  sort?: string;
+
   @ApiPropertyOptional() @Optional() @IsDateTimeInput(true) date_from?: string;
   @ApiPropertyOptional({ description: 'Date-only: the whole day' }) @Optional() @IsDateTimeInput(true) date_to?: string;
   @ApiPropertyOptional() @Optional() @ToInteger() @IsId() stock_item_id?: number;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import {
   IsAmount,
   IsDateTimeInput,
@@ -10,6 +11,7 @@ import {
   OptionalNullable,
   Trim,
 } from '../../../common/validation/validators';
+import { STOCK_LEVEL_SORTS, TRANSFER_SORTS } from '../inventory.sorts';
 
 export const MANUAL_MOVEMENT_TYPES = ['purchase', 'sale', 'usage', 'adjustment', 'return', 'waste'] as const;
 export type ManualMovementType = (typeof MANUAL_MOVEMENT_TYPES)[number];
@@ -68,6 +70,9 @@ export class CreateTransferDto {
 }
 
 export class ListTransfersQueryDto extends PaginationQueryDto {
+  @SortQuery(TRANSFER_SORTS, 'moved_at')
+  sort?: string;
+
   @ApiPropertyOptional({ example: '2026-01-01', description: 'moved_at on or after' })
   @Optional()
   @IsDateTimeInput(true)
@@ -80,6 +85,9 @@ export class ListTransfersQueryDto extends PaginationQueryDto {
 }
 
 export class StockLevelsQueryDto extends PaginationQueryDto {
+  @SortQuery(STOCK_LEVEL_SORTS, 'quantity_on_hand,sku')
+  sort?: string;
+
   @ApiPropertyOptional() @Optional() @ToInteger() @IsId() warehouse_id?: number;
   @ApiPropertyOptional() @Optional() @ToInteger() @IsId() stock_item_id?: number;
   @ApiPropertyOptional() @Optional() @Trim() @IsString() @MaxLength(100) category?: string;

@@ -1,10 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsId, Optional, Trim } from '../../../common/validation/validators';
 import { PROJECT_STATUSES, type ProjectStatus } from '../project.entity';
+import { PROJECT_SORTS } from '../project.sorts';
 
 export class ListProjectsQueryDto extends PaginationQueryDto {
+  @SortQuery(PROJECT_SORTS, '-updated_at')
+  sort?: string;
+
   @ApiPropertyOptional({ enum: [...PROJECT_STATUSES, 'all'], description: 'Default: every status but archived' })
   @Optional()
   @IsIn([...PROJECT_STATUSES, 'all'])

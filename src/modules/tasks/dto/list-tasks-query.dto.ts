@@ -1,10 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsId, Optional, Trim } from '../../../common/validation/validators';
 import { TASK_STATUSES, type TaskStatus } from '../task.entity';
+import { TASK_SORTS } from '../task.sorts';
 
 export class ListTasksQueryDto extends PaginationQueryDto {
+  @SortQuery(TASK_SORTS, 'due_date,-priority')
+  sort?: string;
+
   @ApiPropertyOptional({ type: 'integer' })
   @Optional()
   @ToInteger()

@@ -1,9 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsDateTimeInput, IsId, Optional, ToBoolean } from '../../../common/validation/validators';
+import { TIME_ENTRY_SORTS } from '../time-entry.sorts';
 
 export class ListTimeEntriesQueryDto extends PaginationQueryDto {
+  @SortQuery(TIME_ENTRY_SORTS, '-duration_seconds,project_id')
+  sort?: string;
+
   @ApiPropertyOptional({ type: 'integer' })
   @Optional()
   @ToInteger()

@@ -1,9 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import { Optional, ToBoolean, Trim } from '../../../common/validation/validators';
+import { USER_SORTS } from '../user.sorts';
 
 export class ListUsersQueryDto extends PaginationQueryDto {
+  @SortQuery(USER_SORTS, '-last_login_at')
+  sort?: string;
+
   @ApiPropertyOptional({ enum: ['admin', 'user'] })
   @Optional()
   @IsIn(['admin', 'user'])

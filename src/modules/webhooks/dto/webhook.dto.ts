@@ -12,9 +12,11 @@ import {
   Min,
 } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto';
+import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsIntInRange, IsText, Optional, OptionalNullable, ToBoolean } from '../../../common/validation/validators';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-events';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../webhook.entities';
+import { DELIVERY_SORTS, WEBHOOK_SORTS } from '../webhook.sorts';
 
 const EVENT_CHOICES: readonly string[] = SUBSCRIBABLE_EVENTS;
 
@@ -74,6 +76,9 @@ export class UpdateWebhookDto {
 }
 
 export class ListWebhooksQueryDto extends PaginationQueryDto {
+  @SortQuery(WEBHOOK_SORTS, 'name')
+  sort?: string;
+
   @ApiPropertyOptional()
   @Optional()
   @ToBoolean()
@@ -82,5 +87,8 @@ export class ListWebhooksQueryDto extends PaginationQueryDto {
 }
 
 export class ListDeliveriesQueryDto extends PaginationQueryDto {
+  @SortQuery(DELIVERY_SORTS, 'id')
+  sort?: string;
+
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @Optional() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;
 }
