@@ -1,7 +1,6 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import { loadConfig, type AppConfig } from './config/app-config';
-import { buildDataSourceOptions } from './database/data-source-options';
-import { bindSqliteIntegers } from './database/sqlite-integer-parameters';
+import { buildDataSourceOptions, openDataSource } from './database/data-source-options';
 import { IdempotencyKeyEntity, IdempotencyResponseEntity } from './common/idempotency/idempotency.entities';
 import { ApiTokenEntity } from './modules/api-tokens/api-token.entity';
 import { ClientEntity } from './modules/clients/client.entity';
@@ -83,9 +82,7 @@ export function appDataSourceOptions(config: AppConfig): DataSourceOptions {
 
 /** A DataSource for one CLI command, always destroyed afterwards. */
 export async function withDataSource<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = new DataSource(appDataSourceOptions(loadConfig()));
-  bindSqliteIntegers(ds);
-  await ds.initialize();
+  const ds = await openDataSource(appDataSourceOptions(loadConfig()));
   try {
     return await work(ds);
   } finally {

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { bindSqliteIntegers } from './sqlite-integer-parameters';
 import { registerUnicodeLower, type SqliteFunctions } from './unicode-lower';
 
 /** What the database holds: every entity, and every migration in order (given by the app). */
@@ -57,4 +58,24 @@ export function buildDataSourceOptions(config: AppConfig, schema: DatabaseSchema
       registerUnicodeLower(sqlite);
     },
   };
+}
+
+/** An initialised DataSource for `options` (on SQLite with numbers bound: see bindSqliteIntegers). */
+export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  bindSqliteIntegers(dataSource);
+  return dataSource.initialize();
+}
+
+/** Injection token of the DataSource that transactions and single writes run on (TransactionService). */
+export const WRITER_DATA_SOURCE = Symbol('WRITER_DATA_SOURCE');
+
+/**
+ * The writer for `main` (initialised, migrated): on a SQLite file a second connection to it, with the
+ * same options but no migrations; elsewhere `main` itself (`:memory:` is a database per connection).
+ */
+export function openWriter(main: DataSource): Promise<DataSource> {
+  const { options } = main;
+  if (options.type !== 'better-sqlite3' || options.database === ':memory:') return Promise.resolve(main);
+  return openDataSource({ ...options, migrationsRun: false, synchronize: false, dropSchema: false });
 }

@@ -1,14 +1,24 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { buildDataSourceOptions, type DatabaseSchema } from './data-source-options';
-import { bindSqliteIntegers } from './sqlite-integer-parameters';
+import {
+  buildDataSourceOptions,
+  type DatabaseSchema,
+  openDataSource,
+  openWriter,
+  WRITER_DATA_SOURCE,
+} from './data-source-options';
 import { TransactionService } from './transaction.service';
 
 @Global()
 @Module({})
-export class DatabaseModule {
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(
+    @InjectDataSource() private readonly main: DataSource,
+    @Inject(WRITER_DATA_SOURCE) private readonly writer: DataSource,
+  ) {}
+
   /** The app's database, holding `schema` (its entities and migrations, which the app lists). */
   static forRoot(schema: DatabaseSchema): DynamicModule {
     return {
@@ -23,15 +33,20 @@ export class DatabaseModule {
             migrationsTransactionMode: 'each',
             retryAttempts: 0,
           }),
-          dataSourceFactory: async (options) => {
-            const dataSource = new DataSource(options!);
-            bindSqliteIntegers(dataSource);
-            return dataSource.initialize();
-          },
+          dataSourceFactory: (options) => openDataSource(options!),
         }),
       ],
-      providers: [TransactionService],
+      providers: [
+        // Opened once the main DataSource has run the migrations.
+        { provide: WRITER_DATA_SOURCE, inject: [getDataSourceToken()], useFactory: openWriter },
+        TransactionService,
+      ],
       exports: [TransactionService],
     };
+  }
+
+  /** After the HTTP server closed (as TypeORM's module closes the main DataSource). */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.writer !== this.main && this.writer.isInitialized) await this.writer.destroy();
   }
 }

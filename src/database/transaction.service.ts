@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { WRITER_DATA_SOURCE } from './data-source-options';
 import { toSqliteTimestamp } from './stored-timestamp';
 
 /**
@@ -19,20 +19,21 @@ type Work<T> = (manager: EntityManager) => Promise<T>;
 const isTransientConflict = (error: unknown) => ['40P01', '40001'].includes((error as { code?: string })?.code ?? '');
 
 /**
- * Runs units of work in transactions. TypeORM's SQLite drivers share one connection per DataSource:
- * there every transaction and `write` goes through one in-process queue, and each transaction
- * begins IMMEDIATE, taking the write lock up front against other processes on the file (the CLI, a
- * second server), where a deferred one that read first would fail on a stale snapshot.
+ * Runs units of work in transactions, on the writer DataSource. TypeORM's SQLite driver has one connection per
+ * DataSource, so on a SQLite file the writer is a second connection to it (openWriter): reads elsewhere, on the main
+ * one, see committed data only (WAL), never a pending transaction's, and never wait on it, as with PostgreSQL's pool.
+ * SQLite writers queue in-process (the writer never waits on a lock of ours) and begin IMMEDIATE, locking out other
+ * processes (the CLI, a second server) up front: a deferred one that read first would fail on a stale snapshot.
  */
 @Injectable()
 export class TransactionService {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly participants = new WeakMap<object, TransactionParticipant[]>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@Inject(WRITER_DATA_SOURCE) private readonly writer: DataSource) {}
 
   get isPostgres(): boolean {
-    return this.dataSource.options.type === 'postgres';
+    return this.writer.options.type === 'postgres';
   }
 
   /** Raw SQL written with `?` placeholders, numbered `$1, $2...` for PostgreSQL (bound in order). */
@@ -53,7 +54,7 @@ export class TransactionService {
 
   /** One write statement outside any transaction: autocommit; on SQLite queued like `run`. */
   write<T>(work: Work<T>): Promise<T> {
-    return this.isPostgres ? work(this.dataSource.manager) : this.queued(() => work(this.dataSource.manager));
+    return this.isPostgres ? work(this.writer.manager) : this.queued(() => work(this.writer.manager));
   }
 
   /**
@@ -81,7 +82,7 @@ export class TransactionService {
   }
 
   private async transaction<T>(participants: readonly TransactionParticipant[], work: Work<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
+    const runner = this.writer.createQueryRunner();
     const active = runner as { isTransactionActive: boolean };
     let committed = false;
     try {

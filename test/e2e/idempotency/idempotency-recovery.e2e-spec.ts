@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthContext } from '../../../src/common/auth/auth-context';
 import { DomainError } from '../../../src/common/errors/domain-error';
 import { ErrorCode } from '../../../src/common/errors/error-code';
 import { IdempotencyKeyEntity, IdempotencyResponseEntity } from '../../../src/common/idempotency/idempotency.entities';
 import { IdempotencyParticipant } from '../../../src/common/idempotency/idempotency.participant';
 import { IdempotencyKeyTakenError, IdempotencyStore } from '../../../src/common/idempotency/idempotency.store';
+import { WRITER_DATA_SOURCE } from '../../../src/database/data-source-options';
 import { TransactionService } from '../../../src/database/transaction.service';
 import { SettingEntity } from '../../../src/modules/settings/setting.entity';
 import { UserEntity } from '../../../src/modules/users/user.entity';
@@ -170,8 +171,8 @@ describe('Idempotency-Key recovery and transactions', () => {
   );
 
   it('should answer, and never run again, when the response cannot be stored', async () => {
-    // The database is unreachable for the response's write only.
-    const manager = ctx.t.dataSource.manager;
+    // The database is unreachable for the response's write only (on the writer: TransactionService).
+    const manager = ctx.t.app.get<DataSource>(WRITER_DATA_SOURCE).manager;
     const query = manager.query.bind(manager);
     let failed = 0;
     const spy = jest.spyOn(manager, 'query').mockImplementation((sql, params) => {
