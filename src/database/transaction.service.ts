@@ -14,7 +14,6 @@ export interface TransactionParticipant {
 }
 
 type Work<T> = (manager: EntityManager) => Promise<T>;
-
 /** PostgreSQL deadlock_detected / serialization_failure: the transaction rolled back whole. */
 const isTransientConflict = (error: unknown) => ['40P01', '40001'].includes((error as { code?: string })?.code ?? '');
 
