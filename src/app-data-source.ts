@@ -32,6 +32,7 @@ import { IdempotencyKeysLighterInserts1764400000011 } from '../migrations/176440
 import { TimeEntriesKeysetIndexes1764400000012 } from '../migrations/1764400000012-time-entries-keyset-indexes';
 import { TimeTotals1764400000013 } from '../migrations/1764400000013-time-totals';
 import { TimeEntriesSortIndexes1764400000014 } from '../migrations/1764400000014-time-entries-sort-indexes';
+import { IdempotencyClaimFunction1764400000016 } from '../migrations/1764400000016-idempotency-claim-function';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
 export const ENTITIES = [
@@ -73,6 +74,7 @@ export const MIGRATIONS = [
   TimeEntriesKeysetIndexes1764400000012,
   TimeTotals1764400000013,
   TimeEntriesSortIndexes1764400000014,
+  IdempotencyClaimFunction1764400000016,
 ];
 
 /** The app's TypeORM options: its database (config) with every entity and migration. */

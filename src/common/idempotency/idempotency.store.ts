@@ -29,11 +29,9 @@ export type StoredResponse = Pick<IdempotencyResponseEntity, 'status' | 'body'>;
 
 const INSERT = 'INSERT INTO idempotency_keys (token_id, key, fingerprint, state, locked_until, created_at, expires_at)';
 const CONFLICT = 'ON CONFLICT (token_id, key) DO NOTHING RETURNING id';
-// PostgreSQL inserts under a transaction-scoped advisory lock on (token, key): a concurrent first
-// request learns at once that the key is busy, instead of waiting for the holder's transaction.
-export const PG_CLAIM =
-  `${INSERT} SELECT $1::int, $2::varchar, $3::varchar, $4::varchar, $5::timestamptz, $6::timestamptz, $7::timestamptz ` +
-  `WHERE pg_try_advisory_xact_lock(($1::int::bigint << 32) | (hashtext($2::varchar)::bigint & 4294967295)) ${CONFLICT}`;
+// PostgreSQL: the same insert under an advisory lock on (token, key), as a SQL function planned
+// once per connection (migration 1764400000016): null when the key is busy or already recorded.
+export const PG_CLAIM = 'SELECT idempotency_claim($1, $2, $3, $4, $5, $6, $7) AS id';
 
 /** Durable idempotency records (contract §5), keyed by (token, key): the unique constraint is the lock. */
 @Injectable()
@@ -55,8 +53,8 @@ export class IdempotencyStore implements OnModuleDestroy {
     const ttl = this.config.idempotencyTtlHours * 3_600_000;
     const params = [claim.tokenId, claim.key, claim.fingerprint, state, at(IDEMPOTENCY_LOCK_MS), at(0), at(ttl)];
     const sql = pg ? PG_CLAIM : `${INSERT} VALUES (?, ?, ?, ?, ?, ?, ?) ${CONFLICT}`;
-    const [row] = await manager.query<{ id: number }[]>(sql, params);
-    if (row) return Number(row.id);
+    const [row] = await manager.query<{ id: number | null }[]>(sql, params);
+    if (row && row.id !== null) return Number(row.id);
     // SQLite writers are serialised: a key is free or recorded. PostgreSQL: or held by a transaction.
     const { tokenId, key } = claim;
     if (pg && !(await manager.existsBy(IdempotencyKeyEntity, { tokenId, key }))) throw inUse();
