@@ -138,6 +138,32 @@ export interface paths {
         patch: operations["updateSettings"];
         trace?: never;
     };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List changes
+         * @description The changes committed after `cursor` (from the oldest retained one without it), in commit order, each with the resource as its GET returned it right after the change (`null` for `deleted`) and the user who made it. Only the types the token may read are returned; `user` and `api_token` only to admins; a non-admin sees only their own time entries and webhooks. Following `next_cursor` never skips a change, even one that a slower transaction committed late.
+         *
+         *     **Scopes:** any one of `read:projects` or `read:clients` or `read:tasks` or `read:time_entries` or `read:webhooks` or `read:inventory`.
+         *
+         *     **Filters:** `limit` and `types`. **Pagination:** `cursor`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 410 `cursor_expired`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients": {
         parameters: {
             query?: never;
@@ -151,7 +177,7 @@ export interface paths {
          *
          *     **Scopes:** `read:clients`.
          *
-         *     **Filters:** `sort`, `status` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `updated_since`, `sort`, `status` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -331,7 +357,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `active_only`, `q`, `category` and `sort`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `updated_since`, `active_only`, `q`, `category` and `sort`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -655,7 +681,7 @@ export interface paths {
          *
          *     **Scopes:** any one of `read:inventory` or `read:projects`.
          *
-         *     **Filters:** `active_only`, `q`, `category` and `sort`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `updated_since`, `active_only`, `q`, `category` and `sort`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`, `module_disabled`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -739,7 +765,7 @@ export interface paths {
          *
          *     **Scopes:** `read:projects`.
          *
-         *     **Filters:** `sort`, `status`, `client_id` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `updated_since`, `sort`, `status`, `client_id` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -875,7 +901,7 @@ export interface paths {
          *
          *     **Scopes:** `read:tasks`.
          *
-         *     **Filters:** `sort`, `project_id`, `status`, `assigned_to` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `updated_since`, `sort`, `project_id`, `status`, `assigned_to` and `q`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -959,7 +985,7 @@ export interface paths {
          *
          *     **Scopes:** `read:time_entries`.
          *
-         *     **Filters:** `sort`, `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `include_active`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `updated_since`, `sort`, `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `include_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1265,7 +1291,7 @@ export interface paths {
          *
          *     **Scopes:** `read:webhooks`.
          *
-         *     **Filters:** `sort` and `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
+         *     **Filters:** `updated_since`, `sort` and `is_active`. **Pagination:** `page`, `per_page` and `cursor`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -1552,6 +1578,46 @@ export interface components {
             entry_ids: number[];
             /** @description Boolean for set_billable / set_paid; a tag (string) for add_tag / remove_tag; absent for delete */
             value?: (boolean | string) | null;
+        };
+        ChangeActorDto: {
+            /** @example 3 */
+            id: number;
+            /** @example alice */
+            username: string;
+        };
+        ChangeResponseDto: {
+            /**
+             * @example updated
+             * @enum {string}
+             */
+            action: "created" | "updated" | "deleted";
+            /** @description The user whose token made the change; null for the server's own work. */
+            actor: components["schemas"]["ChangeActorDto"] | null;
+            /** @example 2024-01-15T09:00:00Z */
+            changed_at: string;
+            /** @description The position right after this change (resume from here). */
+            cursor: string;
+            /** @description The resource as its GET returned it right after the change; null for `deleted`. */
+            data: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description The resource's id
+             * @example 42
+             */
+            id: number;
+            /**
+             * @example time_entry
+             * @enum {string}
+             */
+            type: "project" | "client" | "task" | "time_entry" | "webhook" | "inventory_item" | "warehouse" | "user" | "api_token";
+        };
+        ChangesPageDto: {
+            changes: components["schemas"]["ChangeResponseDto"][];
+            /** @description More changes are available now: ask again with next_cursor at once. */
+            has_more: boolean;
+            /** @description Always present: the position after the last change returned; store it and ask again. */
+            next_cursor: string;
         };
         ClientEnvelopeDto: {
             client: components["schemas"]["ClientResponseDto"];
@@ -1872,7 +1938,7 @@ export interface components {
             webhook_id: number;
         };
         /** @enum {string} */
-        ErrorCode: "unauthorized" | "forbidden" | "module_disabled" | "not_found" | "validation_error" | "bad_request" | "conflict" | "timer_already_running" | "no_active_timer" | "time_overlap" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
+        ErrorCode: "unauthorized" | "forbidden" | "module_disabled" | "not_found" | "validation_error" | "bad_request" | "conflict" | "timer_already_running" | "no_active_timer" | "time_overlap" | "idempotency_key_in_use" | "idempotency_key_mismatch" | "cursor_expired" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
         ErrorResponseDto: {
             available?: number;
             available_scopes?: string[];
@@ -3425,6 +3491,72 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listChanges: {
+        parameters: {
+            query?: {
+                /** @description Opaque position from `next_cursor` (or a change's `cursor`): returns the changes committed after it. Absent: from the oldest retained change. A position older than the retained history is 410 `cursor_expired`. */
+                cursor?: string;
+                limit?: number;
+                /** @description Comma-separated types to return (project, client, task, time_entry, webhook, inventory_item, warehouse, user, api_token); default: every type the token may read. */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: `changes`, `next_cursor` and `has_more`. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesPageDto"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:projects` or `read:clients` or `read:tasks` or `read:time_entries` or `read:webhooks` or `read:inventory` (the body names `required_scope` and `available_scopes`). */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `cursor_expired`: The cursor is older than the retained history: list everything again, then follow the feed. */
+            410: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listClients: {
         parameters: {
             query?: {
@@ -3434,6 +3566,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
                 /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, status, created_at, updated_at, id. Default: `name,id`. A cursor only continues the sort it was issued for. */
                 sort?: string;
                 status?: "active" | "inactive" | "all";
@@ -4016,6 +4150,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
                 /** @description false includes deactivated ones */
                 active_only?: boolean;
                 /** @description Code/SKU or name contains (case-insensitive) */
@@ -5124,6 +5260,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
                 /** @description false includes deactivated ones */
                 active_only?: boolean;
                 /** @description Code/SKU or name contains (case-insensitive) */
@@ -5596,6 +5734,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
                 /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, code, status, created_at, updated_at, id. Default: `name,id`. A cursor only continues the sort it was issued for. */
                 sort?: string;
                 /** @description Default: every status but archived */
@@ -6175,6 +6315,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
                 /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: priority, due_date, name, status, created_at, updated_at, id. Default: `-priority,due_date,id`. A cursor only continues the sort it was issued for. */
                 sort?: string;
                 project_id?: number;
@@ -6649,6 +6791,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
                 /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: start_time, end_time, duration_seconds, project_id, id. Default: `-start_time,-id`. A cursor only continues the sort it was issued for. */
                 sort?: string;
                 project_id?: number;
@@ -7926,6 +8070,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Opaque position from `pagination.next_cursor`: returns the page after it, at the cost of the first page whatever the depth, with the same filters applied. Not with `page`; a cursor of another list or sort, or an altered one, is 400 `validation_error` on `cursor`. */
                 cursor?: string;
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
                 /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: name, created_at, updated_at, id. Default: `-created_at,-id`. A cursor only continues the sort it was issued for. */
                 sort?: string;
                 is_active?: boolean;

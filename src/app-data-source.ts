@@ -3,6 +3,7 @@ import { loadConfig, type AppConfig } from './config/app-config';
 import { buildDataSourceOptions, openDataSource } from './database/data-source-options';
 import { IdempotencyKeyEntity, IdempotencyResponseEntity } from './common/idempotency/idempotency.entities';
 import { ApiTokenEntity } from './modules/api-tokens/api-token.entity';
+import { ChangeEntity, ChangesPurgeEntity } from './modules/changes/change.entity';
 import { ClientEntity } from './modules/clients/client.entity';
 import {
   StockItemEntity,
@@ -32,6 +33,7 @@ import { IdempotencyKeysLighterInserts1764400000011 } from '../migrations/176440
 import { TimeEntriesKeysetIndexes1764400000012 } from '../migrations/1764400000012-time-entries-keyset-indexes';
 import { TimeTotals1764400000013 } from '../migrations/1764400000013-time-totals';
 import { TimeEntriesSortIndexes1764400000014 } from '../migrations/1764400000014-time-entries-sort-indexes';
+import { ChangesFeed1764400000015 } from '../migrations/1764400000015-changes-feed';
 import { IdempotencyClaimFunction1764400000016 } from '../migrations/1764400000016-idempotency-claim-function';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
@@ -55,6 +57,8 @@ export const ENTITIES = [
   WebhookEntity,
   WebhookEventEntity,
   WebhookDeliveryEntity,
+  ChangeEntity,
+  ChangesPurgeEntity,
 ];
 
 /** Registration list of every migration, in order. Never edit a migration after it has landed. */
@@ -74,6 +78,7 @@ export const MIGRATIONS = [
   TimeEntriesKeysetIndexes1764400000012,
   TimeTotals1764400000013,
   TimeEntriesSortIndexes1764400000014,
+  ChangesFeed1764400000015,
   IdempotencyClaimFunction1764400000016,
 ];
 

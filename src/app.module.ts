@@ -29,6 +29,7 @@ import { TimeEntriesModule } from './modules/time-entries/time-entries.module';
 import { TimerModule } from './modules/timer/timer.module';
 import { UsersModule } from './modules/users/users.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { ChangesModule } from './modules/changes/changes.module';
 
 @Module({
   imports: [
@@ -53,6 +54,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
     SettingsModule,
     InventoryModule,
     WebhooksModule,
+    ChangesModule,
     MetricsModule,
   ],
   providers: [

@@ -31,6 +31,7 @@ export interface AppConfig {
     authFailuresPerMinute: number;
   };
   idempotencyTtlHours: number;
+  changesRetentionDays: number;
   csvImport: { maxBytes: number; maxRows: number };
   /** Rows a list counts exactly; past it `total` is an estimate (fixed; tests shrink it through the config object). */
   listCountCap: number;
@@ -84,6 +85,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
       authFailuresPerMinute: schema.AUTH_FAILURE_LIMIT_PER_MINUTE,
     },
     idempotencyTtlHours: schema.IDEMPOTENCY_TTL_HOURS,
+    changesRetentionDays: schema.CHANGES_RETENTION_DAYS,
     csvImport: { maxBytes: schema.CSV_IMPORT_MAX_BYTES, maxRows: schema.CSV_IMPORT_MAX_ROWS },
     listCountCap: 10_000,
     webhooks: {

@@ -118,6 +118,13 @@ export class EnvSchema {
   @Max(8760)
   IDEMPOTENCY_TTL_HOURS = 24;
 
+  @Describe('Days the changes feed (GET /changes) keeps a change; an older cursor gets 410 cursor_expired.')
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CHANGES_RETENTION_DAYS = 30;
+
   @Describe('Largest CSV import accepted, in bytes (multipart file or text/csv body); larger gets 413.')
   @toInt()
   @IsInt()

@@ -25,26 +25,33 @@ export async function withRowsRelation(
   columns: readonly RowsColumn[],
   rows: ReadonlyArray<readonly RowValue[]>,
   statement: (relation: string) => string,
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<unknown[]> {
+  if (rows.length === 0) return [];
   const names = columns.map((c) => c.name);
   if (manager.connection.options.type === 'postgres') {
     const arrays = columns.map((c, i) => `$${i + 1}::${c.pgType}[]`).join(', ');
     const parameters = columns.map((_, i) => rows.map((row) => row[i]));
-    await manager.query(statement(`unnest(${arrays}) AS ${alias}(${names.join(', ')})`), parameters);
-    return;
+    return asRows(await manager.query(statement(`unnest(${arrays}) AS ${alias}(${names.join(', ')})`), parameters));
   }
   // SQLite names a VALUES list's columns column1, column2...
   const select = names.map((name, i) => `column${i + 1} AS ${name}`).join(', ');
   const row = `(${names.map(() => '?').join(', ')})`;
+  const returned: unknown[] = [];
   for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_STATEMENT) {
     const chunk = rows.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
     const relation = `(SELECT ${select} FROM (VALUES ${chunk.map(() => row).join(', ')})) AS ${alias}`;
-    await manager.query(
+    const result: unknown = await manager.query(
       statement(relation),
       chunk.flatMap((values) => values.map(sqliteValue)),
     );
+    returned.push(...asRows(result));
   }
+  return returned;
+}
+
+/** The rows a statement's RETURNING clause gave (none for a plain write). */
+function asRows(result: unknown): unknown[] {
+  return Array.isArray(result) ? (result as unknown[]) : [];
 }
 
 /** better-sqlite3 binds a JS number as REAL, a BigInt as INTEGER; a date as the text TypeORM writes. */

@@ -28,6 +28,9 @@ const SAMPLES: Record<ErrorCode, { error?: string; message: string; extra?: Reco
   },
   [ErrorCode.IdempotencyKeyInUse]: { message: 'A request with this Idempotency-Key is still being processed.' },
   [ErrorCode.IdempotencyKeyMismatch]: { message: 'This Idempotency-Key was already used with a different request.' },
+  [ErrorCode.CursorExpired]: {
+    message: 'This cursor is older than the retained history of changes; list everything again, then follow the feed.',
+  },
   [ErrorCode.InsufficientStock]: {
     message: 'Insufficient stock: 4 on hand in warehouse 2, 10 requested.',
     extra: { available: 4, requested: 10 },

@@ -71,6 +71,7 @@ const TAG_ORDER = [
   'Inventory',
   'Inventory reports',
   'Webhooks',
+  'Changes',
   'Admin: settings',
 ];
 const ERROR_REF = '#/components/schemas/ErrorResponseDto';

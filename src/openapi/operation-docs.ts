@@ -43,6 +43,11 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
     description:
       'HTTP callbacks when data changes, signed the Standard Webhooks way. Owners see their own webhooks; admins see all.',
   },
+  {
+    name: 'Changes',
+    description:
+      'The changes feed for incremental sync: every create, update and delete, in commit order, never skipping one.',
+  },
   { name: 'Admin: settings', description: 'Instance settings (`admin:all` plus the admin role).' },
 ];
 
@@ -310,6 +315,19 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   updateWebhook: { text: 'Changes the fields sent.' },
   deleteWebhook: { text: 'Deletes a webhook and its delivery history.' },
   listWebhookDeliveries: { text: 'Delivery attempts of one webhook, with their status and responses.' },
+
+  // Changes
+  listChanges: {
+    text:
+      'The changes committed after `cursor` (from the oldest retained one without it), in commit order, each with ' +
+      'the resource as its GET returned it right after the change (`null` for `deleted`) and the user who made it. ' +
+      'Only the types the token may read are returned; `user` and `api_token` only to admins; a non-admin sees only ' +
+      'their own time entries and webhooks. Following `next_cursor` never skips a change, even one that a slower ' +
+      'transaction committed late.',
+    errors: {
+      [ErrorCode.CursorExpired]: 'The cursor is older than the retained history: list everything again, then follow the feed.',
+    },
+  },
   testWebhook: {
     text: 'Queues a `webhook.test` event for the webhook; it is sent outside the request (202).',
   },

@@ -84,6 +84,8 @@ const query = fc.dictionary(
     'limit',
     'warehouse_id',
     'date_to',
+    'cursor',
+    'updated_since',
   ),
   fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 20 }),
@@ -130,6 +132,7 @@ const READ_ROUTES = [
   '/api/v1/inventory/reports/movement-history',
   '/api/v1/inventory/reports/turnover',
   '/api/v1/webhooks',
+  '/api/v1/changes',
 ];
 
 /**

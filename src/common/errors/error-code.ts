@@ -12,6 +12,7 @@ export enum ErrorCode {
   TimeOverlap = 'time_overlap',
   IdempotencyKeyInUse = 'idempotency_key_in_use',
   IdempotencyKeyMismatch = 'idempotency_key_mismatch',
+  CursorExpired = 'cursor_expired',
   InsufficientStock = 'insufficient_stock',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
@@ -41,6 +42,8 @@ export function errorStatus(code: ErrorCode): number {
       return 409;
     case ErrorCode.IdempotencyKeyMismatch:
       return 422;
+    case ErrorCode.CursorExpired:
+      return 410;
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.UnsupportedMediaType:
@@ -81,6 +84,8 @@ export function errorTitle(code: ErrorCode): string {
       return 'Idempotency key in use';
     case ErrorCode.IdempotencyKeyMismatch:
       return 'Idempotency key mismatch';
+    case ErrorCode.CursorExpired:
+      return 'Cursor expired';
     case ErrorCode.InsufficientStock:
       return 'Insufficient stock';
     case ErrorCode.PayloadTooLarge:

@@ -13,6 +13,7 @@ import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { ApiTokenEntity } from './api-token.entity';
 import { toApiTokenResponse } from './api-token.mapper';
+import { ChangeLog } from '../changes/change-log';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { API_TOKEN_SORTS } from './api-token.sorts';
 import type { CreateApiTokenDto } from './dto/create-api-token.dto';
@@ -34,6 +35,7 @@ export class ApiTokensService {
     private readonly users: UsersRepository,
     private readonly transactions: TransactionService,
     private readonly authCache: AuthCache,
+    private readonly changes: ChangeLog,
   ) {}
 
   async listApiTokens(query: ListApiTokensQueryDto) {
@@ -49,15 +51,17 @@ export class ApiTokensService {
   async createApiToken(auth: AuthContext, dto: CreateApiTokenDto) {
     const user = await this.users.findById(dto.user_id);
     if (!user) throw DomainError.notFound('User');
-    const { entity, token } = await this.transactions.run(auth, (manager) =>
-      this.issue(manager, user, {
+    const { entity, token } = await this.transactions.run(auth, async (manager) => {
+      const issued = await this.issue(manager, user, {
         name: dto.name,
         description: dto.description,
         scopes: dto.scopes,
         expiresInDays: dto.expires_in_days,
         ipAllowlist: dto.ip_allowlist,
-      }),
-    );
+      });
+      await this.recordChange(manager, auth, issued.entity, 'created');
+      return issued;
+    });
     return { message: 'API token created; it is shown only once', api_token: toApiTokenResponse(entity), token };
   }
 
@@ -75,7 +79,9 @@ export class ApiTokensService {
         token.isActive = dto.is_active;
         token.revokedAt = dto.is_active ? null : new Date();
       }
-      return this.tokens.save(token, manager);
+      const saved = await this.tokens.save(token, manager);
+      await this.recordChange(manager, auth, saved, 'updated');
+      return saved;
     });
     this.authCache.clear();
     return { message: 'API token updated', api_token: toApiTokenResponse(entity) };
@@ -88,6 +94,7 @@ export class ApiTokensService {
         token.isActive = false;
         token.revokedAt = new Date();
         await this.tokens.save(token, manager);
+        await this.recordChange(manager, auth, token, 'updated');
       }
       return token;
     });
@@ -103,17 +110,31 @@ export class ApiTokensService {
       old.isActive = false;
       old.revokedAt = new Date();
       await this.tokens.save(old, manager);
+      await this.recordChange(manager, auth, old, 'updated');
       const user = old.user as UserEntity;
-      return this.issue(manager, user, {
+      const issued = await this.issue(manager, user, {
         name: old.name,
         description: old.description,
         scopes: old.scopes,
         ipAllowlist: old.ipAllowlist,
         expiresAt: old.expiresAt,
       });
+      await this.recordChange(manager, auth, issued.entity, 'created');
+      return issued;
     });
     this.authCache.clear();
     return { message: 'API token rotated; the old token is revoked', api_token: toApiTokenResponse(entity), token };
+  }
+
+  /** The changes feed's row (admins only): the token as the admin API returns it, never a secret. */
+  private recordChange(
+    manager: EntityManager,
+    auth: AuthContext,
+    token: ApiTokenEntity,
+    action: 'created' | 'updated',
+  ) {
+    const data = toApiTokenResponse(token);
+    return this.changes.record(manager, auth, { type: 'api_token', id: token.id, action, data });
   }
 
   /** Creates a token row for `user` and returns the plain token (for the caller to show once). */

@@ -11,6 +11,8 @@ import type { ProjectCounts } from './client.mapper';
 export interface ClientListFilter {
   status?: ClientStatus;
   q?: string;
+  /** Changed at or after (updated_since). */
+  updatedSince?: Date;
 }
 
 @Injectable()
@@ -32,6 +34,7 @@ export class ClientsRepository {
   list(filter: ClientListFilter, request: PageRequest<ClientEntity>): Promise<[ClientEntity[], ListCount]> {
     const qb = this.clients.createQueryBuilder('c');
     if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
+    if (filter.updatedSince) qb.andWhere('c.updated_at >= :since', { since: filter.updatedSince });
     if (filter.q) {
       qb.andWhere(
         "(LOWER(c.name) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(c.company, '')) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(c.email, '')) LIKE :q ESCAPE '\\')",

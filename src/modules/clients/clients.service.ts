@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { updatedSinceOf } from '../../common/time/updated-since';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
@@ -8,6 +10,8 @@ import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { ChangeLog } from '../changes/change-log';
+import type { ChangeAction } from '../changes/change.entity';
 import { ClientEntity } from './client.entity';
 import { toClientResponse } from './client.mapper';
 import { ClientsRepository } from './clients.repository';
@@ -22,12 +26,15 @@ export class ClientsService {
     private readonly clients: ClientsRepository,
     private readonly transactions: TransactionService,
     private readonly outbox: WebhookOutbox,
+    private readonly changes: ChangeLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async listClients(query: ListClientsQueryDto) {
     const request = pageRequest(query, CLIENT_SORTS.order(query.sort));
     const status = query.status === 'all' ? undefined : query.status;
-    const [rows, count] = await this.clients.list({ status, q: query.q }, request);
+    const updatedSince = updatedSinceOf(query.updated_since, this.config.timezone);
+    const [rows, count] = await this.clients.list({ status, q: query.q, updatedSince }, request);
     const counts = await this.clients.projectCounts(rows.slice(0, request.perPage).map((c) => c.id));
     return paginate('clients', request, rows, count, (c) => toClientResponse(c, counts.get(c.id)));
   }
@@ -54,6 +61,7 @@ export class ClientsService {
       assign(entity, dto);
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'client.created', auth, toClientResponse(saved));
+      await this.recordChange(manager, auth, saved, 'created');
       return saved;
     });
     return { message: 'Client created successfully', client: await this.respond(client) };
@@ -66,6 +74,7 @@ export class ClientsService {
       assign(entity, dto);
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'client.updated', auth, toClientResponse(saved));
+      await this.recordChange(manager, auth, saved, 'updated');
       return saved;
     });
     return { message: 'Client updated successfully', client: await this.respond(client) };
@@ -78,9 +87,16 @@ export class ClientsService {
       entity.status = 'inactive';
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'client.updated', auth, toClientResponse(saved));
+      await this.recordChange(manager, auth, saved, 'updated');
       return saved;
     });
     return { message: 'Client deactivated successfully', client: await this.respond(client) };
+  }
+
+  /** The changes feed's row: the client as GET shows it after this write. */
+  private async recordChange(manager: EntityManager, auth: AuthContext, client: ClientEntity, action: ChangeAction) {
+    const data = await this.respond(client, manager);
+    await this.changes.record(manager, auth, { type: 'client', id: client.id, action, data });
   }
 
   /** As GET shows it: the If-Match check builds the same body. */

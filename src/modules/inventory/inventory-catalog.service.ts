@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { updatedSinceOf } from '../../common/time/updated-since';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
@@ -21,6 +23,8 @@ import type {
 import { StockItemEntity, WarehouseEntity, WarehouseStockEntity } from './inventory.entities';
 import { toStockItemResponse, toWarehouseResponse } from './inventory.mapper';
 import { STOCK_ITEM_SORTS, WAREHOUSE_SORTS } from './inventory.sorts';
+import { ChangeLog } from '../changes/change-log';
+import type { ChangeAction } from '../changes/change.entity';
 
 /** Warehouses and stock items: create, read, update, deactivate (never deleted: movements refer to them). */
 @Injectable()
@@ -29,12 +33,16 @@ export class InventoryCatalogService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionService,
     private readonly counter: ListCounter,
+    private readonly changes: ChangeLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async listWarehouses(query: ListWarehousesQueryDto) {
     const request = pageRequest(query, WAREHOUSE_SORTS.order(query.sort));
     const qb = this.dataSource.createQueryBuilder(WarehouseEntity, 'w');
     if (query.active_only ?? true) qb.andWhere('w.is_active = :active', { active: true });
+    const since = updatedSinceOf(query.updated_since, this.config.timezone);
+    if (since) qb.andWhere('w.updated_at >= :since', { since });
     if (query.q) {
       qb.andWhere("(LOWER(w.code) LIKE :q ESCAPE '\\' OR LOWER(w.name) LIKE :q ESCAPE '\\')", {
         q: containsPattern(query.q),
@@ -49,8 +57,8 @@ export class InventoryCatalogService {
   }
 
   async createWarehouse(auth: AuthContext, dto: CreateWarehouseDto) {
-    const saved = await this.save(auth, 'warehouse code', dto.code, (m) =>
-      m.save(
+    const saved = await this.save(auth, 'warehouse code', dto.code, async (m) => {
+      const w = await m.save(
         WarehouseEntity,
         Object.assign(new WarehouseEntity(), {
           code: dto.code,
@@ -63,8 +71,10 @@ export class InventoryCatalogService {
           createdAt: new Date(),
           updatedAt: new Date(),
         }),
-      ),
-    );
+      );
+      await this.recordWarehouse(m, auth, w, 'created');
+      return w;
+    });
     return { message: 'Warehouse created successfully', warehouse: toWarehouseResponse(saved) };
   }
 
@@ -81,7 +91,9 @@ export class InventoryCatalogService {
       if (dto.notes !== undefined) w.notes = dto.notes;
       if (dto.is_active !== undefined) w.isActive = dto.is_active;
       w.updatedAt = new Date();
-      return m.save(w);
+      const saved = await m.save(w);
+      await this.recordWarehouse(m, auth, saved, 'updated');
+      return saved;
     });
     return { message: 'Warehouse updated successfully', warehouse: toWarehouseResponse(saved) };
   }
@@ -94,6 +106,8 @@ export class InventoryCatalogService {
     const request = pageRequest(query, STOCK_ITEM_SORTS.order(query.sort));
     const qb = this.dataSource.createQueryBuilder(StockItemEntity, 'i');
     if (query.active_only ?? true) qb.andWhere('i.is_active = :active', { active: true });
+    const since = updatedSinceOf(query.updated_since, this.config.timezone);
+    if (since) qb.andWhere('i.updated_at >= :since', { since });
     if (query.category) qb.andWhere('i.category = :category', { category: query.category });
     if (query.q) {
       qb.andWhere("(LOWER(i.sku) LIKE :q ESCAPE '\\' OR LOWER(i.name) LIKE :q ESCAPE '\\')", {
@@ -111,15 +125,17 @@ export class InventoryCatalogService {
   }
 
   async createStockItem(auth: AuthContext, dto: CreateStockItemDto) {
-    const saved = await this.save(auth, 'SKU', dto.sku, (m) =>
-      m.save(
+    const saved = await this.save(auth, 'SKU', dto.sku, async (m) => {
+      const item = await m.save(
         StockItemEntity,
         Object.assign(new StockItemEntity(), ITEM_DEFAULTS, itemFields(dto), {
           createdAt: new Date(),
           updatedAt: new Date(),
         }),
-      ),
-    );
+      );
+      await this.recordItem(m, auth, item, 'created');
+      return item;
+    });
     return { message: 'Stock item created successfully', item: toStockItemResponse(saved) };
   }
 
@@ -132,7 +148,9 @@ export class InventoryCatalogService {
         item: toStockItemResponse(item, (await this.onHand([id], m)).get(id)),
       }));
       Object.assign(item, itemFields(dto), { updatedAt: new Date() });
-      return m.save(item);
+      const saved = await m.save(item);
+      await this.recordItem(m, auth, saved, 'updated');
+      return saved;
     });
     return {
       message: 'Stock item updated successfully',
@@ -142,6 +160,17 @@ export class InventoryCatalogService {
 
   deactivateStockItem(auth: AuthContext, id: number, ifMatch?: string) {
     return this.updateStockItem(auth, id, { is_active: false }, ifMatch);
+  }
+
+  /** The changes feed's row: the warehouse as GET shows it after this write. */
+  recordWarehouse(m: EntityManager, auth: AuthContext, w: WarehouseEntity, action: ChangeAction): Promise<void> {
+    return this.changes.record(m, auth, { type: 'warehouse', id: w.id, action, data: toWarehouseResponse(w) });
+  }
+
+  /** The changes feed's row: the item as GET shows it after this write, on-hand total included. */
+  async recordItem(m: EntityManager, auth: AuthContext, item: StockItemEntity, action: ChangeAction): Promise<void> {
+    const data = toStockItemResponse(item, (await this.onHand([item.id], m)).get(item.id));
+    await this.changes.record(m, auth, { type: 'inventory_item', id: item.id, action, data });
   }
 
   async warehouseOrFail(manager: EntityManager, id: number): Promise<WarehouseEntity> {

@@ -54,7 +54,7 @@ export class StockService {
       const item = await this.catalog.itemOrFail(m, dto.stock_item_id);
       await this.catalog.warehouseOrFail(m, dto.warehouse_id);
       await this.lockRows(m, item.id, [dto.warehouse_id]);
-      return this.record(m, {
+      const recorded = await this.record(m, {
         item,
         warehouseId: dto.warehouse_id,
         quantity,
@@ -65,6 +65,9 @@ export class StockService {
         notes: dto.notes ?? null,
         movedBy: auth.userId,
       });
+      // The item's on-hand total changed.
+      await this.catalog.recordItem(m, auth, item, 'updated');
+      return recorded;
     });
     return {
       message: 'Stock movement recorded successfully',
@@ -115,6 +118,10 @@ export class StockService {
         unitCost: out.movement.unitCost,
         referenceId: out.movement.id,
       });
+      // The feed: the item (its stock moved) and both warehouses.
+      await this.catalog.recordItem(m, auth, item, 'updated');
+      await this.catalog.recordWarehouse(m, auth, from, 'updated');
+      await this.catalog.recordWarehouse(m, auth, to, 'updated');
       return [out.movement, into.movement];
     });
     return {

@@ -11,6 +11,8 @@ export interface ProjectListFilter {
   status?: ProjectStatus | 'all';
   clientId?: number;
   q?: string;
+  /** Changed at or after (updated_since). */
+  updatedSince?: Date;
 }
 
 @Injectable()
@@ -35,6 +37,7 @@ export class ProjectsRepository {
     else if (filter.status !== 'all') qb.andWhere('p.status = :status', { status: filter.status });
     if (filter.clientId !== undefined) qb.andWhere('p.client_id = :clientId', { clientId: filter.clientId });
     if (filter.q) qb.andWhere("LOWER(p.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
+    if (filter.updatedSince) qb.andWhere('p.updated_at >= :since', { since: filter.updatedSince });
     const page = inPage(qb.clone().leftJoinAndSelect('p.client', 'c'), request).getMany();
     return Promise.all([page, this.counter.count(qb)]);
   }

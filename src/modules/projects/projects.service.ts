@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { updatedSinceOf } from '../../common/time/updated-since';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { assertIfMatch, lockRowForUpdate } from '../../common/http/conditional';
@@ -8,12 +10,14 @@ import { isUniqueViolation } from '../../database/db-errors';
 import { TransactionService } from '../../database/transaction.service';
 import { ClientsRepository } from '../clients/clients.repository';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { ChangeLog } from '../changes/change-log';
 import type { AuthContext } from '../../common/auth/auth-context';
 import type { CreateProjectDto } from './dto/create-project.dto';
 import type { ListProjectsQueryDto } from './dto/list-projects-query.dto';
 import type { UpdateProjectDto } from './dto/update-project.dto';
 import { ProjectHoursReader } from './project-hours.reader';
 import { ProjectEntity } from './project.entity';
+import type { ChangeAction } from '../changes/change.entity';
 import { toProjectResponse } from './project.mapper';
 import { ProjectsRepository } from './projects.repository';
 import { PROJECT_SORTS } from './project.sorts';
@@ -26,12 +30,19 @@ export class ProjectsService {
     private readonly hours: ProjectHoursReader,
     private readonly transactions: TransactionService,
     private readonly outbox: WebhookOutbox,
+    private readonly changes: ChangeLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async listProjects(query: ListProjectsQueryDto) {
     const request = pageRequest(query, PROJECT_SORTS.order(query.sort));
     const [rows, count] = await this.projects.list(
-      { status: query.status, clientId: query.client_id, q: query.q },
+      {
+        status: query.status,
+        clientId: query.client_id,
+        q: query.q,
+        updatedSince: updatedSinceOf(query.updated_since, this.config.timezone),
+      },
       request,
     );
     // Not for the row past the page, fetched only to tell whether another page follows.
@@ -61,6 +72,7 @@ export class ProjectsService {
       await this.apply(entity, dto, manager);
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'project.created', auth, toProjectResponse(saved));
+      await this.recordChange(manager, auth, saved, 'created');
       return saved;
     });
     return { message: 'Project created successfully', project: await this.respond(project) };
@@ -77,6 +89,7 @@ export class ProjectsService {
       if (saved.status !== before) {
         await this.outbox.emit(manager, 'project.status_changed', auth, { ...data, previous_status: before });
       }
+      await this.recordChange(manager, auth, saved, 'updated');
       return saved;
     });
     return { message: 'Project updated successfully', project: await this.respond(project) };
@@ -90,6 +103,7 @@ export class ProjectsService {
       entity.archivedAt = new Date();
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'project.archived', auth, toProjectResponse(saved));
+      await this.recordChange(manager, auth, saved, 'updated');
       return saved;
     });
     return { message: 'Project archived successfully', project: await this.respond(project) };
@@ -130,6 +144,12 @@ export class ProjectsService {
       if (isUniqueViolation(error)) throw codeTaken(entity.code ?? '');
       throw error;
     }
+  }
+
+  /** The changes feed's row: the project as GET shows it after this write. */
+  private async recordChange(manager: EntityManager, auth: AuthContext, project: ProjectEntity, action: ChangeAction) {
+    const data = await this.respond(project, manager);
+    await this.changes.record(manager, auth, { type: 'project', id: project.id, action, data });
   }
 
   /** As GET shows it: the If-Match check builds the same body. */

@@ -11,6 +11,8 @@ export interface TaskListFilter {
   status?: TaskStatus;
   assignedTo?: number;
   q?: string;
+  /** Changed at or after (updated_since). */
+  updatedSince?: Date;
 }
 
 @Injectable()
@@ -31,6 +33,7 @@ export class TasksRepository {
     if (filter.status !== undefined) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.assignedTo !== undefined) qb.andWhere('t.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
     if (filter.q) qb.andWhere("LOWER(t.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
+    if (filter.updatedSince) qb.andWhere('t.updated_at >= :since', { since: filter.updatedSince });
     const page = inPage(qb.clone().leftJoinAndSelect('t.project', 'p'), request).getMany();
     return Promise.all([page, this.counter.count(qb)]);
   }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { updatedSinceOf } from '../../common/time/updated-since';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
@@ -8,6 +10,8 @@ import { TransactionService } from '../../database/transaction.service';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { hoursBy } from '../time-entries/time-totals';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { ChangeLog } from '../changes/change-log';
+import type { ChangeAction } from '../changes/change.entity';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { UsersRepository } from '../users/users.repository';
 import type { CreateTaskDto } from './dto/create-task.dto';
@@ -27,12 +31,20 @@ export class TasksService {
     private readonly transactions: TransactionService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: WebhookOutbox,
+    private readonly changes: ChangeLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async listTasks(query: ListTasksQueryDto) {
     const request = pageRequest(query, TASK_SORTS.order(query.sort));
     const [rows, count] = await this.tasks.list(
-      { projectId: query.project_id, status: query.status, assignedTo: query.assigned_to, q: query.q },
+      {
+        projectId: query.project_id,
+        status: query.status,
+        assignedTo: query.assigned_to,
+        q: query.q,
+        updatedSince: updatedSinceOf(query.updated_since, this.config.timezone),
+      },
       request,
     );
     // Not for the row past the page, fetched only to tell whether another page follows.
@@ -61,6 +73,7 @@ export class TasksService {
       const saved = await this.save(entity, manager);
       await this.outbox.emit(manager, 'task.created', auth, toTaskResponse(saved));
       if (saved.status === 'done') await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));
+      await this.recordChange(manager, auth, saved, 'created');
       return saved;
     });
     return { message: 'Task created successfully', task: await this.respond(task) };
@@ -76,6 +89,7 @@ export class TasksService {
       if (saved.status === 'done' && before !== 'done') {
         await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));
       }
+      await this.recordChange(manager, auth, saved, 'updated');
       return saved;
     });
     return { message: 'Task updated successfully', task: await this.respond(task) };
@@ -85,6 +99,7 @@ export class TasksService {
     await this.transactions.run(auth, async (manager) => {
       await this.findForWrite(id, manager, ifMatch);
       await this.tasks.delete(id, manager);
+      await this.changes.record(manager, auth, { type: 'task', id, action: 'deleted', data: null });
     });
     return { message: 'Task deleted successfully' };
   }
@@ -110,6 +125,12 @@ export class TasksService {
       entity.completedAt = dto.status === 'done' ? new Date() : null;
       entity.status = dto.status;
     }
+  }
+
+  /** The changes feed's row: the task as GET shows it after this write. */
+  private async recordChange(manager: EntityManager, auth: AuthContext, task: TaskEntity, action: ChangeAction) {
+    const data = await this.respond(task, manager);
+    await this.changes.record(manager, auth, { type: 'task', id: task.id, action, data });
   }
 
   /** As GET shows it: the If-Match check builds the same body. */

@@ -8,6 +8,7 @@ import type { BulkAction, BulkTimeEntriesDto } from './dto/bulk-time-entries.dto
 import { TimeEntriesRepository } from './time-entries.repository';
 import { TimeEntryEntity } from './time-entry.entity';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { ChangeLog } from '../changes/change-log';
 import { normaliseTags, tagList, toTimeEntryResponse } from './time-entry.mapper';
 
 /**
@@ -20,6 +21,7 @@ export class TimeEntriesBulkService {
     private readonly entries: TimeEntriesRepository,
     private readonly transactions: TransactionService,
     private readonly outbox: WebhookOutbox,
+    private readonly changes: ChangeLog,
   ) {}
 
   async bulkUpdateTimeEntries(auth: AuthContext, dto: BulkTimeEntriesDto) {
@@ -69,6 +71,11 @@ export class TimeEntriesBulkService {
           auth,
           targets.map((entry) => toTimeEntryResponse(entry)),
         );
+        await this.changes.recordEach(
+          manager,
+          auth,
+          targets.map((e) => ({ type: 'time_entry', id: e.id, action: 'deleted', data: null, ownerId: e.userId })),
+        );
       } else if (targetIds.length) {
         const updated = await this.entries.reloadMany(targetIds, manager);
         await this.outbox.emitEach(
@@ -76,6 +83,17 @@ export class TimeEntriesBulkService {
           'time_entry.updated',
           auth,
           updated.map((entry) => toTimeEntryResponse(entry)),
+        );
+        await this.changes.recordEach(
+          manager,
+          auth,
+          updated.map((e) => ({
+            type: 'time_entry',
+            id: e.id,
+            action: 'updated',
+            data: toTimeEntryResponse(e),
+            ownerId: e.userId,
+          })),
         );
       }
       return { success: true, affected: targets.length, skipped };

@@ -14,7 +14,8 @@ import { ProjectEntity } from '../projects/project.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv/csv-input';
 import type { ImportCsvResultDto, ImportRowErrorDto } from './dto/import-csv.dto';
-import { durationBetween, normaliseTags } from './time-entry.mapper';
+import { durationBetween, normaliseTags, toTimeEntryResponse } from './time-entry.mapper';
+import { ChangeLog } from '../changes/change-log';
 import { instantProblem, MAX_ENTRY_SECONDS, spanProblem } from './time-entry-rules';
 import { type NewTimeEntry, TimeEntriesRepository } from './time-entries.repository';
 
@@ -61,6 +62,7 @@ export class TimeEntriesImportService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly entries: TimeEntriesRepository,
     private readonly transactions: TransactionService,
+    private readonly changes: ChangeLog,
   ) {}
 
   async importTimeEntries(
@@ -287,9 +289,22 @@ export class TimeEntriesImportService {
       }
     }
     for (let i = 0; i < accepted.length; i += INSERT_ROWS) {
-      await this.entries.insertMany(
+      const ids = await this.entries.insertMany(
         manager,
         accepted.slice(i, i + INSERT_ROWS).map((c) => c.entry),
+      );
+      // The feed: one `created` per row, as GET returns the entry.
+      const inserted = await this.entries.reloadMany(ids, manager);
+      await this.changes.recordEach(
+        manager,
+        auth,
+        inserted.map((e) => ({
+          type: 'time_entry',
+          id: e.id,
+          action: 'created',
+          data: toTimeEntryResponse(e),
+          ownerId: e.userId,
+        })),
       );
       await slice.pause();
     }

@@ -22,6 +22,8 @@ export interface TimeEntryListFilter {
   toExclusive?: Date;
   billable?: boolean;
   includeActive: boolean;
+  /** Changed at or after (updated_since). */
+  updatedSince?: Date;
 }
 
 const RELATIONS = { user: true, project: true, client: true, task: true } as const;
@@ -130,6 +132,7 @@ export class TimeEntriesRepository {
       if (filter.toExclusive) qb.andWhere('e.start_time < :to', { to: filter.toExclusive });
       if (filter.billable !== undefined) qb.andWhere('e.billable = :billable', { billable: filter.billable });
       if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
+      if (filter.updatedSince) qb.andWhere('e.updated_at >= :since', { since: filter.updatedSince });
       return qb;
     };
     const page = inPage(filtered(this.withNames(this.entries.createQueryBuilder('e'))), request)
@@ -242,7 +245,8 @@ export class TimeEntriesRepository {
    * Inserts new entries (every column set) without reading them back: one statement for all of
    * them on PostgreSQL, one per SQLITE_ROWS_PER_STATEMENT on SQLite (withRowsRelation).
    */
-  async insertMany(manager: EntityManager, entries: ReadonlyArray<NewTimeEntry>): Promise<void> {
+  /** Inserts the entries in one statement (a few on SQLite); returns their ids, in order. */
+  async insertMany(manager: EntityManager, entries: ReadonlyArray<NewTimeEntry>): Promise<number[]> {
     const rows = entries.map((e) => [
       e.userId,
       e.projectId,
@@ -263,13 +267,15 @@ export class TimeEntriesRepository {
     const names = INSERT_COLUMNS.map((c) => c.name);
     // Flags travel as 0/1: `<> 0` is a boolean on PostgreSQL and 0/1 on SQLite, as each stores them.
     const values = names.map((name) => (name === 'billable' || name === 'paid' ? `n.${name} <> 0` : `n.${name}`));
-    await withRowsRelation(
+    const inserted = await withRowsRelation(
       manager,
       'n',
       INSERT_COLUMNS,
       rows,
-      (relation) => `INSERT INTO time_entries (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${relation}`,
+      (relation) =>
+        `INSERT INTO time_entries (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${relation} RETURNING id`,
     );
+    return (inserted as Array<{ id: number | string }>).map((row) => Number(row.id)).sort((a, b) => a - b);
   }
 
   /**

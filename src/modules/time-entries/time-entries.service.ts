@@ -13,6 +13,7 @@ import type { CreateTimeEntryDto } from './dto/create-time-entry.dto';
 import type { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
 import type { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { ChangeLog } from '../changes/change-log';
 import { TimeEntriesRepository } from './time-entries.repository';
 import { TIME_ENTRY_SORTS, TIME_ENTRY_SORTS_WITH_RUNNING } from './time-entry.sorts';
 import { type EntryRefs, TimeEntryRules } from './time-entry-rules';
@@ -49,6 +50,7 @@ export class TimeEntriesService {
     private readonly rules: TimeEntryRules,
     private readonly transactions: TransactionService,
     private readonly outbox: WebhookOutbox,
+    private readonly changes: ChangeLog,
   ) {}
 
   async listTimeEntries(auth: AuthContext, query: ListTimeEntriesQueryDto) {
@@ -65,6 +67,7 @@ export class TimeEntriesService {
         toExclusive: query.end_date ? exclusiveEnd(query.end_date, this.config.timezone, 'end_date') : undefined,
         billable: query.billable,
         includeActive: query.include_active ?? false,
+        updatedSince: query.updated_since ? this.rules.instant(query.updated_since, 'updated_since') : undefined,
       },
       request,
     );
@@ -139,7 +142,15 @@ export class TimeEntriesService {
         const saved = await this.entries.insert(entry, manager);
         // The relations are already loaded: no re-read of the row (it would run under the user's lock).
         Object.assign(saved, { user: owner, project: refs.project, client: refs.client, task: refs.task });
-        await this.outbox.emit(manager, input.event, auth, toTimeEntryResponse(saved));
+        const data = toTimeEntryResponse(saved);
+        await this.outbox.emit(manager, input.event, auth, data);
+        await this.changes.record(manager, auth, {
+          type: 'time_entry',
+          id: saved.id,
+          action: 'created',
+          data,
+          ownerId: saved.userId,
+        });
         return saved;
       });
     } catch (error) {
@@ -180,12 +191,15 @@ export class TimeEntriesService {
       if (dto.invoice_number !== undefined) entry.invoiceNumber = emptyToNull(dto.invoice_number);
       entry.updatedAt = new Date();
       await this.entries.save(entry, manager);
-      await this.outbox.emit(
-        manager,
-        'time_entry.updated',
-        auth,
-        toTimeEntryResponse((await this.entries.reload(entry.id, manager))!),
-      );
+      const data = toTimeEntryResponse((await this.entries.reload(entry.id, manager))!);
+      await this.outbox.emit(manager, 'time_entry.updated', auth, data);
+      await this.changes.record(manager, auth, {
+        type: 'time_entry',
+        id: entry.id,
+        action: 'updated',
+        data,
+        ownerId: entry.userId,
+      });
       return entry.id;
     });
     const saved = (await this.entries.reload(entry)) as TimeEntryEntity;
@@ -207,6 +221,13 @@ export class TimeEntriesService {
       }
       await this.entries.delete([entry.id], manager);
       await this.outbox.emit(manager, 'time_entry.deleted', auth, toTimeEntryResponse(entry));
+      await this.changes.record(manager, auth, {
+        type: 'time_entry',
+        id: entry.id,
+        action: 'deleted',
+        data: null,
+        ownerId: entry.userId,
+      });
     });
     return { message: 'Time entry deleted successfully' };
   }

@@ -22,6 +22,9 @@ export type TimeEntrySource = (typeof TIME_ENTRY_SOURCES)[number];
 @Index('idx_time_entries_sort_duration', ['durationSeconds', 'id'])
 @Index('idx_time_entries_user_sort_project', ['userId', 'projectId', 'id'])
 @Index('idx_time_entries_sort_project', ['projectId', 'id'])
+// updated_since (contract §11), for one user's list and an admin's.
+@Index('idx_time_entries_user_updated', ['userId', 'updatedAt'])
+@Index('idx_time_entries_updated', ['updatedAt'])
 // At most one running entry per user, enforced by the database across every process.
 @Index('uq_time_entries_running_user', ['userId'], { unique: true, where: 'end_time IS NULL' })
 export class TimeEntryEntity {

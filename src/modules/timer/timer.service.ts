@@ -9,6 +9,7 @@ import { durationBetween, toTimeEntryResponse } from '../time-entries/time-entry
 import { LATEST_STORABLE_MS } from '../../common/time/date-range';
 import { MAX_ENTRY_SECONDS } from '../time-entries/time-entry-rules';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { ChangeLog } from '../changes/change-log';
 import type { StartTimerDto } from './dto/start-timer.dto';
 
 /** The caller's running entry: at most one per user (a partial unique index guarantees it). */
@@ -19,6 +20,7 @@ export class TimerService {
     private readonly timeEntries: TimeEntriesService,
     private readonly transactions: TransactionService,
     private readonly outbox: WebhookOutbox,
+    private readonly changes: ChangeLog,
   ) {}
 
   async getTimerStatus(auth: AuthContext) {
@@ -62,7 +64,15 @@ export class TimerService {
       running.durationSeconds = durationBetween(running.startTime, end);
       running.updatedAt = new Date();
       await this.entries.stop(running, manager);
-      await this.outbox.emit(manager, 'timer.stopped', auth, toTimeEntryResponse(running));
+      const data = toTimeEntryResponse(running);
+      await this.outbox.emit(manager, 'timer.stopped', auth, data);
+      await this.changes.record(manager, auth, {
+        type: 'time_entry',
+        id: running.id,
+        action: 'updated',
+        data,
+        ownerId: running.userId,
+      });
       // Loaded with its relations under the user's lock and changed only here: no re-read needed.
       return running;
     });

@@ -16,6 +16,7 @@ import type { ListUsersQueryDto } from './dto/list-users-query.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './user.entity';
 import { toUserResponse } from './user.mapper';
+import { ChangeLog } from '../changes/change-log';
 import { UsersRepository } from './users.repository';
 import { USER_SORTS } from './user.sorts';
 
@@ -27,6 +28,7 @@ export class UsersService {
     private readonly authCache: AuthCache,
     private readonly settings: SettingsService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly changes: ChangeLog,
   ) {}
 
   async listUsers(query: ListUsersQueryDto) {
@@ -48,7 +50,11 @@ export class UsersService {
   }
 
   async createUser(auth: AuthContext, dto: CreateUserDto) {
-    const user = await this.transactions.run(auth, (manager) => this.insert(manager, dto));
+    const user = await this.transactions.run(auth, async (manager) => {
+      const saved = await this.insert(manager, dto);
+      await this.recordChange(manager, auth, saved, 'created');
+      return saved;
+    });
     return { message: 'User created successfully', user: toUserResponse(user) };
   }
 
@@ -89,11 +95,24 @@ export class UsersService {
       if (dto.is_active !== undefined) existing.isActive = dto.is_active;
       if (dto.timezone !== undefined) existing.timezone = dto.timezone;
       existing.updatedAt = new Date();
-      return this.users.save(existing, manager);
+      const saved = await this.users.save(existing, manager);
+      await this.recordChange(manager, auth, saved, 'updated');
+      return saved;
     });
     // Role and activation decide what every token of this user may do: apply at once here.
     this.authCache.clear();
     return { message: 'User updated successfully', user: await this.respond(user) };
+  }
+
+  /** The changes feed's row (admins only): the user as GET shows it after this write. */
+  private async recordChange(
+    manager: EntityManager,
+    auth: AuthContext,
+    user: UserEntity,
+    action: 'created' | 'updated',
+  ) {
+    const data = await this.respond(user, manager);
+    await this.changes.record(manager, auth, { type: 'user', id: user.id, action, data });
   }
 
   /** As GET shows it: the If-Match check builds the same body. */

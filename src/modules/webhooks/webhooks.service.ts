@@ -10,6 +10,7 @@ import { inPage, pageRequest, paginate } from '../../common/pagination/paginate'
 import { toIsoUtc } from '../../common/time/iso';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
+import { updatedSinceOf } from '../../common/time/updated-since';
 import type {
   CreateWebhookDto,
   ListDeliveriesQueryDto,
@@ -23,6 +24,8 @@ import { generateWebhookSecret } from './webhook-signature';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entities';
 import { toDeliveryResponse, toWebhookResponse, toWebhookWithSecretResponse } from './webhook.mapper';
 import { DELIVERY_SORTS, WEBHOOK_SORTS } from './webhook.sorts';
+import { ChangeLog } from '../changes/change-log';
+import type { ChangeAction } from '../changes/change.entity';
 
 /** Subscriptions: owners see and manage their own, admins all (others' ids read as missing). */
 @Injectable()
@@ -32,6 +35,7 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionService,
     private readonly counter: ListCounter,
+    private readonly changes: ChangeLog,
   ) {}
 
   listWebhookEvents() {
@@ -43,6 +47,8 @@ export class WebhooksService {
     const qb = this.dataSource.createQueryBuilder(WebhookEntity, 'w');
     if (!auth.isAdmin) qb.andWhere('w.user_id = :u', { u: auth.userId });
     if (query.is_active !== undefined) qb.andWhere('w.is_active = :a', { a: query.is_active });
+    const since = updatedSinceOf(query.updated_since, this.config.timezone);
+    if (since) qb.andWhere('w.updated_at >= :since', { since });
     const [rows, count] = await Promise.all([inPage(qb.clone(), request).getMany(), this.counter.count(qb)]);
     return paginate('webhooks', request, rows, count, toWebhookResponse);
   }
@@ -55,8 +61,8 @@ export class WebhooksService {
     this.assertUrl(dto.url);
     const secret = generateWebhookSecret();
     const now = new Date();
-    const webhook = await this.transactions.run(auth, (m) =>
-      m.save(
+    const webhook = await this.transactions.run(auth, async (m) => {
+      const saved = await m.save(
         WebhookEntity,
         Object.assign(new WebhookEntity(), {
           userId: auth.userId,
@@ -75,8 +81,10 @@ export class WebhooksService {
           createdAt: now,
           updatedAt: now,
         }),
-      ),
-    );
+      );
+      await this.recordChange(m, auth, saved, 'created');
+      return saved;
+    });
     return {
       message: 'Webhook created; store the secret now, it is not shown again',
       webhook: toWebhookWithSecretResponse(webhook),
@@ -96,7 +104,9 @@ export class WebhooksService {
       if (dto.max_retries !== undefined) w.maxRetries = dto.max_retries;
       if (dto.timeout_seconds !== undefined) w.timeoutSeconds = dto.timeout_seconds;
       w.updatedAt = new Date();
-      return m.save(w);
+      const saved = await m.save(w);
+      await this.recordChange(m, auth, saved, 'updated');
+      return saved;
     });
     return { message: 'Webhook updated successfully', webhook: toWebhookResponse(webhook) };
   }
@@ -104,9 +114,10 @@ export class WebhooksService {
   /** Deletes the webhook and, by cascade, its deliveries. */
   async deleteWebhook(auth: AuthContext, id: number, ifMatch?: string) {
     await this.transactions.run(auth, async (m) => {
-      await this.visibleForWrite(m, auth, id, ifMatch);
+      const w = await this.visibleForWrite(m, auth, id, ifMatch);
       await m.delete(WebhookDeliveryEntity, { webhookId: id });
       await m.delete(WebhookEntity, { id });
+      await this.recordChange(m, auth, w, 'deleted');
     });
     return { message: 'Webhook deleted successfully' };
   }
@@ -122,7 +133,9 @@ export class WebhooksService {
       w.previousSecretExpiresAt = overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null;
       w.secret = secret;
       w.updatedAt = now;
-      return m.save(w);
+      const saved = await m.save(w);
+      await this.recordChange(m, auth, saved, 'updated');
+      return saved;
     });
     const until = webhook.previousSecretExpiresAt;
     return {
@@ -133,6 +146,12 @@ export class WebhooksService {
       secret,
       previous_secret_expires_at: until ? until.toISOString() : null,
     };
+  }
+
+  /** The changes feed's row: the webhook as GET shows it (never a secret), its owner's. */
+  private recordChange(m: EntityManager, auth: AuthContext, webhook: WebhookEntity, action: ChangeAction) {
+    const data = toWebhookResponse(webhook);
+    return this.changes.record(m, auth, { type: 'webhook', id: webhook.id, action, data, ownerId: webhook.userId });
   }
 
   async listWebhookDeliveries(auth: AuthContext, id: number, query: ListDeliveriesQueryDto) {

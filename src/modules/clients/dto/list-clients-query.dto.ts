@@ -5,8 +5,12 @@ import { SortQuery } from '../../../common/pagination/sort-query';
 import { Optional, Trim } from '../../../common/validation/validators';
 import { CLIENT_STATUSES } from '../client.entity';
 import { CLIENT_SORTS } from '../client.sorts';
+import { UpdatedSinceQuery } from '../../../common/time/updated-since';
 
 export class ListClientsQueryDto extends PaginationQueryDto {
+  @UpdatedSinceQuery()
+  updated_since?: string;
+
   @SortQuery(CLIENT_SORTS, 'status,name')
   sort?: string;
 

@@ -5,6 +5,7 @@ import { PaginationQueryDto } from '../../../common/pagination/pagination-query.
 import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsAmount, IsText, Optional, OptionalNullable, ToBoolean, Trim } from '../../../common/validation/validators';
 import { STOCK_ITEM_SORTS, WAREHOUSE_SORTS } from '../inventory.sorts';
+import { UpdatedSinceQuery } from '../../../common/time/updated-since';
 
 const Upper = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value));
@@ -114,6 +115,9 @@ export class UpdateStockItemDto {
 }
 
 export class ListCatalogQueryDto extends PaginationQueryDto {
+  @UpdatedSinceQuery()
+  updated_since?: string;
+
   @ApiPropertyOptional({ default: true, description: 'false includes deactivated ones' })
   @Optional()
   @ToBoolean()

@@ -5,8 +5,12 @@ import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsId, Optional, Trim } from '../../../common/validation/validators';
 import { PROJECT_STATUSES, type ProjectStatus } from '../project.entity';
 import { PROJECT_SORTS } from '../project.sorts';
+import { UpdatedSinceQuery } from '../../../common/time/updated-since';
 
 export class ListProjectsQueryDto extends PaginationQueryDto {
+  @UpdatedSinceQuery()
+  updated_since?: string;
+
   @SortQuery(PROJECT_SORTS, '-updated_at')
   sort?: string;
 

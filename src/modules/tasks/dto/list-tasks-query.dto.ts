@@ -5,8 +5,12 @@ import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsId, Optional, Trim } from '../../../common/validation/validators';
 import { TASK_STATUSES, type TaskStatus } from '../task.entity';
 import { TASK_SORTS } from '../task.sorts';
+import { UpdatedSinceQuery } from '../../../common/time/updated-since';
 
 export class ListTasksQueryDto extends PaginationQueryDto {
+  @UpdatedSinceQuery()
+  updated_since?: string;
+
   @SortQuery(TASK_SORTS, 'due_date,-priority')
   sort?: string;
 

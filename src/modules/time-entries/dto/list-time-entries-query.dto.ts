@@ -4,8 +4,12 @@ import { PaginationQueryDto, ToInteger } from '../../../common/pagination/pagina
 import { SortQuery } from '../../../common/pagination/sort-query';
 import { IsDateTimeInput, IsId, Optional, ToBoolean } from '../../../common/validation/validators';
 import { TIME_ENTRY_SORTS } from '../time-entry.sorts';
+import { UpdatedSinceQuery } from '../../../common/time/updated-since';
 
 export class ListTimeEntriesQueryDto extends PaginationQueryDto {
+  @UpdatedSinceQuery()
+  updated_since?: string;
+
   @SortQuery(TIME_ENTRY_SORTS, '-duration_seconds,project_id')
   sort?: string;
 

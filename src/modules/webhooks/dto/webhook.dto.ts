@@ -17,6 +17,7 @@ import { IsIntInRange, IsText, Optional, OptionalNullable, ToBoolean } from '../
 import { SUBSCRIBABLE_EVENTS } from '../webhook-events';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../webhook.entities';
 import { DELIVERY_SORTS, WEBHOOK_SORTS } from '../webhook.sorts';
+import { UpdatedSinceQuery } from '../../../common/time/updated-since';
 
 const EVENT_CHOICES: readonly string[] = SUBSCRIBABLE_EVENTS;
 
@@ -76,6 +77,9 @@ export class UpdateWebhookDto {
 }
 
 export class ListWebhooksQueryDto extends PaginationQueryDto {
+  @UpdatedSinceQuery()
+  updated_since?: string;
+
   @SortQuery(WEBHOOK_SORTS, 'name')
   sort?: string;
 
