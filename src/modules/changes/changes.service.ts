@@ -7,6 +7,7 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { APP_LOGGER } from '../../common/logging/logger';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionService } from '../../database/transaction.service';
+import { SettingsService } from '../settings/settings.service';
 import {
   type ChangePosition,
   decodeChangeCursor,
@@ -32,6 +33,9 @@ const READ_SCOPES: Record<ChangeType, readonly string[]> = {
   api_token: [],
 };
 
+/** Left out while an admin has switched the inventory module off (its routes answer 403 then). */
+const INVENTORY_TYPES: readonly ChangeType[] = ['inventory_item', 'warehouse'];
+
 const CUTOFF_CHECK_MS = 600_000;
 
 @Injectable()
@@ -44,6 +48,7 @@ export class ChangesService implements OnModuleDestroy {
   constructor(
     private readonly changes: ChangesRepository,
     private readonly transactions: TransactionService,
+    private readonly settings: SettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -58,6 +63,9 @@ export class ChangesService implements OnModuleDestroy {
     const mark = await this.changes.purgeMark();
     if (given && mark) this.assertRetained(given, mark);
     const filter = this.filterFor(auth, query.types);
+    if (filter.types.some((type) => INVENTORY_TYPES.includes(type)) && !(await this.settings.isInventoryEnabled())) {
+      filter.types = filter.types.filter((type) => !INVENTORY_TYPES.includes(type));
+    }
     if (kind === 'snapshot') return this.pageBySnapshot(given, filter, query.limit);
     // Without a cursor: after the last purged id (ids are never reused).
     return this.pageById(given?.kind === 'id' ? given.id : (mark?.maxId ?? 0), filter, query.limit);

@@ -217,6 +217,23 @@ describe('changes feed', () => {
     expect((await drain(stranger.token, strangerStart)).changes).toEqual([]);
   });
 
+  it('should leave inventory changes out while the inventory module is switched off', async () => {
+    const start = await position();
+    const warehouse = await ctx.t.post('/api/v1/inventory/warehouses', { code: 'off1', name: 'Off' }, admin);
+    expect(warehouse.status).toBe(201);
+    const project = await ctx.t.post('/api/v1/projects', { name: 'Feed while inventory is off' }, admin);
+    expect(project.status).toBe(201);
+    expect((await ctx.t.patch('/api/v1/admin/settings', { inventory_enabled: false }, admin)).status).toBe(200);
+    try {
+      const { changes } = await drain(ADMIN_TOKEN, start);
+      expect(changes.map((c) => [c.type, c.id])).toEqual([['project', project.body.project.id]]);
+    } finally {
+      expect((await ctx.t.patch('/api/v1/admin/settings', { inventory_enabled: true }, admin)).status).toBe(200);
+    }
+    const { changes } = await drain(ADMIN_TOKEN, start);
+    expect(changes.map((c) => c.type)).toEqual(['warehouse', 'project']);
+  });
+
   it('should show user and api_token changes to admins only, never a secret', async () => {
     const start = await position();
     const user = await ctx.newUser();
