@@ -162,6 +162,17 @@ describe('cross-user access matrix', () => {
     if (summary.status === 200) expect(summary.body.summary.total_hours ?? 0).not.toBe(1);
     const hooks = await ctx.t.get('/api/v1/webhooks', asA);
     expect(hooks.body.webhooks.map((w: { id: number }) => w.id)).not.toContain(ids.webhook);
+    // The changes feed from its start: B's entries, timer and webhook were all logged in it.
+    const feed = await ctx.t.get('/api/v1/changes', { ...asA, query: { limit: '1000' } });
+    expect(feed.status).toBe(200);
+    expect(feed.body.has_more).toBe(false);
+    const seen = (feed.body.changes as Array<{ type: string; id: number }>).map((c) => `${c.type} ${c.id}`);
+    for (const id of [ids.entry, ids.running]) expect(seen).not.toContain(`time_entry ${id}`);
+    expect(seen).not.toContain(`webhook ${ids.webhook}`);
+    expect(feed.text).not.toContain('b-private');
+    const adminFeed = await ctx.t.get('/api/v1/changes', { token: ctx.adminToken, query: { limit: '1000' } });
+    const adminSeen = (adminFeed.body.changes as Array<{ type: string; id: number }>).map((c) => `${c.type} ${c.id}`);
+    expect(adminSeen).toContain(`time_entry ${ids.entry}`);
     expect(await snapshotOfB()).toEqual(before);
   });
 
