@@ -161,7 +161,7 @@ export class TimeEntriesService {
   }
 
   async updateTimeEntry(auth: AuthContext, id: number, dto: UpdateTimeEntryDto, ifMatch?: string) {
-    const entry = await this.transactions.run(auth, async (manager) => {
+    const saved = await this.transactions.run(auth, async (manager) => {
       const current = await this.findVisible(auth, id, manager);
       await this.entries.lockUser(manager, current.userId);
       const entry = await this.findVisible(auth, id, manager);
@@ -191,7 +191,9 @@ export class TimeEntriesService {
       if (dto.invoice_number !== undefined) entry.invoiceNumber = emptyToNull(dto.invoice_number);
       entry.updatedAt = new Date();
       await this.entries.save(entry, manager);
-      const data = toTimeEntryResponse((await this.entries.reload(entry.id, manager))!);
+      // Read back with its relations, as GET shows it: the events' data and the answer.
+      const reloaded = (await this.entries.reload(entry.id, manager))!;
+      const data = toTimeEntryResponse(reloaded);
       await this.outbox.emit(manager, 'time_entry.updated', auth, data);
       await this.changes.record(manager, auth, {
         type: 'time_entry',
@@ -200,9 +202,8 @@ export class TimeEntriesService {
         data,
         ownerId: entry.userId,
       });
-      return entry.id;
+      return reloaded;
     });
-    const saved = (await this.entries.reload(entry)) as TimeEntryEntity;
     return {
       etag: timeEntryTag(saved),
       body: { message: 'Time entry updated successfully', time_entry: toTimeEntryResponse(saved) },
