@@ -993,7 +993,7 @@ export interface paths {
         put?: never;
         /**
          * Create time entry
-         * @description Records time on a project or a client. Without `end_time` the entry runs as a timer. Admins may book for another user with `user_id`.
+         * @description Records time on a project or a client. Without `end_time` the entry runs as a timer. Admins may book for another user with `user_id`. `break_seconds` is time inside the span not worked: `duration_seconds` is the span minus it.
          *
          *     **Scopes:** `write:time_entries`.
          *
@@ -1110,6 +1110,58 @@ export interface paths {
         patch: operations["updateTimeEntry"];
         trace?: never;
     };
+    "/api/v1/timer/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause timer
+         * @description Pauses the caller's running timer: it stays the running entry (no other timer can start) with `paused` true and `paused_at` set, and its worked time stands still until it is resumed or stopped.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 409 `no_active_timer`, `conflict`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
+        post: operations["pauseTimer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/timer/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume timer
+         * @description Resumes the caller's paused timer; the time since `paused_at` is added to `break_seconds`.
+         *
+         *     **Scopes:** `write:time_entries`.
+         *
+         *     **Idempotency:** send `Idempotency-Key` to make retries safe.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 409 `no_active_timer`, `conflict`, `idempotency_key_in_use`; 422 `idempotency_key_mismatch`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
+        post: operations["resumeTimer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/timer/start": {
         parameters: {
             query?: never;
@@ -1171,7 +1223,7 @@ export interface paths {
         put?: never;
         /**
          * Stop timer
-         * @description Stops the caller's running timer and returns the completed time entry.
+         * @description Stops the caller's running timer and returns the completed time entry. A paused timer stops now, its pause counted as break (`duration_seconds` is the span minus `break_seconds`).
          *
          *     **Scopes:** `write:time_entries`.
          *
@@ -1786,6 +1838,12 @@ export interface components {
         CreateTimeEntryDto: {
             /** @default true */
             billable?: boolean;
+            /**
+             * @description Seconds of break inside the span, less than it; duration_seconds is the span minus the break
+             * @default 0
+             * @example 1800
+             */
+            break_seconds?: number;
             /** @description Defaults to the project's client */
             client_id?: number | null;
             /**
@@ -1878,7 +1936,7 @@ export interface components {
              *       "timer.stopped"
              *     ]
              */
-            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "timer.paused" | "timer.resumed" | "*")[];
             /** @default true */
             is_active?: boolean;
             /** @default 5 */
@@ -2304,6 +2362,11 @@ export interface components {
         };
         TimeEntryResponseDto: {
             billable: boolean;
+            /**
+             * @description Seconds of break inside the span (timer pauses, or set by hand)
+             * @example 0
+             */
+            break_seconds: number;
             client: string | null;
             client_id: number | null;
             created_at: string;
@@ -2311,7 +2374,7 @@ export interface components {
             duration_formatted: string;
             /** @example 8 */
             duration_hours: number;
-            /** @description Running entries: elapsed so far */
+            /** @description Worked time: the span minus break_seconds (running entries: so far) */
             duration_seconds: number;
             end_time: string | null;
             id: number;
@@ -2320,6 +2383,10 @@ export interface components {
             is_active: boolean;
             notes: string | null;
             paid: boolean;
+            /** @description A running timer that is paused */
+            paused: boolean;
+            /** @description When the timer was paused */
+            paused_at: string | null;
             project: string | null;
             project_id: number | null;
             /** @enum {string} */
@@ -2517,6 +2584,11 @@ export interface components {
         };
         UpdateTimeEntryDto: {
             billable?: boolean;
+            /**
+             * @description Seconds of break inside the span, less than it (a paused timer's pauses so far included)
+             * @example 1800
+             */
+            break_seconds?: number;
             client_id?: number | null;
             /** @description Setting it on a running entry stops it */
             end_time?: string;
@@ -2553,7 +2625,7 @@ export interface components {
         };
         UpdateWebhookDto: {
             description?: string | null;
-            events?: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
+            events?: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "timer.paused" | "timer.resumed" | "*")[];
             is_active?: boolean;
             max_retries?: number;
             /** @example Zapier */
@@ -2662,7 +2734,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @description Every event a webhook may subscribe to; '*' is all of them */
-            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "timer.paused" | "timer.resumed" | "*")[];
         };
         WebhookListDto: {
             pagination: components["schemas"]["PaginationDto"];
@@ -2671,7 +2743,7 @@ export interface components {
         WebhookResponseDto: {
             created_at: string;
             description: string | null;
-            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "timer.paused" | "timer.resumed" | "*")[];
             failed_deliveries: number;
             id: number;
             is_active: boolean;
@@ -2697,7 +2769,7 @@ export interface components {
         WebhookWithSecretResponseDto: {
             created_at: string;
             description: string | null;
-            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "*")[];
+            events: ("project.created" | "project.updated" | "project.status_changed" | "project.archived" | "client.created" | "client.updated" | "task.created" | "task.updated" | "task.completed" | "time_entry.created" | "time_entry.updated" | "time_entry.deleted" | "timer.started" | "timer.stopped" | "timer.paused" | "timer.resumed" | "*")[];
             failed_deliveries: number;
             id: number;
             is_active: boolean;
@@ -7500,6 +7572,140 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pauseTimer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The paused timer; 409 no_active_timer, or conflict if already paused */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimerEnvelopeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `no_active_timer`: No timer runs for the caller. `conflict`: The timer is paused already. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeTimer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The running timer; 409 no_active_timer, or conflict if not paused */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimerEnvelopeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `write:time_entries` (the body names `required_scope` and `available_scopes`). */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `no_active_timer`: No timer runs for the caller. `conflict`: The timer is not paused. `idempotency_key_in_use`: A request with the same `Idempotency-Key` is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            422: components["responses"]["IdempotencyKeyMismatch"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -19,7 +19,7 @@ export interface ExampleResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Creates a project, starts and stops a timer on it, prints the summary report for it, then
+ * Creates a project, starts, pauses, resumes and stops a timer on it, prints the summary report for it, then
  * describes the project with a conditional PUT (`If-Match`: the `ETag` of a GET) and lists the
  * projects changed last (`sort`).
  */
@@ -44,10 +44,19 @@ export async function runExample(
   if (!started.data) return fail('starting the timer', started.error);
   log(`timer started at ${started.data.timer.start_time}`);
 
+  // A break: a paused timer stands still, and the pause counts as break_seconds, not worked time.
   await sleep(1100);
+  const paused = await api.POST('/api/v1/timer/pause');
+  if (!paused.data) return fail('pausing the timer', paused.error);
+  log(`timer paused at ${paused.data.timer.paused_at}`);
+  await sleep(1100);
+  const resumed = await api.POST('/api/v1/timer/resume');
+  if (!resumed.data) return fail('resuming the timer', resumed.error);
+  log(`timer resumed after a break of ${resumed.data.timer.break_seconds} s`);
+
   const stopped = await api.POST('/api/v1/timer/stop');
   if (!stopped.data) return fail('stopping the timer', stopped.error);
-  log(`timer stopped after ${stopped.data.time_entry.duration_formatted}`);
+  log(`timer stopped after ${stopped.data.time_entry.duration_formatted} of work`);
 
   const summary = await api.GET('/api/v1/reports/summary', { params: { query: { project_id: projectId } } });
   if (!summary.data) return fail('reading the summary', summary.error);

@@ -35,6 +35,7 @@ import { TimeTotals1764400000013 } from '../migrations/1764400000013-time-totals
 import { TimeEntriesSortIndexes1764400000014 } from '../migrations/1764400000014-time-entries-sort-indexes';
 import { ChangesFeed1764400000015 } from '../migrations/1764400000015-changes-feed';
 import { IdempotencyClaimFunction1764400000016 } from '../migrations/1764400000016-idempotency-claim-function';
+import { TimeEntryBreaks1764400000017 } from '../migrations/1764400000017-time-entry-breaks';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
 export const ENTITIES = [
@@ -80,6 +81,7 @@ export const MIGRATIONS = [
   TimeEntriesSortIndexes1764400000014,
   ChangesFeed1764400000015,
   IdempotencyClaimFunction1764400000016,
+  TimeEntryBreaks1764400000017,
 ];
 
 /** The app's TypeORM options: its database (config) with every entity and migration. */

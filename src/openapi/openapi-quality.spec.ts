@@ -52,6 +52,8 @@ const PUBLIC = new Set(['GET /api/v1/info', 'GET /api/v1/health', 'GET /api/v1/h
 const BODILESS = new Set([
   'POST /api/v1/admin/api-tokens/{id}/rotate',
   'POST /api/v1/timer/stop',
+  'POST /api/v1/timer/pause',
+  'POST /api/v1/timer/resume',
   'POST /api/v1/webhooks/{id}/test',
   'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
   'POST /api/v1/webhooks/{id}/rotate-secret',

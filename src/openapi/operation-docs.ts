@@ -169,7 +169,8 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   createTimeEntry: {
     text:
       'Records time on a project or a client. Without `end_time` the entry runs as a timer. Admins may book for ' +
-      'another user with `user_id`.',
+      'another user with `user_id`. `break_seconds` is time inside the span not worked: `duration_seconds` is the ' +
+      'span minus it.',
     errors: {
       [ErrorCode.Forbidden]: '`user_id` names another user and the caller is not an admin.',
       [ErrorCode.TimerAlreadyRunning]: 'No `end_time` was sent while a timer already runs for that user.',
@@ -228,8 +229,26 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     errors: { [ErrorCode.TimerAlreadyRunning]: 'A timer already runs for the caller.' },
   },
   stopTimer: {
-    text: "Stops the caller's running timer and returns the completed time entry.",
+    text:
+      "Stops the caller's running timer and returns the completed time entry. A paused timer stops now, its pause " +
+      'counted as break (`duration_seconds` is the span minus `break_seconds`).',
     errors: { [ErrorCode.NoActiveTimer]: 'No timer runs for the caller.' },
+  },
+  pauseTimer: {
+    text:
+      "Pauses the caller's running timer: it stays the running entry (no other timer can start) with `paused` true " +
+      'and `paused_at` set, and its worked time stands still until it is resumed or stopped.',
+    errors: {
+      [ErrorCode.NoActiveTimer]: 'No timer runs for the caller.',
+      [ErrorCode.Conflict]: 'The timer is paused already.',
+    },
+  },
+  resumeTimer: {
+    text: "Resumes the caller's paused timer; the time since `paused_at` is added to `break_seconds`.",
+    errors: {
+      [ErrorCode.NoActiveTimer]: 'No timer runs for the caller.',
+      [ErrorCode.Conflict]: 'The timer is not paused.',
+    },
   },
 
   // Reports

@@ -58,6 +58,9 @@ const completedEntry = {
   duration_seconds: 28800,
   duration_hours: 8,
   duration_formatted: '08:00:00',
+  break_seconds: 0,
+  paused: false,
+  paused_at: null,
   notes: 'Worked on feature X',
   tags: 'development,frontend',
   tag_list: ['development', 'frontend'],
@@ -243,6 +246,39 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
           duration_formatted: '02:30:00',
           is_active: false,
           updated_at: '2024-01-16T11:30:00Z',
+        },
+      },
+    },
+  },
+  pauseTimer: {
+    response: {
+      summary: 'Paused for lunch',
+      value: {
+        message: 'Timer paused',
+        timer: {
+          ...runningEntry,
+          duration_seconds: 10800,
+          duration_hours: 3,
+          duration_formatted: '03:00:00',
+          paused: true,
+          paused_at: '2024-01-16T12:00:00Z',
+          updated_at: '2024-01-16T12:00:00Z',
+        },
+      },
+    },
+  },
+  resumeTimer: {
+    response: {
+      summary: 'Back after 30 minutes',
+      value: {
+        message: 'Timer resumed',
+        timer: {
+          ...runningEntry,
+          duration_seconds: 10800,
+          duration_hours: 3,
+          duration_formatted: '03:00:00',
+          break_seconds: 1800,
+          updated_at: '2024-01-16T12:30:00Z',
         },
       },
     },

@@ -12,11 +12,11 @@ import { TransactionService } from '../../database/transaction.service';
 import { ClientEntity } from '../clients/client.entity';
 import { ProjectEntity } from '../projects/project.entity';
 import { TaskEntity } from '../tasks/task.entity';
-import { csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv/csv-input';
+import { breakSeconds, csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv/csv-input';
 import type { ImportCsvResultDto, ImportRowErrorDto } from './dto/import-csv.dto';
-import { durationBetween, normaliseTags, toTimeEntryResponse } from './time-entry.mapper';
+import { normaliseTags, toTimeEntryResponse, workedSeconds } from './time-entry.mapper';
 import { ChangeLog } from '../changes/change-log';
-import { instantProblem, MAX_ENTRY_SECONDS, spanProblem } from './time-entry-rules';
+import { breakProblem, instantProblem, MAX_ENTRY_SECONDS, spanProblem } from './time-entry-rules';
 import { type NewTimeEntry, TimeEntriesRepository } from './time-entries.repository';
 
 const BATCH_SIZE = 500;
@@ -191,6 +191,8 @@ export class TimeEntriesImportService {
     }
 
     const start = this.instant(value('start_time'), 'start_time', problems);
+    const pause = breakSeconds(value('break'));
+    if (pause === null || pause > MAX_ENTRY_SECONDS) problems.push(['break', 'break must be minutes (30) or HH:MM']);
     let end: Date | null = null;
     let endField = 'end_time';
     if (value('end_time')) {
@@ -203,7 +205,8 @@ export class TimeEntriesImportService {
       } else if (seconds > MAX_ENTRY_SECONDS) {
         problems.push(['duration', `duration must be at most 10 years (${MAX_ENTRY_SECONDS / 3600} hours)`]);
       } else if (start) {
-        end = new Date(start.getTime() + seconds * 1000);
+        // duration is worked time: the break lies inside the span on top of it.
+        end = new Date(start.getTime() + (seconds + (pause ?? 0)) * 1000);
         const problem = instantProblem(end, 'start_time + duration');
         if (problem) {
           problems.push(['duration', problem]);
@@ -215,12 +218,14 @@ export class TimeEntriesImportService {
     }
     const span = start && end ? spanProblem(start, end, new Date()) : null;
     if (span) problems.push([endField, span[1]]);
+    const breakIssue = start && end && pause !== null && !span ? breakProblem(start, end, pause) : null;
+    if (breakIssue) problems.push(['break', breakIssue.replace('break_seconds', 'break')]);
     const billable = parseFlag(value('billable'));
     if (billable === null) problems.push(['billable', 'billable must be true/false, yes/no or 1/0']);
     if (value('notes').length > 5000) problems.push(['notes', 'notes must be at most 5000 characters']);
     if (value('tags').length > 500) problems.push(['tags', 'tags must be at most 500 characters']);
 
-    if (problems.length > 0 || !start || !end) {
+    if (problems.length > 0 || !start || !end || pause === null) {
       report.reject(row, problems);
       return null;
     }
@@ -234,7 +239,9 @@ export class TimeEntriesImportService {
         taskId: task instanceof TaskEntity ? task.id : null,
         startTime: start,
         endTime: end,
-        durationSeconds: durationBetween(start, end),
+        durationSeconds: workedSeconds(start, end, pause),
+        breakSeconds: pause,
+        pausedAt: null,
         notes: value('notes') || null,
         tags: normaliseTags(value('tags')),
         source: 'import',

@@ -39,6 +39,7 @@ const INSERT_COLUMNS: readonly RowsColumn[] = [
   { name: 'start_time', pgType: 'timestamptz' },
   { name: 'end_time', pgType: 'timestamptz' },
   { name: 'duration_seconds', pgType: 'int' },
+  { name: 'break_seconds', pgType: 'int' },
   { name: 'notes', pgType: 'text' },
   { name: 'tags', pgType: 'text' },
   { name: 'source', pgType: 'text' },
@@ -110,12 +111,21 @@ export class TimeEntriesRepository {
       .limit(1),
   );
 
-  /** Ends a running entry in one UPDATE (no re-read: the caller holds the row under the user's lock). */
-  async stop(entry: TimeEntryEntity, manager: EntityManager): Promise<void> {
+  /**
+   * Writes a running entry's timer state (stop, pause, resume) in one UPDATE, no re-read: the
+   * caller holds the row under the user's lock.
+   */
+  async saveTimerState(entry: TimeEntryEntity, manager: EntityManager): Promise<void> {
     await manager.update(
       TimeEntryEntity,
       { id: entry.id },
-      { endTime: entry.endTime, durationSeconds: entry.durationSeconds, updatedAt: entry.updatedAt },
+      {
+        endTime: entry.endTime,
+        durationSeconds: entry.durationSeconds,
+        breakSeconds: entry.breakSeconds,
+        pausedAt: entry.pausedAt,
+        updatedAt: entry.updatedAt,
+      },
     );
   }
 
@@ -255,6 +265,7 @@ export class TimeEntriesRepository {
       e.startTime,
       e.endTime,
       e.durationSeconds,
+      e.breakSeconds,
       e.notes,
       e.tags,
       e.source,
@@ -362,6 +373,8 @@ interface RawEntryRow {
   e_start_time: StoredTimestamp;
   e_end_time: StoredTimestamp | null;
   e_duration_seconds: number | null;
+  e_break_seconds: number;
+  e_paused_at: StoredTimestamp | null;
   e_notes: string | null;
   e_tags: string | null;
   e_source: TimeEntrySource;
@@ -391,6 +404,8 @@ function entryFromRow(row: RawEntryRow): TimeEntryEntity {
     startTime: fromStoredTimestamp(row.e_start_time),
     endTime: row.e_end_time === null ? null : fromStoredTimestamp(row.e_end_time),
     durationSeconds: row.e_duration_seconds,
+    breakSeconds: Number(row.e_break_seconds),
+    pausedAt: row.e_paused_at === null ? null : fromStoredTimestamp(row.e_paused_at),
     notes: row.e_notes,
     tags: row.e_tags,
     source: row.e_source,

@@ -24,12 +24,15 @@ import {
   timeEntryTag,
   timeEntryTagSource,
   toTimeEntryResponse,
+  workedSeconds,
 } from './time-entry.mapper';
 
 export interface NewEntry extends Partial<EntryRefs> {
   userId?: number;
   start: Date;
   end: Date | null;
+  /** Seconds of break inside the span (0 when absent). */
+  breakSeconds?: number;
   notes?: string | null;
   tags?: string | null;
   billable?: boolean;
@@ -90,6 +93,7 @@ export class TimeEntriesService {
       taskId: dto.task_id ?? null,
       start,
       end,
+      breakSeconds: dto.break_seconds,
       notes: dto.notes,
       tags: dto.tags,
       billable: dto.billable,
@@ -104,6 +108,8 @@ export class TimeEntriesService {
   /** Creates one entry under every rule; a running entry when `end` is null. Returns it with its relations. */
   async create(auth: AuthContext, input: NewEntry): Promise<TimeEntryEntity> {
     this.rules.assertSpan(input.start, input.end);
+    const breakSeconds = input.breakSeconds ?? 0;
+    this.rules.assertBreak(input.start, input.end ?? new Date(), breakSeconds);
     try {
       return await this.transactions.run(auth, async (manager) => {
         const owner = await this.rules.owner(manager, auth, input.userId);
@@ -129,7 +135,9 @@ export class TimeEntriesService {
           taskId: refs.task?.id ?? null,
           startTime: input.start,
           endTime: input.end,
-          durationSeconds: input.end ? durationBetween(input.start, input.end) : null,
+          durationSeconds: input.end ? workedSeconds(input.start, input.end, breakSeconds) : null,
+          breakSeconds,
+          pausedAt: null,
           notes: emptyToNull(input.notes),
           tags: normaliseTags(input.tags),
           source: input.source,
@@ -181,9 +189,19 @@ export class TimeEntriesService {
       ) {
         throw this.rules.overlap();
       }
+      let breakSeconds = dto.break_seconds ?? entry.breakSeconds;
+      if (end && entry.pausedAt) {
+        // Stopping a paused timer by setting its end: the pause up to the end is break (as a stop's is).
+        if (dto.break_seconds === undefined) breakSeconds += durationBetween(entry.pausedAt, end);
+        entry.pausedAt = null;
+      }
+      if (timesChanged || dto.break_seconds !== undefined) {
+        this.rules.assertBreak(start, end ?? entry.pausedAt ?? new Date(), breakSeconds);
+      }
       entry.startTime = start;
       entry.endTime = end;
-      entry.durationSeconds = end ? durationBetween(start, end) : null;
+      entry.breakSeconds = breakSeconds;
+      entry.durationSeconds = end ? workedSeconds(start, end, breakSeconds) : null;
       if (dto.notes !== undefined) entry.notes = emptyToNull(dto.notes);
       if (dto.tags !== undefined) entry.tags = normaliseTags(dto.tags);
       if (dto.billable !== undefined) entry.billable = dto.billable;

@@ -56,6 +56,17 @@ export function spanProblem(start: Date, end: Date | null, now: Date): [string, 
   return null;
 }
 
+/**
+ * Why an entry cannot have this break, or null (contract §12): a break lies inside the span, so it
+ * is shorter than it. The span of a running entry ends at its pause, or now. Whole seconds, as
+ * duration_seconds counts them; no break (0) always fits.
+ */
+export function breakProblem(start: Date, spanEnd: Date, breakSeconds: number): string | null {
+  if (breakSeconds === 0) return null;
+  const span = Math.floor((spanEnd.getTime() - start.getTime()) / 1000);
+  return breakSeconds < span ? null : `break_seconds must be less than the entry's span (${Math.max(0, span)} s)`;
+}
+
 /** The rules every path that writes time entries shares (API, timer, bulk, CSV import). */
 @Injectable()
 export class TimeEntryRules {
@@ -115,6 +126,12 @@ export class TimeEntryRules {
   assertSpan(start: Date, end: Date | null, now = new Date()): void {
     const problem = spanProblem(start, end, now);
     if (problem) throw DomainError.validation({ [problem[0]]: [problem[1]] });
+  }
+
+  /** See breakProblem. */
+  assertBreak(start: Date, spanEnd: Date, breakSeconds: number): void {
+    const problem = breakProblem(start, spanEnd, breakSeconds);
+    if (problem) throw DomainError.validation({ break_seconds: [problem] });
   }
 
   overlap(): DomainError {

@@ -67,9 +67,17 @@ export class TimeEntryEntity {
   @Column({ name: 'end_time', type: columnTypes.timestamp, nullable: true })
   endTime: Date | null;
 
-  /** Whole seconds between start and end; null while running. */
+  /** Worked time: whole seconds between start and end minus the break; null while running. */
   @Column({ name: 'duration_seconds', type: 'integer', nullable: true })
   durationSeconds: number | null;
+
+  /** Seconds of break inside the span: pauses of the timer, or set by hand (contract §12). */
+  @Column({ name: 'break_seconds', type: 'integer', default: 0 })
+  breakSeconds: number;
+
+  /** When the running entry was paused; null unless it is paused now. */
+  @Column({ name: 'paused_at', type: columnTypes.timestamp, nullable: true })
+  pausedAt: Date | null;
 
   @Column({ name: 'notes', type: 'text', nullable: true })
   notes: string | null;

@@ -32,6 +32,11 @@ export function durationBetween(start: Date, end: Date): number {
   return Math.max(0, Math.floor((end.getTime() - start.getTime()) / 1000));
 }
 
+/** Worked time (contract §12): the span's whole seconds minus the break, never negative. */
+export function workedSeconds(start: Date, end: Date, breakSeconds: number): number {
+  return Math.max(0, durationBetween(start, end) - breakSeconds);
+}
+
 /**
  * What the entry's ETag hashes: its GET body, except that a running entry's duration, which grows
  * every second while `start_time` and `is_active` already say it, is left out. Otherwise a client
@@ -48,9 +53,10 @@ export function timeEntryTag(entry: TimeEntryEntity): string {
 }
 
 export function toTimeEntryResponse(entry: TimeEntryEntity, now = new Date()): TimeEntryResponseDto {
+  // A running entry has worked until now, a paused one until its pause.
   const seconds = entry.endTime
-    ? (entry.durationSeconds ?? durationBetween(entry.startTime, entry.endTime))
-    : durationBetween(entry.startTime, now);
+    ? (entry.durationSeconds ?? workedSeconds(entry.startTime, entry.endTime, entry.breakSeconds))
+    : workedSeconds(entry.startTime, entry.pausedAt ?? now, entry.breakSeconds);
   return {
     id: entry.id,
     user_id: entry.userId,
@@ -66,6 +72,9 @@ export function toTimeEntryResponse(entry: TimeEntryEntity, now = new Date()): T
     duration_seconds: seconds,
     duration_hours: roundHours(seconds),
     duration_formatted: formatDuration(seconds),
+    break_seconds: entry.breakSeconds,
+    paused: entry.pausedAt !== null,
+    paused_at: toIsoUtcOrNull(entry.pausedAt),
     notes: entry.notes,
     tags: entry.tags,
     tag_list: tagList(entry.tags),

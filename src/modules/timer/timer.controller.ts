@@ -37,4 +37,20 @@ export class TimerController {
   stopTimer(@CurrentAuth() auth: AuthContext) {
     return this.service.stopTimer(auth);
   }
+
+  @Post('pause')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['write:time_entries'] })
+  @ApiOkResponse({ type: TimerEnvelopeDto, description: 'The paused timer; 409 no_active_timer, or conflict if already paused' })
+  pauseTimer(@CurrentAuth() auth: AuthContext) {
+    return this.service.pauseTimer(auth);
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['write:time_entries'] })
+  @ApiOkResponse({ type: TimerEnvelopeDto, description: 'The running timer; 409 no_active_timer, or conflict if not paused' })
+  resumeTimer(@CurrentAuth() auth: AuthContext) {
+    return this.service.resumeTimer(auth);
+  }
 }

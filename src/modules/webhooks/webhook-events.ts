@@ -14,6 +14,8 @@ export const WEBHOOK_EVENTS = [
   'time_entry.deleted',
   'timer.started',
   'timer.stopped',
+  'timer.paused',
+  'timer.resumed',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
@@ -39,6 +41,8 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Record<(typeof SUBSCRIBABLE_EVENTS)[num
   'time_entry.deleted': 'A time entry was deleted',
   'timer.started': 'A timer was started',
   'timer.stopped': 'A timer was stopped',
+  'timer.paused': 'A timer was paused',
+  'timer.resumed': 'A paused timer was resumed',
   '*': 'Every event, including ones added later',
 };
 
@@ -67,6 +71,8 @@ const EVENT_VISIBILITY: Record<WebhookEventType, 'shared' | 'owner'> = {
   'time_entry.deleted': 'owner',
   'timer.started': 'owner',
   'timer.stopped': 'owner',
+  'timer.paused': 'owner',
+  'timer.resumed': 'owner',
 };
 
 /**

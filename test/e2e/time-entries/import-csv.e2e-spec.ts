@@ -86,6 +86,39 @@ describe('CSV import', () => {
     });
   });
 
+  it('should read an optional break column (minutes or HH:MM[:SS]) inside the span, duration being worked time', async () => {
+    const { token } = await ctx.newToken({ scopes: SCOPES });
+    const csv = [
+      'Project,Start,End,Duration,Break',
+      'Import Project,2025-05-05T09:00:00Z,2025-05-05T17:00:00Z,,30',
+      'Import Project,2025-05-06T09:00:00Z,2025-05-06T17:00:00Z,,0:45',
+      'Import Project,2025-05-07T09:00:00Z,,7:30,00:30:15',
+      'Import Project,2025-05-08T09:00:00Z,2025-05-08T10:00:00Z,,',
+      'Import Project,2025-05-09T09:00:00Z,2025-05-09T10:00:00Z,,60',
+      'Import Project,2025-05-10T09:00:00Z,2025-05-10T10:00:00Z,,1.5',
+    ].join('\n');
+    const res = await csvPost(token, csv, { atomic: 'false' });
+    expect(res.body).toEqual({
+      created: 4,
+      failed: 2,
+      dry_run: false,
+      errors: [
+        { row: 6, field: 'break', error: "break must be less than the entry's span (3600 s)" },
+        { row: 7, field: 'break', error: 'break must be minutes (30) or HH:MM' },
+      ],
+    });
+    const listed = await ctx.t.get('/api/v1/time-entries', { token, query: { sort: 'start_time' } });
+    expect(
+      listed.body.time_entries.map((e: Record<string, unknown>) => [e.end_time, e.break_seconds, e.duration_seconds]),
+    ).toEqual([
+      ['2025-05-05T17:00:00Z', 1800, 27_000],
+      ['2025-05-06T17:00:00Z', 2700, 26_100],
+      // Start plus the worked duration plus the break.
+      ['2025-05-07T17:00:15Z', 1815, 27_000],
+      ['2025-05-08T10:00:00Z', 0, 3600],
+    ]);
+  });
+
   it('should write nothing in atomic mode when any row fails, and report each row', async () => {
     const { token } = await ctx.newToken({ scopes: SCOPES });
     const csv = [

@@ -1,4 +1,4 @@
-import { csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv-input';
+import { breakSeconds, csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv-input';
 
 describe('CSV input', () => {
   it('should read the three input forms', () => {
@@ -37,5 +37,12 @@ describe('CSV input', () => {
     expect(durationSeconds('9'.repeat(400))).toBe(Infinity);
     expect(durationSeconds('99999999999999999999:00')).toBeGreaterThan(1e20);
     expect([parseFlag('Yes'), parseFlag('0'), parseFlag(''), parseFlag('maybe')]).toEqual([true, false, true, null]);
+  });
+
+  it('should read a break as minutes or a clock, an empty cell being none', () => {
+    expect([breakSeconds(''), breakSeconds('30'), breakSeconds('0:45'), breakSeconds('01:00:30')]).toEqual([
+      0, 1800, 2700, 3630,
+    ]);
+    for (const bad of ['1.5', '-5', '30m', '1:75', '9999999999']) expect([bad, breakSeconds(bad)]).toEqual([bad, null]);
   });
 });

@@ -53,6 +53,7 @@ const ALIASES: Record<string, string> = {
   end_time: 'end_time',
   end: 'end_time',
   duration: 'duration',
+  break: 'break',
   notes: 'notes',
   description: 'notes',
   tags: 'tags',
@@ -74,6 +75,19 @@ export function durationSeconds(text: string): number | null {
   const value = text.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 3600);
   const clock = /^(\d+):([0-5]\d)(?::([0-5]\d))?$/.exec(value);
+  if (!clock) return null;
+  return Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3] ?? 0);
+}
+
+/**
+ * A break (contract §12) in seconds: minutes (`30`) or a clock (`0:30`, `00:30:00`); an empty cell
+ * is no break. Null when unreadable.
+ */
+export function breakSeconds(text: string): number | null {
+  const value = text.trim();
+  if (value === '') return 0;
+  if (/^\d{1,9}$/.test(value)) return Number(value) * 60;
+  const clock = /^(\d{1,9}):([0-5]\d)(?::([0-5]\d))?$/.exec(value);
   if (!clock) return null;
   return Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3] ?? 0);
 }

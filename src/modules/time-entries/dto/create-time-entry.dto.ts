@@ -37,6 +37,16 @@ export class CreateTimeEntryDto {
   @TimeEntryFields.dateTime()
   end_time?: string | null;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 0,
+    example: 1800,
+    description: 'Seconds of break inside the span, less than it; duration_seconds is the span minus the break',
+  })
+  @Optional()
+  @TimeEntryFields.breakSeconds()
+  break_seconds?: number;
+
   @ApiPropertyOptional({ type: 'string', nullable: true, example: 'Worked on feature X' })
   @OptionalNullable()
   @TimeEntryFields.notes()

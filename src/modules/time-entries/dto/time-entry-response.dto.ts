@@ -13,9 +13,14 @@ export class TimeEntryResponseDto {
   @ApiProperty({ type: 'string', nullable: true }) task: string | null;
   @ApiProperty({ example: '2024-01-15T09:00:00Z' }) start_time: string;
   @ApiProperty({ type: 'string', nullable: true }) end_time: string | null;
-  @ApiProperty({ description: 'Running entries: elapsed so far' }) duration_seconds: number;
+  @ApiProperty({ description: 'Worked time: the span minus break_seconds (running entries: so far)' })
+  duration_seconds: number;
   @ApiProperty({ example: 8 }) duration_hours: number;
   @ApiProperty({ example: '08:00:00' }) duration_formatted: string;
+  @ApiProperty({ example: 0, description: 'Seconds of break inside the span (timer pauses, or set by hand)' })
+  break_seconds: number;
+  @ApiProperty({ description: 'A running timer that is paused' }) paused: boolean;
+  @ApiProperty({ type: 'string', nullable: true, description: 'When the timer was paused' }) paused_at: string | null;
   @ApiProperty({ type: 'string', nullable: true }) notes: string | null;
   @ApiProperty({ type: 'string', nullable: true, example: 'development,frontend' }) tags: string | null;
   @ApiProperty({ type: [String] }) tag_list: string[];

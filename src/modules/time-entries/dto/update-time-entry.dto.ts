@@ -29,6 +29,15 @@ export class UpdateTimeEntryDto {
   @TimeEntryFields.dateTime()
   end_time?: string;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 1800,
+    description: "Seconds of break inside the span, less than it (a paused timer's pauses so far included)",
+  })
+  @Optional()
+  @TimeEntryFields.breakSeconds()
+  break_seconds?: number;
+
   @ApiPropertyOptional({ example: 'Worked on feature X', type: 'string', nullable: true })
   @OptionalNullable()
   @TimeEntryFields.notes()
