@@ -1034,6 +1034,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/time-entries/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export time entries
+         * @description Every completed entry that `GET /time-entries` would list for the same filters, in its `sort`, as one file (no paging): `format=csv` (UTF-8 with a BOM, the default) or `format=xlsx`, sent as an attachment and streamed while it is read. Non-admins export only their own entries. Columns: `id, user, project_id, project, client_id, client, task_id, task, start_time, end_time, duration, break, duration_hours, notes, tags, billable, paid`: the CSV import reads them back (another user importing the file recreates the same entries). Times are ISO 8601 UTC text, `duration` (worked time) and `break` `HH:MM:SS`, `duration_hours` a number, `billable` and `paid` `true`/`false`. Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return (or `'`) gets a leading `'`, so that spreadsheets do not run it as a formula; the import removes it. XLSX starts a new sheet after 1,048,575 rows. A failure after the first bytes cuts the download off.
+         *
+         *     **Scopes:** `read:time_entries`.
+         *
+         *     **Filters:** `updated_since`, `sort`, `project_id`, `user_id`, `start_date`, `end_date`, `billable` and `format`.
+         *
+         *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
+         */
+        get: operations["exportTimeEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/time-entries/import-csv": {
         parameters: {
             query?: never;
@@ -1049,7 +1075,7 @@ export interface paths {
          *
          *     **Scopes:** `write:time_entries`.
          *
-         *     **Query parameters:** `atomic` and `dry_run`.
+         *     **Query parameters:** `atomic`, `dry_run`, `tz`, `date_format` and `create_missing`.
          *
          *     **Idempotency:** send `Idempotency-Key` to make retries safe.
          *
@@ -7102,6 +7128,72 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    exportTimeEntries: {
+        parameters: {
+            query?: {
+                /** @description Only rows changed at or after this instant (inclusive): a client re-lists only what changed. */
+                updated_since?: string;
+                /** @description Comma list of fields, `-` before one for descending; `id` ends every order as the last tie-break. Fields: start_time, end_time, duration_seconds, project_id, id. Default: `-start_time,-id`. A cursor only continues the sort it was issued for. */
+                sort?: string;
+                project_id?: number;
+                /** @description Admins only; a non-admin naming another user gets 403 */
+                user_id?: number;
+                /** @description start_time on or after (date-only: 00:00) */
+                start_date?: string;
+                /** @description start_time on or before (date-only: the whole day) */
+                end_date?: string;
+                billable?: boolean;
+                /** @description The file: CSV (UTF-8) or XLSX */
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, streamed (`Content-Disposition: attachment`) */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    /**
+                     * @example id,user,project_id,project,client_id,client,task_id,task,start_time,end_time,duration,break,duration_hours,notes,tags,billable,paid
+                     *     1,alice,1,Website Redesign,5,Acme Corp,5,Design,2024-01-15T09:00:00Z,2024-01-15T17:00:00Z,07:30:00,00:30:00,7.5,"Worked on feature X, then Y","development,frontend",true,false
+                     *     2,alice,1,Website Redesign,5,Acme Corp,,,2024-01-16T09:00:00Z,2024-01-16T10:00:00Z,01:00:00,00:00:00,1,'=1+1,,true,true
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: The token lacks `read:time_entries` (the body names `required_scope` and `available_scopes`). Or: `user_id` names another user and the caller is not an admin. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     importTimeEntries: {
         parameters: {
             query?: {
@@ -7109,6 +7201,12 @@ export interface operations {
                 atomic?: boolean;
                 /** @description Validate and report; write nothing */
                 dry_run?: boolean;
+                /** @description IANA zone of naive date-times and of separate date and time columns. Default: APP_TIMEZONE */
+                tz?: string;
+                /** @description How separate date columns are written (Toggl's and Clockify's `Start date`, `End date`) */
+                date_format?: "YYYY-MM-DD" | "MM/DD/YYYY" | "DD/MM/YYYY" | "DD.MM.YYYY";
+                /** @description Create the clients, projects (under their client) and tasks that rows name but that do not exist, in the import's transaction; needs write:projects too. Without it such a row fails. */
+                create_missing?: boolean;
             };
             header?: {
                 /** @description 1-128 visible ASCII characters. Retries with the same key and request replay the stored response (`Idempotent-Replayed: true`) for 24 h; another request with the key gets 422; a retry while the first runs gets 409. */
@@ -7117,7 +7215,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description multipart field `file`, a raw body typed text/csv, application/csv, text/plain or application/octet-stream (UTF-8), or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are case-insensitive): project_id|project, task_id|task, client_id|client, start_time|start, end_time|end or duration (hours or HH:MM), notes|description, tags, billable. `;` or `,` delimited; a UTF-8 BOM is ignored. */
+        /** @description multipart field `file`, a raw body typed text/csv, application/csv, text/plain or application/octet-stream (UTF-8), or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are case-insensitive): project_id|project, task_id|task, client_id|client, start_time|start, end_time|end or duration (hours or HH:MM), break, notes|description, tags, billable, paid. `;` or `,` delimited; a UTF-8 BOM is ignored. Toggl Track and Clockify detailed exports are read as they are (separate date and time columns, see date_format and tz); columns the API has no place for are ignored. */
         requestBody: {
             content: {
                 "application/csv": string;

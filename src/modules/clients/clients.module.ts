@@ -9,6 +9,6 @@ import { ClientsService } from './clients.service';
   imports: [TypeOrmModule.forFeature([ClientEntity])],
   controllers: [ClientsController],
   providers: [ClientsRepository, ClientsService],
-  exports: [ClientsRepository],
+  exports: [ClientsRepository, ClientsService],
 })
 export class ClientsModule {}

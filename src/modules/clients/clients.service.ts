@@ -45,26 +45,29 @@ export class ClientsService {
   }
 
   async createClient(auth: AuthContext, dto: CreateClientDto) {
-    const client = await this.transactions.run(auth, async (manager) => {
-      await this.assertNameFree(dto.name, null, manager);
-      const entity = Object.assign(new ClientEntity(), {
-        email: null,
-        company: null,
-        phone: null,
-        address: null,
-        contactPerson: null,
-        description: null,
-        defaultHourlyRate: null,
-        status: 'active',
-        createdAt: new Date(),
-      });
-      assign(entity, dto);
-      const saved = await this.save(entity, manager);
-      await this.outbox.emit(manager, 'client.created', auth, toClientResponse(saved));
-      await this.recordChange(manager, auth, saved, 'created');
-      return saved;
-    });
+    const client = await this.transactions.run(auth, (manager) => this.createWithin(manager, auth, dto));
     return { message: 'Client created successfully', client: await this.respond(client) };
+  }
+
+  /** Creates a client inside the caller's transaction (a CSV import's create_missing), with its event and change. */
+  async createWithin(manager: EntityManager, auth: AuthContext, dto: CreateClientDto): Promise<ClientEntity> {
+    await this.assertNameFree(dto.name, null, manager);
+    const entity = Object.assign(new ClientEntity(), {
+      email: null,
+      company: null,
+      phone: null,
+      address: null,
+      contactPerson: null,
+      description: null,
+      defaultHourlyRate: null,
+      status: 'active',
+      createdAt: new Date(),
+    });
+    assign(entity, dto);
+    const saved = await this.save(entity, manager);
+    await this.outbox.emit(manager, 'client.created', auth, toClientResponse(saved));
+    await this.recordChange(manager, auth, saved, 'created');
+    return saved;
   }
 
   async updateClient(auth: AuthContext, id: number, dto: UpdateClientDto, ifMatch?: string) {

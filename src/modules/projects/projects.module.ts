@@ -11,6 +11,6 @@ import { ProjectsService } from './projects.service';
   imports: [TypeOrmModule.forFeature([ProjectEntity]), ClientsModule],
   controllers: [ProjectsController],
   providers: [ProjectsRepository, ProjectsService, ProjectHoursReader],
-  exports: [ProjectsRepository],
+  exports: [ProjectsRepository, ProjectsService],
 })
 export class ProjectsModule {}

@@ -55,27 +55,30 @@ export class ProjectsService {
   }
 
   async createProject(auth: AuthContext, dto: CreateProjectDto) {
-    const project = await this.transactions.run(auth, async (manager) => {
-      const entity = Object.assign(new ProjectEntity(), {
-        description: null,
-        clientId: null,
-        code: null,
-        billable: true,
-        hourlyRate: null,
-        estimatedHours: null,
-        budgetAmount: null,
-        color: null,
-        status: 'active',
-        archivedAt: null,
-        createdAt: new Date(),
-      });
-      await this.apply(entity, dto, manager);
-      const saved = await this.save(entity, manager);
-      await this.outbox.emit(manager, 'project.created', auth, toProjectResponse(saved));
-      await this.recordChange(manager, auth, saved, 'created');
-      return saved;
-    });
+    const project = await this.transactions.run(auth, (manager) => this.createWithin(manager, auth, dto));
     return { message: 'Project created successfully', project: await this.respond(project) };
+  }
+
+  /** Creates a project inside the caller's transaction (a CSV import's create_missing), with its event and change. */
+  async createWithin(manager: EntityManager, auth: AuthContext, dto: CreateProjectDto): Promise<ProjectEntity> {
+    const entity = Object.assign(new ProjectEntity(), {
+      description: null,
+      clientId: null,
+      code: null,
+      billable: true,
+      hourlyRate: null,
+      estimatedHours: null,
+      budgetAmount: null,
+      color: null,
+      status: 'active',
+      archivedAt: null,
+      createdAt: new Date(),
+    });
+    await this.apply(entity, dto, manager);
+    const saved = await this.save(entity, manager);
+    await this.outbox.emit(manager, 'project.created', auth, toProjectResponse(saved));
+    await this.recordChange(manager, auth, saved, 'created');
+    return saved;
   }
 
   async updateProject(auth: AuthContext, id: number, dto: UpdateProjectDto, ifMatch?: string) {

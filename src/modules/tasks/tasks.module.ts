@@ -11,5 +11,6 @@ import { TasksService } from './tasks.service';
   imports: [TypeOrmModule.forFeature([TaskEntity]), ProjectsModule, UsersModule],
   controllers: [TasksController],
   providers: [TasksRepository, TasksService],
+  exports: [TasksService],
 })
 export class TasksModule {}

@@ -57,26 +57,29 @@ export class TasksService {
   }
 
   async createTask(auth: AuthContext, dto: CreateTaskDto) {
-    const task = await this.transactions.run(auth, async (manager) => {
-      const now = new Date();
-      const entity = Object.assign(new TaskEntity(), {
-        description: null,
-        status: 'todo',
-        priority: priorityRank('medium'),
-        assignedTo: null,
-        dueDate: null,
-        estimatedHours: null,
-        completedAt: null,
-        createdAt: now,
-      });
-      await this.apply(entity, dto, manager);
-      const saved = await this.save(entity, manager);
-      await this.outbox.emit(manager, 'task.created', auth, toTaskResponse(saved));
-      if (saved.status === 'done') await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));
-      await this.recordChange(manager, auth, saved, 'created');
-      return saved;
-    });
+    const task = await this.transactions.run(auth, (manager) => this.createWithin(manager, auth, dto));
     return { message: 'Task created successfully', task: await this.respond(task) };
+  }
+
+  /** Creates a task inside the caller's transaction (a CSV import's create_missing), with its events and change. */
+  async createWithin(manager: EntityManager, auth: AuthContext, dto: CreateTaskDto): Promise<TaskEntity> {
+    const now = new Date();
+    const entity = Object.assign(new TaskEntity(), {
+      description: null,
+      status: 'todo',
+      priority: priorityRank('medium'),
+      assignedTo: null,
+      dueDate: null,
+      estimatedHours: null,
+      completedAt: null,
+      createdAt: now,
+    });
+    await this.apply(entity, dto, manager);
+    const saved = await this.save(entity, manager);
+    await this.outbox.emit(manager, 'task.created', auth, toTaskResponse(saved));
+    if (saved.status === 'done') await this.outbox.emit(manager, 'task.completed', auth, toTaskResponse(saved));
+    await this.recordChange(manager, auth, saved, 'created');
+    return saved;
   }
 
   async updateTask(auth: AuthContext, id: number, dto: UpdateTaskDto, ifMatch?: string) {

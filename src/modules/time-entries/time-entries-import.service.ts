@@ -13,6 +13,12 @@ import { ClientEntity } from '../clients/client.entity';
 import { ProjectEntity } from '../projects/project.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { breakSeconds, csvBytes, detectDelimiter, durationSeconds, normaliseHeader, parseFlag } from './csv/csv-input';
+import { type DateFormat, isoDate, isoTime } from './csv/tracker-times';
+import { missingScope } from '../../common/auth/scopes';
+import { unquoteCell } from '../../common/csv/spreadsheet-cell';
+import { ClientsService } from '../clients/clients.service';
+import { ProjectsService } from '../projects/projects.service';
+import { TasksService } from '../tasks/tasks.service';
 import type { ImportCsvResultDto, ImportRowErrorDto } from './dto/import-csv.dto';
 import { normaliseTags, toTimeEntryResponse, workedSeconds } from './time-entry.mapper';
 import { ChangeLog } from '../changes/change-log';
@@ -32,10 +38,26 @@ interface Candidate {
   entry: NewTimeEntry;
 }
 
-/** What the import carries from batch to batch. */
+export interface ImportOptions {
+  atomic: boolean;
+  dryRun: boolean;
+  /** The zone of naive date-times and of separate date and time columns (default APP_TIMEZONE). */
+  timeZone?: string;
+  /** How date columns are written (other trackers' separate date columns). */
+  dateFormat?: DateFormat;
+  /** Create the clients, projects and tasks named but not found (needs write:projects too). */
+  createMissing?: boolean;
+}
+
+/** What the import carries from row to row and batch to batch. */
 interface ImportState {
   readonly manager: EntityManager;
   readonly auth: AuthContext;
+  readonly lookups: Lookups;
+  readonly timeZone: string;
+  readonly dateFormat: DateFormat;
+  /** The header has a start_date column: start_time and end_time are times of day (other trackers). */
+  splitDates: boolean;
   readonly report: RowErrors;
   readonly slice: TimeSlice;
   /** Bounds the overlap search (completedRanges' `since`): the user's longest completed entry, this import's included. */
@@ -63,13 +85,17 @@ export class TimeEntriesImportService {
     private readonly entries: TimeEntriesRepository,
     private readonly transactions: TransactionService,
     private readonly changes: ChangeLog,
+    private readonly clients: ClientsService,
+    private readonly projects: ProjectsService,
+    private readonly tasks: TasksService,
   ) {}
 
   async importTimeEntries(
     auth: AuthContext,
     body: unknown,
-    options: { atomic: boolean; dryRun: boolean },
+    options: ImportOptions,
   ): Promise<{ status: number; body: ImportCsvResultDto }> {
+    if (options.createMissing) assertMayCreate(auth);
     const bytes = csvBytes(body);
     if (bytes.length > this.config.csvImport.maxBytes) {
       throw new DomainError(ErrorCode.PayloadTooLarge, `The CSV exceeds ${this.config.csvImport.maxBytes} bytes.`);
@@ -94,15 +120,27 @@ export class TimeEntriesImportService {
     manager: EntityManager,
     auth: AuthContext,
     bytes: Buffer,
-    options: { dryRun: boolean },
+    options: ImportOptions,
   ): Promise<ImportCsvResultDto> {
     // Serialises this user's writes (overlap checks) on PostgreSQL.
     await this.entries.lockUser(manager, auth.userId);
-    const lookups = new Lookups(manager);
+    const creator = options.createMissing
+      ? { auth, clients: this.clients, projects: this.projects, tasks: this.tasks }
+      : null;
     const report = new RowErrors();
     // Read under the lock: no other write of the user's can make a longer entry until the commit.
     const longestMs = auth.isAdmin ? 0 : (await this.entries.longestCompletedSeconds(manager, auth.userId)) * 1000;
-    const state: ImportState = { manager, auth, report, slice: new TimeSlice(), longestMs };
+    const state: ImportState = {
+      manager,
+      auth,
+      lookups: new Lookups(manager, creator),
+      timeZone: options.timeZone ?? this.config.timezone,
+      dateFormat: options.dateFormat ?? 'YYYY-MM-DD',
+      splitDates: false,
+      report,
+      slice: new TimeSlice(),
+      longestMs,
+    };
     let created = 0;
     let rows = 0;
     let batch: Candidate[] = [];
@@ -131,8 +169,11 @@ export class TimeEntriesImportService {
             `The CSV has more than ${this.config.csvImport.maxRows} rows.`,
           );
         }
-        if (rows === 1) assertColumns(record);
-        const candidate = await this.validateRow(lookups, auth, record, info.lines, report);
+        if (rows === 1) {
+          assertColumns(record);
+          state.splitDates = 'start_date' in record;
+        }
+        const candidate = await this.validateRow(state, record, info.lines);
         if (candidate) batch.push(candidate);
         if (batch.length >= BATCH_SIZE) await flush();
         await state.slice.pause();
@@ -148,14 +189,11 @@ export class TimeEntriesImportService {
     return { created, failed: report.failed, errors: report.errors, dry_run: options.dryRun };
   }
 
-  private async validateRow(
-    lookups: Lookups,
-    auth: AuthContext,
-    record: Row,
-    row: number,
-    report: RowErrors,
-  ): Promise<Candidate | null> {
+  private async validateRow(state: ImportState, record: Row, row: number): Promise<Candidate | null> {
+    const { lookups, auth, report } = state;
     const value = (key: string) => (record[key] ?? '').trim();
+    // Text as an export wrote it: a formula-like cell's quote (quoteCell) comes off.
+    const text = (key: string) => unquoteCell(value(key));
     // PostgreSQL's text cannot hold U+0000: such a cell is the row's fault, not a 500 (ignored columns are never read).
     const nul = Object.keys(record).filter((field) => !field.startsWith('ignored:') && record[field]?.includes('\0'));
     if (nul.length > 0) {
@@ -176,27 +214,36 @@ export class TimeEntriesImportService {
     const clientId = id('client_id');
     const taskId = id('task_id');
 
-    const project = projectId === 'invalid' ? 'invalid' : await lookups.project(projectId, value('project'));
-    if (project === 'missing') problems.push(['project', 'No such project']);
-    const client = clientId === 'invalid' ? 'invalid' : await lookups.client(clientId, value('client'));
-    if (client === 'missing') problems.push(['client', 'No such client']);
-    const projectEntity = project instanceof ProjectEntity ? project : null;
+    const client = clientId === 'invalid' ? 'invalid' : await lookups.client(clientId, text('client'));
+    if (typeof client === 'string' && client !== 'invalid') problems.push(['client', NOT_FOUND[client]('client')]);
     const clientEntity = client instanceof ClientEntity ? client : null;
+    const project =
+      projectId === 'invalid' ? 'invalid' : await lookups.project(projectId, text('project'), clientEntity);
+    if (typeof project === 'string' && project !== 'invalid') problems.push(['project', NOT_FOUND[project]('project')]);
+    const projectEntity = project instanceof ProjectEntity ? project : null;
     if (project === null && client === null) {
       problems.push(['project', 'project_id, project, client_id or client is required']);
     }
-    const task = taskId === 'invalid' ? 'invalid' : await lookups.task(taskId, value('task'), projectEntity);
+    const task = taskId === 'invalid' ? 'invalid' : await lookups.task(taskId, text('task'), projectEntity);
     if (task === 'missing') {
       problems.push(['task', projectEntity ? 'No such task in this project' : 'A task needs a project']);
+    } else if (task === 'too_long') {
+      problems.push(['task', NOT_FOUND.too_long('task')]);
     }
 
-    const start = this.instant(value('start_time'), 'start_time', problems);
+    // Other trackers write a date column and a time-of-day column per end.
+    const split = state.splitDates;
+    const start = split
+      ? this.dateAndTime(state, value('start_date'), value('start_time'), 'start', problems)
+      : this.instant(state, value('start_time'), 'start_time', problems);
     const pause = breakSeconds(value('break'));
     if (pause === null || pause > MAX_ENTRY_SECONDS) problems.push(['break', 'break must be minutes (30) or HH:MM']);
     let end: Date | null = null;
     let endField = 'end_time';
     if (value('end_time')) {
-      end = this.instant(value('end_time'), 'end_time', problems);
+      end = split
+        ? this.dateAndTime(state, value('end_date') || value('start_date'), value('end_time'), 'end', problems)
+        : this.instant(state, value('end_time'), 'end_time', problems);
     } else if (value('duration')) {
       endField = 'duration';
       const seconds = durationSeconds(value('duration'));
@@ -222,8 +269,12 @@ export class TimeEntriesImportService {
     if (breakIssue) problems.push(['break', breakIssue.replace('break_seconds', 'break')]);
     const billable = parseFlag(value('billable'));
     if (billable === null) problems.push(['billable', 'billable must be true/false, yes/no or 1/0']);
-    if (value('notes').length > 5000) problems.push(['notes', 'notes must be at most 5000 characters']);
-    if (value('tags').length > 500) problems.push(['tags', 'tags must be at most 500 characters']);
+    const paid = value('paid') === '' ? false : parseFlag(value('paid'));
+    if (paid === null) problems.push(['paid', 'paid must be true/false, yes/no or 1/0']);
+    const notes = text('notes');
+    const tags = text('tags');
+    if (notes.length > 5000) problems.push(['notes', 'notes must be at most 5000 characters']);
+    if (tags.length > 500) problems.push(['tags', 'tags must be at most 500 characters']);
 
     if (problems.length > 0 || !start || !end || pause === null) {
       report.reject(row, problems);
@@ -242,11 +293,11 @@ export class TimeEntriesImportService {
         durationSeconds: workedSeconds(start, end, pause),
         breakSeconds: pause,
         pausedAt: null,
-        notes: value('notes') || null,
-        tags: normaliseTags(value('tags')),
+        notes: notes || null,
+        tags: normaliseTags(tags),
         source: 'import',
         billable: billable ?? true,
-        paid: false,
+        paid: paid ?? false,
         invoiceNumber: null,
         createdAt: now,
         updatedAt: now,
@@ -255,14 +306,37 @@ export class TimeEntriesImportService {
   }
 
   /** A date-time cell read as the JSON API reads one (date-only refused), or null with the problem recorded. */
-  private instant(text: string, field: string, problems: Array<[string, string]>): Date | null {
-    const parsed = parseInstant(text, this.config.timezone);
+  private instant(state: ImportState, text: string, field: string, problems: Array<[string, string]>): Date | null {
+    const parsed = parseInstant(text, state.timeZone);
     if (!parsed || parsed.dateOnly) {
       problems.push([field, `${field} must be an ISO 8601 date-time`]);
       return null;
     }
     const problem = instantProblem(parsed.date, field);
     if (problem) problems.push([field, problem]);
+    return problem ? null : parsed.date;
+  }
+
+  /** A date cell and a time-of-day cell (`<end>_date`, `<end>_time`) as one instant in the import's zone. */
+  private dateAndTime(
+    state: ImportState,
+    dateText: string,
+    timeText: string,
+    end: 'start' | 'end',
+    problems: Array<[string, string]>,
+  ): Date | null {
+    const date = isoDate(dateText, state.dateFormat);
+    const time = isoTime(timeText);
+    if (!date) problems.push([`${end}_date`, `${end}_date must be a date as ${state.dateFormat} (see date_format)`]);
+    if (!time) problems.push([`${end}_time`, `${end}_time must be a time as HH:MM[:SS] or h:mm[:ss] AM/PM`]);
+    if (!date || !time) return null;
+    const parsed = parseInstant(`${date}T${time}`, state.timeZone);
+    if (!parsed) {
+      problems.push([`${end}_date`, `${end}_date ${dateText} is not a calendar date`]);
+      return null;
+    }
+    const problem = instantProblem(parsed.date, `${end}_date`);
+    if (problem) problems.push([`${end}_date`, problem]);
     return problem ? null : parsed.date;
   }
 
@@ -345,22 +419,50 @@ function* chunks(bytes: Buffer): Generator<Buffer> {
   for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
 }
 
-/** Projects, clients and tasks by id or (case-insensitive) name, cached for the import. */
+/** What create_missing creates with: the services' own create, inside the import's transaction. */
+interface Creator {
+  auth: AuthContext;
+  clients: ClientsService;
+  projects: ProjectsService;
+  tasks: TasksService;
+}
+
+/** Why a name found nothing: no such row, or (create_missing) a name too long to create one. */
+type NotFound = 'missing' | 'too_long';
+
+/** The longest name of a client, project or task (their columns). */
+const MAX_NAME = 200;
+
+const NOT_FOUND: Record<NotFound, (what: string) => string> = {
+  missing: (what) => `No such ${what}`,
+  too_long: (what) => `A new ${what}'s name must be at most ${MAX_NAME} characters`,
+};
+
+/**
+ * Projects, clients and tasks by id or (case-insensitive) name, cached for the import. With a
+ * creator (create_missing), a name that finds nothing creates one: a project under the row's
+ * client, a task in the row's project. Ids never create.
+ */
 class Lookups {
   private readonly cache = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly manager: EntityManager) {}
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly creator: Creator | null,
+  ) {}
 
-  project(id: number | null, name: string): Promise<ProjectEntity | 'missing' | null> {
-    return this.find(ProjectEntity, 'projects', id, name);
+  client(id: number | null, name: string): Promise<ClientEntity | NotFound | null> {
+    return this.find(ClientEntity, 'clients', id, name, (c) => c.clients.createWithin(this.manager, c.auth, { name }));
   }
 
-  client(id: number | null, name: string): Promise<ClientEntity | 'missing' | null> {
-    return this.find(ClientEntity, 'clients', id, name);
+  project(id: number | null, name: string, client: ClientEntity | null): Promise<ProjectEntity | NotFound | null> {
+    return this.find(ProjectEntity, 'projects', id, name, (c) =>
+      c.projects.createWithin(this.manager, c.auth, { name, client_id: client?.id ?? null }),
+    );
   }
 
   /** By id (a valid one, parseId) or else by name; an id wins over a name. */
-  async task(id: number | null, name: string, project: ProjectEntity | null): Promise<TaskEntity | 'missing' | null> {
+  async task(id: number | null, name: string, project: ProjectEntity | null): Promise<TaskEntity | NotFound | null> {
     if (id === null && !name) return null;
     if (!project) return 'missing';
     const key = `task:${project.id}:${id ?? ''}:${name.toLowerCase()}`;
@@ -368,7 +470,9 @@ class Lookups {
       const qb = this.manager.createQueryBuilder(TaskEntity, 't').where('t.project_id = :p', { p: project.id });
       if (id !== null) qb.andWhere('t.id = :id', { id });
       else qb.andWhere('LOWER(t.name) = :name', { name: name.toLowerCase() });
-      return (await qb.getOne()) ?? 'missing';
+      const found = await qb.getOne();
+      if (found || id !== null) return found ?? 'missing';
+      return this.create(name, (c) => c.tasks.createWithin(this.manager, c.auth, { name, project_id: project.id }));
     });
   }
 
@@ -377,15 +481,23 @@ class Lookups {
     label: string,
     id: number | null,
     name: string,
-  ): Promise<T | 'missing' | null> {
+    create: (creator: Creator) => Promise<T>,
+  ): Promise<T | NotFound | null> {
     if (id === null && !name) return Promise.resolve(null);
     const key = `${label}:${id ?? ''}:${name.toLowerCase()}`;
     return this.cached(key, async () => {
       const qb = this.manager.createQueryBuilder(entity, 'x');
       if (id !== null) qb.where('x.id = :id', { id });
       else qb.where('LOWER(x.name) = :name', { name: name.toLowerCase() });
-      return (await qb.getOne()) ?? 'missing';
+      const found = await qb.getOne();
+      if (found || id !== null) return found ?? 'missing';
+      return this.create(name, create);
     });
+  }
+
+  private async create<T>(name: string, create: (creator: Creator) => Promise<T>): Promise<T | NotFound> {
+    if (!this.creator) return 'missing';
+    return name.length > MAX_NAME ? 'too_long' : create(this.creator);
   }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -395,6 +507,17 @@ class Lookups {
       this.cache.set(key, hit);
     }
     return hit;
+  }
+}
+
+/** create_missing writes projects, clients and tasks: the token needs write:projects as well. */
+function assertMayCreate(auth: AuthContext): void {
+  const missing = missingScope(auth.scopes, ['write:projects']);
+  if (missing) {
+    throw new DomainError(ErrorCode.Forbidden, `create_missing=true requires the '${missing}' scope`, {
+      title: 'Insufficient permissions',
+      extra: { required_scope: missing, available_scopes: [...auth.scopes] },
+    });
   }
 }
 

@@ -1,9 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
+  ApiProduces,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -17,11 +31,13 @@ import { ApiPaginatedResponse } from '../../common/pagination/api-paginated-resp
 import { ParseIdPipe } from '../../common/validation/parse-id.pipe';
 import { BulkResultDto, BulkTimeEntriesDto } from './dto/bulk-time-entries.dto';
 import { CreateTimeEntryDto } from './dto/create-time-entry.dto';
+import { ExportTimeEntriesQueryDto } from './dto/export-time-entries-query.dto';
 import { ImportCsvQueryDto, ImportCsvResultDto } from './dto/import-csv.dto';
 import { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto';
 import { TimeEntryEnvelopeDto, TimeEntryResponseDto } from './dto/time-entry-response.dto';
 import { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { TimeEntriesBulkService } from './time-entries-bulk.service';
+import { TimeEntriesExportService, XLSX_CONTENT_TYPE } from './time-entries-export.service';
 import { TimeEntriesImportService } from './time-entries-import.service';
 import { TimeEntriesService } from './time-entries.service';
 import { Conditional, IfMatch } from '../../common/http/conditional';
@@ -42,6 +58,7 @@ export class TimeEntriesController {
     private readonly service: TimeEntriesService,
     private readonly bulk: TimeEntriesBulkService,
     private readonly importer: TimeEntriesImportService,
+    private readonly exporter: TimeEntriesExportService,
   ) {}
 
   @Get()
@@ -49,6 +66,39 @@ export class TimeEntriesController {
   @ApiPaginatedResponse('time_entries', TimeEntryResponseDto)
   listTimeEntries(@CurrentAuth() auth: AuthContext, @Query() query: ListTimeEntriesQueryDto) {
     return this.service.listTimeEntries(auth, query);
+  }
+
+  // Before `:id`, which would take `export` for an id.
+  @Get('export')
+  @Authenticated(READ)
+  @ApiProduces('text/csv', XLSX_CONTENT_TYPE)
+  @ApiOkResponse({
+    description: 'The file, streamed as it is read',
+    headers: {
+      'Content-Disposition': {
+        description: '`attachment; filename="time-entries.csv"` (`.xlsx` for XLSX)',
+        schema: { type: 'string' },
+      },
+    },
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example:
+          'id,user,project_id,project,client_id,client,task_id,task,start_time,end_time,duration,break,' +
+          'duration_hours,notes,tags,billable,paid\n' +
+          '1,alice,1,Website Redesign,5,Acme Corp,5,Design,2024-01-15T09:00:00Z,2024-01-15T17:00:00Z,07:30:00,' +
+          '00:30:00,7.5,"Worked on feature X, then Y","development,frontend",true,false\n' +
+          "2,alice,1,Website Redesign,5,Acme Corp,,,2024-01-16T09:00:00Z,2024-01-16T10:00:00Z,01:00:00,00:00:00,1,'=1+1,,true,true\n",
+      },
+      [XLSX_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  async exportTimeEntries(@CurrentAuth() auth: AuthContext, @Query() query: ExportTimeEntriesQueryDto) {
+    const file = await this.exporter.exportTimeEntries(auth, query);
+    return new StreamableFile(file.stream, {
+      type: file.contentType,
+      disposition: `attachment; filename="${file.filename}"`,
+    });
   }
 
   @Get(':id')
@@ -87,7 +137,9 @@ export class TimeEntriesController {
       'multipart field `file`, a raw body typed text/csv, application/csv, text/plain or application/octet-stream ' +
       '(UTF-8), or JSON {"csv": "..."} / {"data": "..."}. Columns (header names are ' +
       'case-insensitive): project_id|project, task_id|task, client_id|client, start_time|start, end_time|end or ' +
-      'duration (hours or HH:MM), notes|description, tags, billable. `;` or `,` delimited; a UTF-8 BOM is ignored.',
+      'duration (hours or HH:MM), break, notes|description, tags, billable, paid. `;` or `,` delimited; a UTF-8 BOM ' +
+      'is ignored. Toggl Track and Clockify detailed exports are read as they are (separate date and time columns, ' +
+      'see date_format and tz); columns the API has no place for are ignored.',
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, csv: { type: 'string' } } },
   })
   @ApiCreatedResponse({ type: ImportCsvResultDto, description: 'Rows written' })
@@ -106,6 +158,9 @@ export class TimeEntriesController {
     const result = await this.importer.importTimeEntries(auth, body, {
       atomic: query.atomic ?? true,
       dryRun: query.dry_run ?? false,
+      timeZone: query.tz,
+      dateFormat: query.date_format,
+      createMissing: query.create_missing ?? false,
     });
     void reply.status(result.status);
     return result.body;

@@ -52,8 +52,13 @@ const ALIASES: Record<string, string> = {
   start: 'start_time',
   end_time: 'end_time',
   end: 'end_time',
+  // Toggl Track and Clockify: a date and a time-of-day column per end (start_time is then a time).
+  start_date: 'start_date',
+  end_date: 'end_date',
   duration: 'duration',
+  'duration_(h)': 'duration',
   break: 'break',
+  paid: 'paid',
   notes: 'notes',
   description: 'notes',
   tags: 'tags',

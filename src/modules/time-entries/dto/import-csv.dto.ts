@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean } from 'class-validator';
-import { Optional, ToBoolean } from '../../../common/validation/validators';
+import { IsBoolean, IsIn } from 'class-validator';
+import { DATE_FORMATS, type DateFormat } from '../csv/tracker-times';
+import { IsTimeZone, Optional, ToBoolean } from '../../../common/validation/validators';
 
 export class ImportCsvQueryDto {
   @ApiPropertyOptional({ default: true, description: 'true: all rows or none; false: write the valid rows' })
@@ -14,6 +15,34 @@ export class ImportCsvQueryDto {
   @ToBoolean()
   @IsBoolean({ message: 'dry_run must be true or false' })
   dry_run?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'Europe/Berlin',
+    description: 'IANA zone of naive date-times and of separate date and time columns. Default: APP_TIMEZONE',
+  })
+  @Optional()
+  @IsTimeZone()
+  tz?: string;
+
+  @ApiPropertyOptional({
+    enum: DATE_FORMATS,
+    default: 'YYYY-MM-DD',
+    description: "How separate date columns are written (Toggl's and Clockify's `Start date`, `End date`)",
+  })
+  @Optional()
+  @IsIn(DATE_FORMATS, { message: `date_format must be one of ${DATE_FORMATS.join(', ')}` })
+  date_format?: DateFormat;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Create the clients, projects (under their client) and tasks that rows name but that do not exist, in the ' +
+      "import's transaction; needs write:projects too. Without it such a row fails.",
+  })
+  @Optional()
+  @ToBoolean()
+  @IsBoolean({ message: 'create_missing must be true or false' })
+  create_missing?: boolean;
 }
 
 export class ImportRowErrorDto {
