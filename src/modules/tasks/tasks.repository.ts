@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
+import { TimeEntryEntity } from '../time-entries/time-entry.entity';
 import { TaskEntity, type TaskStatus } from './task.entity';
 
 export interface TaskListFilter {
@@ -40,6 +41,25 @@ export class TasksRepository {
 
   save(task: TaskEntity, manager?: EntityManager): Promise<TaskEntity> {
     return this.repo(manager).save(task);
+  }
+
+  /**
+   * Takes the task off its time entries before it is deleted, as the foreign key's SET NULL would,
+   * but as a change of each entry (updated_at moves, for updated_since): returns them as GET shows
+   * them now, for the changes feed.
+   */
+  async detachEntries(id: number, manager: EntityManager): Promise<TimeEntryEntity[]> {
+    const entries = manager.getRepository(TimeEntryEntity);
+    const ids = (await entries.find({ select: { id: true }, where: { taskId: id }, order: { id: 'ASC' } })).map(
+      (e) => e.id,
+    );
+    if (ids.length === 0) return [];
+    await entries.update({ taskId: id }, { taskId: null, updatedAt: new Date() });
+    return entries.find({
+      where: { id: In(ids) },
+      relations: { user: true, project: true, client: true, task: true },
+      order: { id: 'ASC' },
+    });
   }
 
   async delete(id: number, manager: EntityManager): Promise<void> {

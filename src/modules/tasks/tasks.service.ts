@@ -1,3 +1,4 @@
+import { toTimeEntryResponse } from '../time-entries/time-entry.mapper';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { updatedSinceOf } from '../../common/time/updated-since';
@@ -101,8 +102,21 @@ export class TasksService {
   async deleteTask(auth: AuthContext, id: number, ifMatch?: string) {
     await this.transactions.run(auth, async (manager) => {
       await this.findForWrite(id, manager, ifMatch);
+      // The task's time entries stay, without it: each is a changed entry in the feed.
+      const detached = await this.tasks.detachEntries(id, manager);
       await this.tasks.delete(id, manager);
       await this.changes.record(manager, auth, { type: 'task', id, action: 'deleted', data: null });
+      await this.changes.recordEach(
+        manager,
+        auth,
+        detached.map((entry) => ({
+          type: 'time_entry',
+          id: entry.id,
+          action: 'updated',
+          data: toTimeEntryResponse(entry),
+          ownerId: entry.userId,
+        })),
+      );
     });
     return { message: 'Task deleted successfully' };
   }

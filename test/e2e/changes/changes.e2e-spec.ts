@@ -85,6 +85,46 @@ describe('changes feed', () => {
     expect(changes[4].data).toEqual(clientNow);
   });
 
+  it("should log a deleted task's entries as updated, without the task, for their owners only", async () => {
+    const project = (await ctx.t.post('/api/v1/projects', { name: 'Feed task knock-on' }, admin)).body.project;
+    const task = (await ctx.t.post('/api/v1/tasks', { name: 'Doomed', project_id: project.id }, admin)).body.task;
+    const a = await ctx.newToken({ scopes: ['read:time_entries', 'write:time_entries'] });
+    const b = await ctx.newToken({ scopes: ['read:time_entries', 'write:time_entries'] });
+    const book = async (token: string, day: number) =>
+      (
+        await ctx.t.post(
+          '/api/v1/time-entries',
+          {
+            project_id: project.id,
+            task_id: task.id,
+            start_time: `2025-04-0${day}T09:00:00Z`,
+            end_time: `2025-04-0${day}T10:00:00Z`,
+          },
+          { token },
+        )
+      ).body.time_entry as { id: number; updated_at: string };
+    const entryA = await book(a.token, 1);
+    const entryB = await book(b.token, 2);
+    const startA = await position(a.token);
+    const startAdmin = await position();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await ctx.t.delete(`/api/v1/tasks/${task.id}`, admin)).status).toBe(200);
+
+    const afterA = (await ctx.t.get(`/api/v1/time-entries/${entryA.id}`, { token: a.token })).body.time_entry;
+    expect(afterA).toMatchObject({ task_id: null, task: null, duration_seconds: 3600 });
+    // updated_at moves, so updated_since finds the entry too.
+    expect(afterA.updated_at > entryA.updated_at).toBe(true);
+    const seenByA = (await drain(a.token, startA)).changes;
+    expect(seenByA.map((c) => [c.type, c.id, c.action])).toEqual([['time_entry', entryA.id, 'updated']]);
+    expect(seenByA[0].data).toEqual(afterA);
+    const seenByAdmin = (await drain(ADMIN_TOKEN, startAdmin)).changes;
+    expect(seenByAdmin.map((c) => [c.type, c.id, c.action])).toEqual([
+      ['task', task.id, 'deleted'],
+      ['time_entry', entryA.id, 'updated'],
+      ['time_entry', entryB.id, 'updated'],
+    ]);
+  });
+
   it('should log time entry create, update, delete, bulk and the timer, per user', async () => {
     const project = (await ctx.t.post('/api/v1/projects', { name: 'Feed entries' }, admin)).body.project;
     const a = await ctx.newToken({ scopes: ['read:time_entries', 'write:time_entries', 'read:projects'] });
