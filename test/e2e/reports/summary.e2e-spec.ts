@@ -58,6 +58,12 @@ describe('summary report', () => {
           { project_id: projectB, project_name: 'Beta', hours: 0.33, entries: 1 },
         ],
       },
+      // group_by defaults to project (contract §13); entries without a project are a group too.
+      groups: [
+        { key: projectA, label: 'Alpha', hours: 4, billable_hours: 2.5, billable_amount: 0, entries: 3 },
+        { key: null, label: '(no project)', hours: 1, billable_hours: 1, billable_amount: 0, entries: 1 },
+        { key: projectB, label: 'Beta', hours: 0.33, billable_hours: 0.33, billable_amount: 0, entries: 1 },
+      ],
     });
   });
 

@@ -25,6 +25,43 @@ export class SummaryDto {
   @ApiPropertyOptional({ type: [UserSummaryDto], description: 'Admins only' }) by_user?: UserSummaryDto[];
 }
 
+export class SummaryGroupDto {
+  @ApiProperty({
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    nullable: true,
+    example: '2024-W03',
+    description:
+      'The project, client, task or user id; the tag; the period (`2024-01-15`, ISO week `2024-W03`, `2024-01`, ' +
+      'in `tz`). Null: the entries without a project, client, task or tag',
+  })
+  key: number | string | null;
+
+  @ApiProperty({
+    example: '2024-W03',
+    description: 'The name, the tag or the period; `(no project)` and so on for null keys',
+  })
+  label: string;
+
+  @ApiProperty({ example: 38.5 }) hours: number;
+  @ApiProperty({ example: 30 }) billable_hours: number;
+
+  @ApiProperty({
+    example: 2250,
+    description: "Billable hours times each entry's project hourly rate, 0 without one; rounded to cents",
+  })
+  billable_amount: number;
+
+  @ApiProperty({ example: 21 }) entries: number;
+}
+
 export class SummaryResponseDto {
   @ApiProperty({ type: SummaryDto }) summary: SummaryDto;
+
+  @ApiPropertyOptional({
+    type: [SummaryGroupDto],
+    description:
+      'Only when `group_by` is sent. Most hours first (ties: by key, null last); day, week and month in time ' +
+      'order, every period of the range, those without entries at zero',
+  })
+  groups?: SummaryGroupDto[];
 }
