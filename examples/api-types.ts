@@ -845,11 +845,11 @@ export interface paths {
         };
         /**
          * Get summary report
-         * @description Totals of completed time whose start falls in the range: hours, billable hours, entries and `by_project` (most hours first). Non-admins get their own time; admins everyone's, with `by_user`.
+         * @description Totals of completed time whose start falls in the range: hours, billable hours, entries and `by_project` (most hours first). Non-admins get their own time; admins everyone's, with `by_user`. With `group_by` (`project`, `client`, `task`, `user`, `tag`, `day`, `week`, `month`) the answer adds `groups`: hours, billable hours, billable amount (billable hours times the project's `hourly_rate`) and entries per key, most hours first; an entry counts in each of its tags; days, ISO weeks (from Monday) and months are cut in `tz`, in time order, every period of the range present (at most 3700). `format=csv` sends the groups (by project unless `group_by` says otherwise) as a `text/csv` attachment.
          *
          *     **Scopes:** `read:reports`.
          *
-         *     **Filters:** `start_date`, `end_date`, `project_id` and `user_id`.
+         *     **Filters:** `start_date`, `end_date`, `project_id`, `user_id`, `group_by`, `tz` and `format`.
          *
          *     **Errors:** 400 `validation_error`, `bad_request`; 401 `unauthorized`; 403 `forbidden`; 429 `rate_limited`; 503 `service_unavailable`.
          */
@@ -2355,7 +2355,32 @@ export interface components {
             total_entries: number;
             total_hours: number;
         };
+        SummaryGroupDto: {
+            /**
+             * @description Billable hours times each entry's project hourly rate, 0 without one; rounded to cents
+             * @example 2250
+             */
+            billable_amount: number;
+            /** @example 30 */
+            billable_hours: number;
+            /** @example 21 */
+            entries: number;
+            /** @example 38.5 */
+            hours: number;
+            /**
+             * @description The project, client, task or user id; the tag; the period (`2024-01-15`, ISO week `2024-W03`, `2024-01`, in `tz`). Null: the entries without a project, client, task or tag
+             * @example 2024-W03
+             */
+            key: (number | string) | null;
+            /**
+             * @description The name, the tag or the period; `(no project)` and so on for null keys
+             * @example 2024-W03
+             */
+            label: string;
+        };
         SummaryResponseDto: {
+            /** @description Only when `group_by` is sent. Most hours first (ties: by key, null last); day, week and month in time order, every period of the range, those without entries at zero */
+            groups?: components["schemas"]["SummaryGroupDto"][];
             summary: components["schemas"]["SummaryDto"];
         };
         TaskEnvelopeDto: {
@@ -6302,13 +6327,19 @@ export interface operations {
     getSummaryReport: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before end_date. Date-only: 00:00 */
+                /** @description Default: 30 days before end_date. Date-only: 00:00 in `tz` */
                 start_date?: string;
-                /** @description Default: now. Date-only: the whole day */
+                /** @description Default: now. Date-only: the whole day in `tz` */
                 end_date?: string;
                 project_id?: number;
                 /** @description Admins only (a non-admin may name only themselves) */
                 user_id?: number;
+                /** @description What `groups` sums by; `user` needs the admin role. JSON has `groups` only when this is sent (a request without it answers as before); the CSV always holds them. */
+                group_by?: "project" | "client" | "task" | "user" | "tag" | "day" | "week" | "month";
+                /** @description IANA time zone that cuts days, ISO weeks (from Monday) and months, and reads date-only and naive `start_date`/`end_date`. Default: the server's `APP_TIMEZONE` */
+                tz?: string;
+                /** @description `csv`: the groups as a `text/csv` attachment */
+                format?: "json" | "csv";
             };
             header?: never;
             path?: never;
@@ -6316,9 +6347,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK: the `summary`. */
+            /** @description OK: the `summary`, and `groups` when `group_by` is sent; with `format=csv`, the groups as a CSV file (`key,label,hours,billable_hours,billable_amount,entries`). */
             200: {
                 headers: {
+                    /** @description With `format=csv`: `attachment; filename="summary_by_<group_by>_<start>_<end>.csv"` */
+                    "Content-Disposition"?: string;
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -6329,11 +6362,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SummaryResponseDto"];
+                    /**
+                     * @example key,label,hours,billable_hours,billable_amount,entries
+                     *     2024-W03,2024-W03,38.5,30,2250,21
+                     */
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
-            /** @description `forbidden`: The token lacks `read:reports` (the body names `required_scope` and `available_scopes`). Or: `user_id` names another user and the caller is not an admin. */
+            /** @description `forbidden`: The token lacks `read:reports` (the body names `required_scope` and `available_scopes`). Or: `user_id` names another user, or `group_by` is `user`, and the caller is not an admin. */
             403: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7152,9 +7190,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, streamed (`Content-Disposition: attachment`) */
+            /** @description The file, streamed as it is read */
             200: {
                 headers: {
+                    /** @description `attachment; filename="time-entries.csv"` (`.xlsx` for XLSX) */
+                    "Content-Disposition"?: string;
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];

@@ -20,7 +20,7 @@ export async function syncProjects(
   token: string,
   mirror: ProjectMirror | null,
 ): Promise<ProjectMirror> {
-  const api = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
+  const api = createClient<paths, 'application/json'>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
   const fail = (what: string, error: unknown): never => {
     throw new Error(`${what} failed: ${JSON.stringify(error)}`);
   };

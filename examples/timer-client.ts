@@ -28,7 +28,7 @@ export async function runExample(
   token: string,
   log: (line: string) => void = console.log,
 ): Promise<ExampleResult> {
-  const api = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
+  const api = createClient<paths, 'application/json'>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
   const fail = (what: string, error: unknown): never => {
     throw new Error(`${what} failed: ${JSON.stringify(error)}`);
   };

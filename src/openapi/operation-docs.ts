@@ -221,6 +221,19 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       [ErrorCode.PayloadTooLarge]: 'The CSV is over `CSV_IMPORT_MAX_BYTES` or `CSV_IMPORT_MAX_ROWS` (the message says which).',
     },
   },
+  exportTimeEntries: {
+    text:
+      'Every completed entry that `GET /time-entries` would list for the same filters, in its `sort`, as one file ' +
+      '(no paging): `format=csv` (UTF-8 with a BOM, the default) or `format=xlsx`, sent as an attachment and ' +
+      'streamed while it is read. Non-admins export only their own entries. Columns: `id, user, project_id, ' +
+      'project, client_id, client, task_id, task, start_time, end_time, duration, break, duration_hours, notes, ' +
+      'tags, billable, paid`: the CSV import reads them back (another user importing the file recreates the same ' +
+      'entries). Times are ISO 8601 UTC text, `duration` (worked time) and `break` `HH:MM:SS`, `duration_hours` a ' +
+      'number, `billable` and `paid` `true`/`false`. Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage ' +
+      "return (or `'`) gets a leading `'`, so that spreadsheets do not run it as a formula; the import removes it. " +
+      'XLSX starts a new sheet after 1,048,575 rows. A failure after the first bytes cuts the download off.',
+    errors: { [ErrorCode.Forbidden]: '`user_id` names another user and the caller is not an admin.' },
+  },
 
   // Timer
   getTimerStatus: { text: "Whether the caller's timer runs, and the running entry (`timer`, null when none)." },
@@ -255,8 +268,16 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   getSummaryReport: {
     text:
       'Totals of completed time whose start falls in the range: hours, billable hours, entries and `by_project` ' +
-      "(most hours first). Non-admins get their own time; admins everyone's, with `by_user`.",
-    errors: { [ErrorCode.Forbidden]: '`user_id` names another user and the caller is not an admin.' },
+      "(most hours first). Non-admins get their own time; admins everyone's, with `by_user`. With `group_by` " +
+      '(`project`, `client`, `task`, `user`, `tag`, `day`, `week`, `month`) the answer adds `groups`: hours, ' +
+      "billable hours, billable amount (billable hours times the project's `hourly_rate`) and entries per key, " +
+      'most hours first; an entry counts in each of its tags; days, ISO weeks (from Monday) and months are cut ' +
+      'in `tz`, in time order, every period of the range present (at most 3700). `format=csv` sends the groups ' +
+      '(by project unless `group_by` says otherwise) as a `text/csv` attachment.',
+    errors: {
+      [ErrorCode.Forbidden]:
+        '`user_id` names another user, or `group_by` is `user`, and the caller is not an admin.',
+    },
   },
 
   // Search

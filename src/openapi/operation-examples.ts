@@ -285,7 +285,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
   },
   getSummaryReport: {
     response: {
-      summary: 'January 2024',
+      summary: 'January 2024, group_by=month',
       value: {
         summary: {
           start_date: '2024-01-01T00:00:00Z',
@@ -295,6 +295,9 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
           total_entries: 85,
           by_project: [{ project_id: 1, project_name: 'Website Redesign', hours: 85.5, entries: 45 }],
         },
+        groups: [
+          { key: '2024-01', label: '2024-01', hours: 160.5, billable_hours: 145, billable_amount: 6412.5, entries: 85 },
+        ],
       },
     },
   },

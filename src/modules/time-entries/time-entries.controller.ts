@@ -45,6 +45,8 @@ import { CreatedLocation } from '../../common/http/location';
 
 const READ = { scopes: ['read:time_entries' as const] };
 const WRITE = { scopes: ['write:time_entries' as const] };
+/** How long an export's socket may go without sending a byte (a client that stopped reading). */
+const EXPORT_IDLE_MS = 60_000;
 /** Sends the entry's tag (`timeEntryTag`, not the hash of the body sent) as ETag, the body as usual. */
 function withEtag<T>(reply: FastifyReply, result: { etag: string; body: T }): T {
   void reply.header('ETag', result.etag);
@@ -93,8 +95,15 @@ export class TimeEntriesController {
       [XLSX_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } },
     },
   })
-  async exportTimeEntries(@CurrentAuth() auth: AuthContext, @Query() query: ExportTimeEntriesQueryDto) {
+  async exportTimeEntries(
+    @CurrentAuth() auth: AuthContext,
+    @Query() query: ExportTimeEntriesQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const file = await this.exporter.exportTimeEntries(auth, query);
+    // A client that stops reading would hold the export's query (a pooled connection on PostgreSQL)
+    // for as long as its socket stays open: a minute without a byte going out closes it.
+    reply.raw.setTimeout(EXPORT_IDLE_MS, () => reply.raw.destroy());
     return new StreamableFile(file.stream, {
       type: file.contentType,
       disposition: `attachment; filename="${file.filename}"`,

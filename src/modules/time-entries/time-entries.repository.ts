@@ -3,8 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { AuthContext } from '../../common/auth/auth-context';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
+import { keysetCondition, orderByKeys } from '../../common/pagination/keyset';
+import type { ListOrder } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { CompiledQuery } from '../../database/compiled-query';
+import { postgresPool } from '../../database/postgres-pool';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { fromStoredTimestamp, type StoredTimestamp } from '../../database/stored-timestamp';
 import { ClientEntity } from '../clients/client.entity';
@@ -149,6 +152,83 @@ export class TimeEntriesRepository {
       .getRawMany<RawEntryRow>()
       .then((rows) => rows.map(entryFromRow));
     return Promise.all([page, this.counter.count(filtered(this.entries.createQueryBuilder('e')))]);
+  }
+
+  /**
+   * Every entry matching `filter` in `order`, batch by batch (at most `batchSize` each), for the
+   * export: never more than a batch in memory, and nothing read ahead of the consumer.
+   *
+   * PostgreSQL: one statement behind a server-side cursor (DECLARE, then FETCH per batch) in a
+   * read-only transaction on a pooled connection held for the export: one snapshot, each FETCH a
+   * short statement under the usual timeouts, and PostgreSQL's fast-start plan (the order's index,
+   * cursor_tuple_fraction) sends the first rows before it has read the last. SQLite: keyset pages,
+   * each a short synchronous statement on the shared read connection; between them the event loop
+   * serves other requests (one long statement, or an open `iterate()`, would hold the connection and
+   * the process for the whole export).
+   *
+   * Stopping early (the consumer's `return()`: a client that went away) ends the transaction and
+   * releases the connection on PostgreSQL, and reads no further page on SQLite.
+   */
+  async *exportBatches(
+    filter: TimeEntryListFilter,
+    order: ListOrder<TimeEntryEntity>,
+    batchSize: number,
+  ): AsyncGenerator<TimeEntryEntity[], void, undefined> {
+    const query = () =>
+      orderByKeys(withListFilter(this.withNames(this.entries.createQueryBuilder('e')), filter), order.keys);
+    if (this.entries.manager.connection.options.type === 'postgres') {
+      yield* this.cursorBatches(query(), batchSize);
+      return;
+    }
+    let after: unknown[] | null = null;
+    for (;;) {
+      const qb = query();
+      if (after !== null) {
+        const { sql, parameters } = keysetCondition(order.keys, after, 'export');
+        qb.andWhere(sql, parameters);
+      }
+      const rows = (await qb.limit(batchSize).getRawMany<RawEntryRow>()).map(entryFromRow);
+      if (rows.length > 0) yield rows;
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1];
+      after = order.keys.map((key) => key.value(last) ?? null);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async *cursorBatches(
+    qb: SelectQueryBuilder<TimeEntryEntity>,
+    batchSize: number,
+  ): AsyncGenerator<TimeEntryEntity[], void, undefined> {
+    const pool = postgresPool(this.entries.manager.connection);
+    if (!pool) throw new Error('The PostgreSQL pool is not connected');
+    const [sql, parameters] = qb.getQueryAndParameters();
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    // The pool listens for a lent connection's errors no more: one the server ends while the export
+    // waits for its client (no query running) would otherwise be an unhandled 'error' event.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`DECLARE time_entries_export NO SCROLL CURSOR FOR ${sql}`, parameters);
+      for (;;) {
+        const { rows } = await client.query<RawEntryRow>(`FETCH FORWARD ${batchSize} FROM time_entries_export`);
+        if (rows.length > 0) yield rows.map(entryFromRow);
+        if (rows.length < batchSize) break;
+      }
+    } finally {
+      // The transaction ends the cursor. A connection that cannot end it is not handed on: the pool
+      // destroys it (release with an error) instead of lending it out inside a transaction.
+      if (!broken) {
+        await client.query('ROLLBACK').catch((error: unknown) => {
+          broken = error instanceof Error ? error : new Error(String(error));
+        });
+      }
+      // A broken connection keeps the listener: it may report more errors while it closes.
+      if (!broken) client.off('error', onError);
+      client.release(broken);
+    }
   }
 
   /**
@@ -361,6 +441,21 @@ export class TimeEntriesRepository {
   private repo(manager?: EntityManager): Repository<TimeEntryEntity> {
     return manager ? manager.getRepository(TimeEntryEntity) : this.entries;
   }
+}
+
+/** The list's filters (TimeEntryListFilter) as conditions on `e`. */
+function withListFilter(
+  qb: SelectQueryBuilder<TimeEntryEntity>,
+  filter: TimeEntryListFilter,
+): SelectQueryBuilder<TimeEntryEntity> {
+  if (filter.userId !== undefined) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
+  if (filter.projectId !== undefined) qb.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
+  if (filter.from) qb.andWhere('e.start_time >= :from', { from: filter.from });
+  if (filter.toExclusive) qb.andWhere('e.start_time < :to', { to: filter.toExclusive });
+  if (filter.billable !== undefined) qb.andWhere('e.billable = :billable', { billable: filter.billable });
+  if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
+  if (filter.updatedSince) qb.andWhere('e.updated_at >= :since', { since: filter.updatedSince });
+  return qb;
 }
 
 /** A row of `withNames`: the entry's columns as `e_<column>`, then the related ids and names. */
