@@ -231,7 +231,8 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       'entries). Times are ISO 8601 UTC text, `duration` (worked time) and `break` `HH:MM:SS`, `duration_hours` a ' +
       'number, `billable` and `paid` `true`/`false`. Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage ' +
       "return (or `'`) gets a leading `'`, so that spreadsheets do not run it as a formula; the import removes it. " +
-      'XLSX starts a new sheet after 1,048,575 rows. A failure after the first bytes cuts the download off.',
+      'XLSX starts a new sheet after 1,048,575 rows. A failure after the first bytes cuts the download off. At ' +
+      'most three exports run at once per server process; past that, 503 `service_unavailable` with `Retry-After`.',
     errors: { [ErrorCode.Forbidden]: '`user_id` names another user and the caller is not an admin.' },
   },
 

@@ -1,20 +1,25 @@
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
-import type { AuthContext } from '../../common/auth/auth-context';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
-import { exclusiveEnd } from '../../common/time/date-range';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { AuthContext } from '../../common/auth/auth-context';
 import type { ExportTimeEntriesQueryDto } from './dto/export-time-entries-query.dto';
 import { csvExportStream } from './export/csv-export';
 import { xlsxExportStream } from './export/xlsx-export';
-import { type TimeEntryListFilter, TimeEntriesRepository } from './time-entries.repository';
-import { TimeEntryRules } from './time-entry-rules';
+import { TimeEntriesRepository } from './time-entries.repository';
+import { TimeEntriesService } from './time-entries.service';
 import type { TimeEntryEntity } from './time-entry.entity';
 import { TIME_ENTRY_SORTS } from './time-entry.sorts';
 
 /** Entries read per statement: a few hundred KB of text, a few milliseconds of SQLite's time. */
 const BATCH_ROWS = 1000;
+
+/**
+ * Exports running at once in one process. On PostgreSQL each holds one of the pool's 10
+ * connections for as long as its client reads; past this, an export is 503 with Retry-After,
+ * and every other request keeps its connections.
+ */
+export const MAX_RUNNING_EXPORTS = 3;
 
 export interface ExportFile {
   stream: Readable;
@@ -37,36 +42,45 @@ const FILES = {
 @Injectable()
 export class TimeEntriesExportService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly entries: TimeEntriesRepository,
-    private readonly rules: TimeEntryRules,
+    private readonly timeEntries: TimeEntriesService,
   ) {}
 
-  async exportTimeEntries(auth: AuthContext, query: ExportTimeEntriesQueryDto): Promise<ExportFile> {
-    if (query.user_id !== undefined && query.user_id !== auth.userId && !auth.isAdmin) {
-      throw new DomainError(ErrorCode.Forbidden, "Only admins can export other users' time entries.");
-    }
-    const order = TIME_ENTRY_SORTS.order(query.sort);
-    const batches = this.entries.exportBatches(this.filter(auth, query), order, BATCH_ROWS);
-    const file = FILES[query.format ?? 'csv'];
-    const stream = file.write(await started(batches));
-    // However the stream ends (done, failed, or destroyed before it was read at all: the client
-    // went away), the query ends with it and its connection goes back to the pool.
-    stream.once('close', () => void batches.return(undefined).catch(() => undefined));
-    return { stream, contentType: file.contentType, filename: file.filename };
-  }
+  /** Exports of this process whose stream has not closed yet. */
+  private running = 0;
 
-  /** The filters as GET /time-entries applies them, for completed entries only. */
-  private filter(auth: AuthContext, query: ExportTimeEntriesQueryDto): TimeEntryListFilter {
-    return {
-      userId: auth.isAdmin ? query.user_id : auth.userId,
-      projectId: query.project_id,
-      from: query.start_date ? this.rules.instant(query.start_date, 'start_date') : undefined,
-      toExclusive: query.end_date ? exclusiveEnd(query.end_date, this.config.timezone, 'end_date') : undefined,
-      billable: query.billable,
-      includeActive: false,
-      updatedSince: query.updated_since ? this.rules.instant(query.updated_since, 'updated_since') : undefined,
+  async exportTimeEntries(auth: AuthContext, query: ExportTimeEntriesQueryDto): Promise<ExportFile> {
+    // Completed entries only: the DTO has no include_active.
+    const filter = this.timeEntries.listFilter(auth, query);
+    const order = TIME_ENTRY_SORTS.order(query.sort);
+    if (this.running >= MAX_RUNNING_EXPORTS) {
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        `${MAX_RUNNING_EXPORTS} exports are running on this server; retry in a moment.`,
+        { headers: { 'Retry-After': '10' } },
+      );
+    }
+    this.running++;
+    let running = true;
+    const finished = () => {
+      if (running) this.running--;
+      running = false;
     };
+    const batches = this.entries.exportBatches(filter, order, BATCH_ROWS);
+    try {
+      const file = FILES[query.format ?? 'csv'];
+      const stream = file.write(await started(batches));
+      // However the stream ends (done, failed, or destroyed before it was read at all: the client
+      // went away), the query ends with it and its connection goes back to the pool.
+      stream.once('close', () => {
+        finished();
+        void batches.return(undefined).catch(() => undefined);
+      });
+      return { stream, contentType: file.contentType, filename: file.filename };
+    } catch (error) {
+      finished();
+      throw error;
+    }
   }
 }
 

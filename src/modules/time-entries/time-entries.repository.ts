@@ -138,20 +138,10 @@ export class TimeEntriesRepository {
    * end_time), and past the cap it reads no more rows.
    */
   list(filter: TimeEntryListFilter, request: PageRequest<TimeEntryEntity>): Promise<[TimeEntryEntity[], ListCount]> {
-    const filtered = (qb: SelectQueryBuilder<TimeEntryEntity>) => {
-      if (filter.userId !== undefined) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
-      if (filter.projectId !== undefined) qb.andWhere('e.project_id = :projectId', { projectId: filter.projectId });
-      if (filter.from) qb.andWhere('e.start_time >= :from', { from: filter.from });
-      if (filter.toExclusive) qb.andWhere('e.start_time < :to', { to: filter.toExclusive });
-      if (filter.billable !== undefined) qb.andWhere('e.billable = :billable', { billable: filter.billable });
-      if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
-      if (filter.updatedSince) qb.andWhere('e.updated_at >= :since', { since: filter.updatedSince });
-      return qb;
-    };
-    const page = inPage(filtered(this.withNames(this.entries.createQueryBuilder('e'))), request)
+    const page = inPage(withListFilter(this.withNames(this.entries.createQueryBuilder('e')), filter), request)
       .getRawMany<RawEntryRow>()
       .then((rows) => rows.map(entryFromRow));
-    return Promise.all([page, this.counter.count(filtered(this.entries.createQueryBuilder('e')))]);
+    return Promise.all([page, this.counter.count(withListFilter(this.entries.createQueryBuilder('e'), filter))]);
   }
 
   /**

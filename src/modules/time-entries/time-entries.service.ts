@@ -14,7 +14,7 @@ import type { ListTimeEntriesQueryDto } from './dto/list-time-entries-query.dto'
 import type { UpdateTimeEntryDto } from './dto/update-time-entry.dto';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { ChangeLog } from '../changes/change-log';
-import { TimeEntriesRepository } from './time-entries.repository';
+import { type TimeEntryListFilter, TimeEntriesRepository } from './time-entries.repository';
 import { TIME_ENTRY_SORTS, TIME_ENTRY_SORTS_WITH_RUNNING } from './time-entry.sorts';
 import { type EntryRefs, TimeEntryRules } from './time-entry-rules';
 import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
@@ -26,6 +26,12 @@ import {
   toTimeEntryResponse,
   workedSeconds,
 } from './time-entry.mapper';
+
+/** The filter parameters of the list and of its export. */
+export type TimeEntryFilterQuery = Pick<
+  ListTimeEntriesQueryDto,
+  'user_id' | 'project_id' | 'start_date' | 'end_date' | 'billable' | 'include_active' | 'updated_since'
+>;
 
 export interface NewEntry extends Partial<EntryRefs> {
   userId?: number;
@@ -57,25 +63,28 @@ export class TimeEntriesService {
   ) {}
 
   async listTimeEntries(auth: AuthContext, query: ListTimeEntriesQueryDto) {
-    if (query.user_id !== undefined && query.user_id !== auth.userId && !auth.isAdmin) {
-      throw new DomainError(ErrorCode.Forbidden, "Only admins can list other users' time entries.");
-    }
+    const filter = this.listFilter(auth, query);
     const sorts = query.include_active ? TIME_ENTRY_SORTS_WITH_RUNNING : TIME_ENTRY_SORTS;
     const request = pageRequest(query, sorts.order(query.sort));
-    const [rows, count] = await this.entries.list(
-      {
-        userId: auth.isAdmin ? query.user_id : auth.userId,
-        projectId: query.project_id,
-        from: query.start_date ? this.rules.instant(query.start_date, 'start_date') : undefined,
-        toExclusive: query.end_date ? exclusiveEnd(query.end_date, this.config.timezone, 'end_date') : undefined,
-        billable: query.billable,
-        includeActive: query.include_active ?? false,
-        updatedSince: query.updated_since ? this.rules.instant(query.updated_since, 'updated_since') : undefined,
-      },
-      request,
-    );
+    const [rows, count] = await this.entries.list(filter, request);
     const now = new Date();
     return paginate('time_entries', request, rows, count, (e) => toTimeEntryResponse(e, now));
+  }
+
+  /** The list's filters, which its export shares: a non-admin reads their own entries only. */
+  listFilter(auth: AuthContext, query: TimeEntryFilterQuery): TimeEntryListFilter {
+    if (query.user_id !== undefined && query.user_id !== auth.userId && !auth.isAdmin) {
+      throw new DomainError(ErrorCode.Forbidden, "Only admins can read other users' time entries.");
+    }
+    return {
+      userId: auth.isAdmin ? query.user_id : auth.userId,
+      projectId: query.project_id,
+      from: query.start_date ? this.rules.instant(query.start_date, 'start_date') : undefined,
+      toExclusive: query.end_date ? exclusiveEnd(query.end_date, this.config.timezone, 'end_date') : undefined,
+      billable: query.billable,
+      includeActive: query.include_active ?? false,
+      updatedSince: query.updated_since ? this.rules.instant(query.updated_since, 'updated_since') : undefined,
+    };
   }
 
   async getTimeEntry(auth: AuthContext, id: number) {

@@ -507,6 +507,31 @@ describe('time entries export', () => {
       },
     );
 
+    it('should answer 503 with Retry-After past 3 exports running at once, and serve again once one ends', async () => {
+      const held: http.ClientRequest[] = [];
+      const hold = () =>
+        new Promise<void>((resolve) => {
+          void openExport(fred.token, {}, (req) => {
+            held.push(req);
+            resolve();
+            return Promise.resolve();
+          });
+        });
+      await hold();
+      await hold();
+      await hold();
+      const refused = await download(fred.token, { end_date: '2022-01-03' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('10');
+      expect(JSON.parse(refused.bytes.toString('utf8'))).toMatchObject({ error_code: 'service_unavailable' });
+      // Other requests keep their connections meanwhile.
+      expect((await ctx.t.get('/api/v1/time-entries', { token: fred.token, query: { per_page: 1 } })).status).toBe(200);
+      held.shift()!.destroy();
+      await until(async () => (await download(fred.token, { end_date: '2022-01-03' })).status === 200);
+      for (const req of held) req.destroy();
+      await connectionsReleased();
+    });
+
     it('should end every query when clients go away before or as the answer starts', async () => {
       const before = runs.length;
       const url = new URL(EXPORT, ctx.t.baseUrl);
