@@ -16,49 +16,32 @@
  * (printed as the ratio of p50s with its 95 % interval).
  */
 const http = require('node:http');
-const { join } = require('node:path');
 const { Pool } = require('pg');
 const { ADMIN_TOKEN, benchUserId, dataSet, dropDataSets, issueToken } = require('./data-set');
-const { benchPort, compare, dist, killServers, median, medianInterval, spawnServer, SMOKE } = require('./support');
+const {
+  benchPort,
+  compare,
+  dist,
+  f1,
+  killServers,
+  p50Cell,
+  ratioCells,
+  spawnAppServer,
+  SMOKE,
+  timedRequest,
+  timedRound,
+} = require('./support');
 
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 8);
 const ROUND_MS = SMOKE ? 100 : Number(process.env.BENCH_ROUND_MS ?? 1000);
 const ROUND_MIN = SMOKE ? 3 : 15;
+/** timedRound's options for a round: at least ROUND_MS and ROUND_MIN requests. */
+const ROUND = { ms: ROUND_MS, min: ROUND_MIN };
 const ENTRIES = SMOKE ? 200 : 10_000;
 const BATCH = SMOKE ? 100 : 1000;
 const BATCHES = SMOKE ? 20 : Number(process.env.BENCH_CHANGES_BATCHES ?? 1000);
 const PAGE = 100;
 const DEEP = 5;
-
-function request(agent, url, token) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const req = http.request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const text = Buffer.concat(chunks).toString();
-        if (res.statusCode >= 300) reject(new Error(`GET ${url}: ${res.statusCode} ${text.slice(0, 300)}`));
-        else resolve({ text, ms });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function round(sample) {
-  const ms = [];
-  const until = Date.now() + ROUND_MS;
-  while (Date.now() < until || ms.length < ROUND_MIN) ms.push(await sample());
-  return median(ms);
-}
-
-const f1 = (x) => x.toFixed(1);
-const f2 = (x) => x.toFixed(2);
-const p50Cell = (xs) => `${f1(median(xs))} (${f1(Math.min(...xs))}-${f1(Math.max(...xs))})`;
 
 /** A time entry's JSON as the log holds it (~400 bytes), for row `g` (SQL text of an integer), as SQL. */
 const entryJson = (g, pg) => {
@@ -73,9 +56,7 @@ const entryJson = (g, pg) => {
       '"created_at":"2025-03-01T10:30:00.000Z","updated_at":"2025-03-01T10:30:00.000Z","version":1}',
   ];
   const values = [g, `2 + (${g} / 7) % 100`, `1 + ${g} * 7 % 500`, `1 + ${g} % 50`, `${g} % 1000`];
-  return text
-    .map((t, i) => `'${t}'${i < values.length ? ` || (${values[i]})${pg ? '::text' : ''}` : ''}`)
-    .join(' || ');
+  return text.map((t, i) => `'${t}'${i < values.length ? ` || (${values[i]})${pg ? '::text' : ''}` : ''}`).join(' || ');
 };
 
 /** Fills `changes`; returns bytes per change and what the positions need. */
@@ -144,19 +125,9 @@ async function suite(kind, port) {
   const started = Date.now();
   const log = kind === 'postgres' ? await loadPostgres(db) : loadSqlite(db);
   const loaded = (Date.now() - started) / 1000;
-  const server = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), port, {
-    DATABASE_URL: db.url,
-    ...(kind === 'postgres'
-      ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: `tt:bench:${port}:` }
-      : {}),
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000',
-    API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000',
-    LOG_LEVEL: 'warn',
-    NODE_OPTIONS: '--max-old-space-size=192',
-  });
+  const server = await spawnAppServer(db, port, ADMIN_TOKEN);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (path, token) => request(agent, `${server.url}/api/v1${path}`, token);
+  const get = (path, token) => timedRequest(agent, `${server.url}/api/v1${path}`, { token });
   const user = await issueToken(server.url, benchUserId(1));
   const { encodeChangeCursor } = dist('modules/changes/change-cursor');
   const at = (fraction) => {
@@ -202,23 +173,25 @@ async function suite(kind, port) {
       const cursor = await position.cursor(token);
       const path = `/changes?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`;
       const first = JSON.parse((await get(path, token)).text);
-      if (first.changes.length !== PAGE && !(SMOKE && first.changes.length)) throw new Error(`${position.name} (${who}): ${first.changes.length} changes`);
+      if (first.changes.length !== PAGE && !(SMOKE && first.changes.length))
+        throw new Error(`${position.name} (${who}): ${first.changes.length} changes`);
       const r = await compare(
         ROUNDS,
-        () => round(() => get(path, token).then((x) => x.ms)),
-        () => round(() => get(`/time-entries?per_page=${PAGE}`, token).then((x) => x.ms)),
+        () => timedRound(() => get(path, token).then((x) => x.ms), ROUND),
+        () => timedRound(() => get(`/time-entries?per_page=${PAGE}`, token).then((x) => x.ms), ROUND),
       );
-      const ratios = r.overheads.map((o) => 1 + o);
-      const bounds = medianInterval(ratios);
+      const [ratio, interval] = ratioCells(r.overheads.map((o) => 1 + o));
       console.log(
         `| ${position.name} | ${who} | ${p50Cell(r.pairs.map(([x]) => x))} | ${p50Cell(r.pairs.map(([, x]) => x))} | ` +
-          `${f2(median(ratios))}x | ${bounds ? `${f2(bounds[0])}-${f2(bounds[1])}x` : 'too few pairs'} |`,
+          `${ratio} | ${interval} |`,
       );
     }
   }
   console.log(
     `\nlog size per change: ${f1(log.bytes)} bytes` +
-      (log.heapBytes === null ? ' (page_count * page_size growth / rows)' : ` (table + indexes; heap ${f1(log.heapBytes)})`),
+      (log.heapBytes === null
+        ? ' (page_count * page_size growth / rows)'
+        : ` (table + indexes; heap ${f1(log.heapBytes)})`),
   );
   agent.destroy();
   await server.stop();

@@ -14,9 +14,8 @@
  */
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
 const { ADMIN_TOKEN, dataSet, dropDataSets } = require('./data-set');
-const { benchPort, killServers, spawnServer, SMOKE } = require('./support');
+const { benchPort, f1, killServers, spawnAppServer, SMOKE } = require('./support');
 
 const ENTRIES = Number(process.env.BENCH_EXPORT_ENTRIES ?? (SMOKE ? 2000 : 1_000_000));
 const FORMATS = (process.env.BENCH_EXPORT_FORMATS ?? 'csv,xlsx').split(',');
@@ -86,12 +85,8 @@ async function probe(baseUrl, done) {
 }
 
 async function exportOnce(db, port, format) {
-  const server = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), port, {
-    DATABASE_URL: db.url,
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    LOG_LEVEL: 'warn',
-    NODE_OPTIONS: '--max-old-space-size=192',
-  });
+  // No Redis and the default rate limits: a lone server, whose RSS is the export's.
+  const server = await spawnAppServer(db, port, ADMIN_TOKEN, { redis: false, raiseLimits: false });
   try {
     const pid = server.child.pid;
     const before = memoryMb(pid);
@@ -116,7 +111,6 @@ async function exportOnce(db, port, format) {
 }
 
 const f0 = (x) => x.toFixed(0);
-const f1 = (x) => x.toFixed(1);
 
 async function suite(kind, port) {
   const db = await dataSet(kind, ENTRIES);

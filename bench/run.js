@@ -3,7 +3,17 @@
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
-const all = ['scale', 'changes', 'app-vs-baseline', 'import', 'guards', 'idempotency-sql', 'idempotency-instructions'];
+const all = [
+  'scale',
+  'changes',
+  'summary-group-by',
+  'export',
+  'app-vs-baseline',
+  'import',
+  'guards',
+  'idempotency-sql',
+  'idempotency-instructions',
+];
 /** Node flags per benchmark: the import runs with a small heap, which 100k rows as objects would exceed. */
 const flags = { import: ['--expose-gc', '--max-old-space-size=128'] };
 const args = process.argv.slice(2);

@@ -11,15 +11,29 @@
  * < 15 ms at 1M; the admin summary over a year within 1.5x of the best SQL for it, run directly.
  */
 const http = require('node:http');
-const { join } = require('node:path');
 const { Pool } = require('pg');
 const { ADMIN_TOKEN, benchUserId, dataSet, dropDataSets, issueToken } = require('./data-set');
-const { benchPort, compare, dist, killServers, median, medianInterval, spawnServer, SMOKE } = require('./support');
+const {
+  benchPort,
+  compare,
+  dist,
+  f1,
+  killServers,
+  median,
+  p50Cell,
+  ratioCells,
+  spawnAppServer,
+  SMOKE,
+  timedRequest,
+  timedRound,
+} = require('./support');
 
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 8);
 /** A round: at least this long and this many requests. */
 const ROUND_MS = SMOKE ? 100 : Number(process.env.BENCH_ROUND_MS ?? 1000);
 const ROUND_MIN = SMOKE ? 3 : 15;
+/** timedRound's options for a round. */
+const ROUND = { ms: ROUND_MS, min: ROUND_MIN };
 const sizes = (name, fallback) => (process.env[name] ?? fallback).split(',').map(Number);
 const SIZES = {
   postgres: sizes('BENCH_SCALE_POSTGRES', SMOKE ? '200,2000' : '10000,1000000'),
@@ -28,58 +42,9 @@ const SIZES = {
 const DEEP_PAGE = 10_000;
 const PER_PAGE = 50;
 
-/** One request over `agent`: status, body text and milliseconds. */
-function request(agent, url, { method = 'GET', token, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const headers = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const started = process.hrtime.bigint();
-    const req = http.request(url, { agent, method, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const text = Buffer.concat(chunks).toString();
-        if (res.statusCode >= 300) reject(new Error(`${method} ${url}: ${res.statusCode} ${text.slice(0, 300)}`));
-        else resolve({ status: res.statusCode, text, ms });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-/** A round of `sample` (one timed operation, ms) run back to back: its p50. */
-async function round(sample, min = ROUND_MIN) {
-  const ms = [];
-  const until = Date.now() + ROUND_MS;
-  while (Date.now() < until || ms.length < min) ms.push(await sample());
-  return median(ms);
-}
-
-const f1 = (x) => x.toFixed(1);
-const f2 = (x) => x.toFixed(2);
-/** p50s of the rounds: their median and range. */
-const p50Cell = (xs) => `${f1(median(xs))} (${f1(Math.min(...xs))}-${f1(Math.max(...xs))})`;
-const ratioCells = (ratios) => {
-  const bounds = medianInterval(ratios);
-  return [`${f2(median(ratios))}x`, bounds ? `${f2(bounds[0])}-${f2(bounds[1])}x` : 'too few pairs'];
-};
-
 /** A server on one data set, with its tokens and a keep-alive connection. */
-async function serve(db, port, kind) {
-  const server = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), port, {
-    DATABASE_URL: db.url,
-    ...(kind === 'postgres'
-      ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: `tt:bench:${port}:` }
-      : {}),
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000',
-    API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000',
-    LOG_LEVEL: 'warn',
-    NODE_OPTIONS: '--max-old-space-size=192',
-  });
+async function serve(db, port) {
+  const server = await spawnAppServer(db, port, ADMIN_TOKEN);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return {
     db,
@@ -87,8 +52,8 @@ async function serve(db, port, kind) {
     agent,
     user: await issueToken(server.url, benchUserId(1)),
     timerUser: await issueToken(server.url, benchUserId(2)),
-    get: (path, token) => request(agent, `${server.url}/api/v1${path}`, { token }),
-    post: (path, token, body) => request(agent, `${server.url}/api/v1${path}`, { method: 'POST', token, body }),
+    get: (path, token) => timedRequest(agent, `${server.url}/api/v1${path}`, { token }),
+    post: (path, token, body) => timedRequest(agent, `${server.url}/api/v1${path}`, { method: 'POST', token, body }),
   };
 }
 
@@ -209,8 +174,8 @@ async function suite(kind, port) {
       console.log(`# data set ${kind} ${n.toLocaleString('en')}: built and cached in ${f1(db.built)} s`);
     dbs.push(db);
   }
-  const small = await serve(dbs[0], port, kind);
-  const large = await serve(dbs[1], port + 1, kind);
+  const small = await serve(dbs[0], port);
+  const large = await serve(dbs[1], port + 1);
   const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
   const [ls, ll] = [label(smallSize), label(largeSize)];
   console.log(
@@ -230,8 +195,8 @@ async function suite(kind, port) {
   for (const s of scenarios()) {
     const r = await compare(
       ROUNDS,
-      () => round(s.sample(large)),
-      () => round(s.sample(small)),
+      () => timedRound(s.sample(large), ROUND),
+      () => timedRound(s.sample(small), ROUND),
     );
     results[s.name] = r;
     row(
@@ -251,8 +216,8 @@ async function suite(kind, port) {
   if (deep.page !== depth) throw new Error(`the cursor led to page ${deep.page}, not ${depth}`);
   const pages = await compare(
     ROUNDS,
-    () => round(() => large.get(deepPath, ADMIN_TOKEN).then((r) => r.ms)),
-    () => round(() => large.get(`/time-entries?per_page=${PER_PAGE}`, ADMIN_TOKEN).then((r) => r.ms)),
+    () => timedRound(() => large.get(deepPath, ADMIN_TOKEN).then((r) => r.ms), ROUND),
+    () => timedRound(() => large.get(`/time-entries?per_page=${PER_PAGE}`, ADMIN_TOKEN).then((r) => r.ms), ROUND),
   );
   console.log('');
   console.log(`| at ${ll} entries | p50 ms (range of rounds) | against | p50 ms | ratio | 95 % interval | target |`);
@@ -270,8 +235,8 @@ async function suite(kind, port) {
   const summary = await compare(
     summaryRounds,
     // At 1M a summary takes a good part of a second: rounds of 5 (a round's p50 is their median).
-    () => round(() => large.get(summaryPath, ADMIN_TOKEN).then((r) => r.ms), 5),
-    () => round(direct.sample, 5),
+    () => timedRound(() => large.get(summaryPath, ADMIN_TOKEN).then((r) => r.ms), { ...ROUND, min: 5 }),
+    () => timedRound(direct.sample, { ...ROUND, min: 5 }),
   );
   await direct.close();
   const [sm, si] = ratioCells(summary.overheads.map((o) => 1 + o));

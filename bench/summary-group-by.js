@@ -21,40 +21,37 @@
  *   npm run bench -- summary-group-by        (BENCH_DATABASES=postgres or sqlite: one of them)
  */
 const http = require('node:http');
-const { join } = require('node:path');
 const { Pool } = require('pg');
 const { ADMIN_TOKEN, benchUserId, dataSet, dropDataSets, issueToken } = require('./data-set');
-const { benchPort, compare, dist, killServers, median, medianInterval, spawnServer, SMOKE } = require('./support');
+const {
+  benchPort,
+  compare,
+  dist,
+  f1,
+  killServers,
+  median,
+  p50Cell,
+  ratioCells,
+  spawnAppServer,
+  SMOKE,
+  timedRequest,
+  timedRound,
+} = require('./support');
 
 const ENTRIES = SMOKE ? 2_000 : Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 8);
 /** Requests per round: a round's p50 is their median. */
 const ROUND_MIN = SMOKE ? 1 : 5;
+/** timedRound's options for a round: exactly ROUND_MIN requests. */
+const ROUND = { ms: 0, min: ROUND_MIN };
 const TARGET = 1.5;
 const TZ = 'Europe/Berlin';
 const START = '2024-01-01';
 const END = '2024-12-31';
 const QUERY = `/reports/summary?group_by=day&tz=${encodeURIComponent(TZ)}&start_date=${START}&end_date=${END}`;
 
-/** One GET over `agent`: the body text and milliseconds. */
-function get(agent, url, token) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const req = http.request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const text = Buffer.concat(chunks).toString();
-        if (res.statusCode !== 200) reject(new Error(`GET ${url}: ${res.statusCode} ${text.slice(0, 300)}`));
-        else resolve({ text, ms });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** One GET over `agent` (timedRequest): the body text and milliseconds; rejects unless 200. */
+const get = (agent, url, token) => timedRequest(agent, url, { token, expect: 200 });
 
 /**
  * PostgreSQL, by hand: one statement; `user`: one user's (`$4`), without by_user. A text of its
@@ -196,17 +193,6 @@ function checkSame(body, rows, withUsers) {
   return expected;
 }
 
-/** A round of `sample` (one timed request or statement) run back to back: its p50. */
-async function round(sample) {
-  const ms = [];
-  for (let i = 0; i < ROUND_MIN; i++) ms.push(await sample());
-  return median(ms);
-}
-
-const f1 = (x) => x.toFixed(1);
-const f2 = (x) => x.toFixed(2);
-const p50Cell = (xs) => `${f1(median(xs))} (${f1(Math.min(...xs))}-${f1(Math.max(...xs))})`;
-
 async function suite(kind, port) {
   const db = await dataSet(kind, ENTRIES);
   if (!db) {
@@ -216,17 +202,7 @@ async function suite(kind, port) {
   if (db.built !== null)
     console.log(`# data set ${kind} ${ENTRIES.toLocaleString('en')}: built and cached in ${f1(db.built)} s`);
   const direct = await directSummary(db);
-  const server = await spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), port, {
-    DATABASE_URL: db.url,
-    ...(kind === 'postgres'
-      ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: `tt:bench:${port}:` }
-      : {}),
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-    API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000',
-    API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000',
-    LOG_LEVEL: 'warn',
-    NODE_OPTIONS: '--max-old-space-size=192',
-  });
+  const server = await spawnAppServer(db, port, ADMIN_TOKEN);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const user = await issueToken(server.url, benchUserId(1), ['read:reports']);
   const url = `${server.url}/api/v1${QUERY}`;
@@ -247,17 +223,16 @@ async function suite(kind, port) {
     const checked = checkSame(JSON.parse((await get(agent, url, token)).text), rows, userId === null);
     const r = await compare(
       ROUNDS,
-      () => round(() => get(agent, url, token).then((x) => x.ms)),
-      () => round(() => direct.sample(userId).then((x) => x.ms)),
+      () => timedRound(() => get(agent, url, token).then((x) => x.ms), ROUND),
+      () => timedRound(() => direct.sample(userId).then((x) => x.ms), ROUND),
     );
     const ratios = r.overheads.map((o) => 1 + o);
-    const bounds = medianInterval(ratios);
+    const [ratio, interval] = ratioCells(ratios);
     const target =
       userId === null ? `<= ${TARGET}x${median(ratios) > TARGET ? ' (missed)' : ''}` : 'none (fixed costs)';
     console.log(
       `| ${who} | ${checked.total_entries.toLocaleString('en')} | ${p50Cell(r.pairs.map(([x]) => x))} | ` +
-        `${p50Cell(r.pairs.map(([, x]) => x))} | ${f2(median(ratios))}x | ` +
-        `${bounds ? `${f2(bounds[0])}-${f2(bounds[1])}x` : 'too few pairs'} | ${target} |`,
+        `${p50Cell(r.pairs.map(([, x]) => x))} | ${ratio} | ${interval} | ${target} |`,
     );
   }
   agent.destroy();

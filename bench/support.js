@@ -4,6 +4,7 @@
  * a provider replaced), drive it with autocannon on loopback, and compare runs as ratios.
  */
 require('reflect-metadata');
+const http = require('node:http');
 const { mkdtempSync, readdirSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -114,6 +115,29 @@ async function spawnServer(script, port, env, nodeFlags = []) {
   throw new Error(`${script} did not answer in 30 s`);
 }
 
+/**
+ * The production server (dist/src/main.js, --max-old-space-size=192 as `npm start` runs it) on a
+ * bench data set `db` (bench/data-set), on `port`; `adminToken` its bootstrap admin's token
+ * (bench/data-set's ADMIN_TOKEN, passed in: bench/data-set requires this file). On PostgreSQL with
+ * Redis (BENCH_REDIS_URL or the local one, a key prefix per port: two servers can run at once),
+ * and the per-token rate limits raised out of reach. `redis: false` / `raiseLimits: false` leave
+ * either out (bench/export: one server's own memory, a few requests).
+ */
+function spawnAppServer(db, port, adminToken, { redis = true, raiseLimits = true } = {}) {
+  return spawnServer(join(__dirname, '..', 'dist', 'src', 'main.js'), port, {
+    DATABASE_URL: db.url,
+    ...(redis && db.kind === 'postgres'
+      ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: `tt:bench:${port}:` }
+      : {}),
+    BOOTSTRAP_ADMIN_TOKEN: adminToken,
+    ...(raiseLimits
+      ? { API_TOKEN_RATE_LIMIT_PER_MINUTE: '100000000', API_TOKEN_RATE_LIMIT_PER_HOUR: '100000000' }
+      : {}),
+    LOG_LEVEL: 'warn',
+    NODE_OPTIONS: '--max-old-space-size=192',
+  });
+}
+
 /** After a failure: kills every server process still running. */
 function killServers() {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -218,6 +242,44 @@ async function measure(options) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
+ * One request over `agent` (a keep-alive connection: its time is the request's cost, not a
+ * connect): status, body text and milliseconds. Rejects on a status of 300 or more, or, with
+ * `expect`, on any other status than that one.
+ */
+function timedRequest(agent, url, { method = 'GET', token, body, expect } = {}) {
+  return new Promise((resolve, reject) => {
+    const headers = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const started = process.hrtime.bigint();
+    const req = http.request(url, { agent, method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const text = Buffer.concat(chunks).toString();
+        const failed = expect === undefined ? res.statusCode >= 300 : res.statusCode !== expect;
+        if (failed) reject(new Error(`${method} ${url}: ${res.statusCode} ${text.slice(0, 300)}`));
+        else resolve({ status: res.statusCode, text, ms });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/**
+ * A round of `sample` (one timed operation: its milliseconds, or a promise of them) run back to
+ * back for at least `ms` milliseconds and at least `min` samples (`ms` 0: exactly `min`): its p50.
+ */
+async function timedRound(sample, { ms = 0, min = 1 } = {}) {
+  const times = [];
+  const until = Date.now() + ms;
+  while (Date.now() < until || times.length < min) times.push(await sample());
+  return median(times);
+}
+
+/**
  * A distribution-free interval for the median of `xs` (each an independent pair's result): between
  * the k-th lowest and the k-th highest, k the largest rank such that a binomial(n, 1/2) falls
  * below it with probability at most 2.5 %: it holds the true median at least 95 % of the time,
@@ -236,6 +298,16 @@ function medianInterval(xs) {
   }
   return k === 0 ? null : [sorted[k - 1], sorted[n - k]];
 }
+
+const f1 = (x) => x.toFixed(1);
+const f2 = (x) => x.toFixed(2);
+/** p50s of the rounds: their median and range. */
+const p50Cell = (xs) => `${f1(median(xs))} (${f1(Math.min(...xs))}-${f1(Math.max(...xs))})`;
+/** Ratios (large/small, app/SQL...) as two table cells: their median, and its 95 % interval (medianInterval). */
+const ratioCells = (ratios) => {
+  const bounds = medianInterval(ratios);
+  return [`${f2(median(ratios))}x`, bounds ? `${f2(bounds[0])}-${f2(bounds[1])}x` : 'too few pairs'];
+};
 
 /**
  * Ratios as table cells, in percent: their median, then (`interval`) the 95 % interval of that
@@ -304,16 +376,23 @@ module.exports = {
   freshDatabase,
   freshSqlite,
   killServers,
+  spawnAppServer,
   spawnServer,
   startApp,
   compare,
   cpuPerRequest,
   cpuSnapshot,
+  f1,
+  f2,
   measure,
   median,
   medianInterval,
   peakRssMb,
+  p50Cell,
   percentCells,
+  ratioCells,
   ROUND_SECONDS,
   SMOKE,
+  timedRequest,
+  timedRound,
 };
