@@ -50,6 +50,9 @@ function entryResponse(r) {
     duration_seconds: seconds,
     duration_hours: Math.round((seconds / 3600) * 100) / 100,
     duration_formatted: formatted(seconds),
+    break_seconds: Number(r.break_seconds),
+    paused: false,
+    paused_at: null,
     notes: r.notes,
     tags: r.tags,
     tag_list: tagList(r.tags),
@@ -99,7 +102,7 @@ function listBody(fetched, total, estimate, page, perPage) {
 // ---- SQL ----
 
 const PAGE_COLUMNS = `e.id, e.user_id, u.username, e.project_id, p.name AS project_name, e.client_id,
-  c.name AS client_name, e.task_id, t.name AS task_name, e.start_time, e.end_time, e.duration_seconds, e.notes,
+  c.name AS client_name, e.task_id, t.name AS task_name, e.start_time, e.end_time, e.duration_seconds, e.break_seconds, e.notes,
   e.tags, e.source, e.billable, e.paid, e.invoice_number, e.created_at, e.updated_at`;
 /** The page and the user's count (at most the cap + 1 index entries) in one statement. */
 const PAGE_SQL = (p) => `SELECT ${PAGE_COLUMNS},
@@ -288,6 +291,9 @@ function createBaselineServer(databaseUrl) {
           duration_seconds: seconds,
           duration_hours: Math.round((seconds / 3600) * 100) / 100,
           duration_formatted: formatted(seconds),
+          break_seconds: 0,
+          paused: false,
+          paused_at: null,
           notes,
           tags: null,
           tag_list: [],
