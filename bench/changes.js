@@ -17,13 +17,11 @@
  */
 const http = require('node:http');
 const { Pool } = require('pg');
-const { ADMIN_TOKEN, benchUserId, dataSet, dropDataSets, issueToken } = require('./data-set');
+const { ADMIN_TOKEN, benchUserId, dataSet, issueToken, runOnDatabases } = require('./data-set');
 const {
-  benchPort,
   compare,
   dist,
   f1,
-  killServers,
   p50Cell,
   ratioCells,
   spawnAppServer,
@@ -198,14 +196,4 @@ async function suite(kind, port) {
   await db.drop();
 }
 
-async function main() {
-  const port = benchPort();
-  const databases = (process.env.BENCH_DATABASES ?? 'postgres,sqlite').split(',');
-  for (const kind of ['postgres', 'sqlite']) if (databases.includes(kind)) await suite(kind, port);
-}
-
-main().catch((error) => {
-  console.error(error);
-  killServers();
-  void dropDataSets().finally(() => process.exit(1));
-});
+runOnDatabases(suite);

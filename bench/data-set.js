@@ -18,7 +18,7 @@ const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSyn
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client, Pool } = require('pg');
-const { postgresAvailable, startApp } = require('./support');
+const { benchPort, killServers, postgresAvailable, startApp } = require('./support');
 
 /** The bootstrap admin's token in every data set (user `admin`, id 1, admin:all). */
 const ADMIN_TOKEN = 'tt_benchAdminToken0123456789abcdefX';
@@ -231,7 +231,23 @@ async function issueToken(appUrl, userId, scopes = ['read:*', 'write:*']) {
 /** The id of bench user `n` (1..100). */
 const benchUserId = (n) => n + 1;
 
-module.exports = { ADMIN_TOKEN, USERS, benchUserId, dataSet, dropDataSets, issueToken };
+/**
+ * A benchmark's entry point: `suite(kind, port)` on each database of BENCH_DATABASES (e.g.
+ * `sqlite`; default both), one after the other; on failure, stops its servers and drops its data.
+ */
+function runOnDatabases(suite) {
+  const port = benchPort();
+  const databases = (process.env.BENCH_DATABASES ?? 'postgres,sqlite').split(',');
+  (async () => {
+    for (const kind of ['postgres', 'sqlite']) if (databases.includes(kind)) await suite(kind, port);
+  })().catch((error) => {
+    console.error(error);
+    killServers();
+    void dropDataSets().finally(() => process.exit(1));
+  });
+}
+
+module.exports = { ADMIN_TOKEN, USERS, benchUserId, dataSet, dropDataSets, issueToken, runOnDatabases };
 
 if (require.main === module && process.argv[2] === 'migrate') {
   startApp(process.env, [], null)

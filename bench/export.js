@@ -14,8 +14,8 @@
  */
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
-const { ADMIN_TOKEN, dataSet, dropDataSets } = require('./data-set');
-const { benchPort, f1, killServers, spawnAppServer, SMOKE } = require('./support');
+const { ADMIN_TOKEN, dataSet, runOnDatabases } = require('./data-set');
+const { f1, spawnAppServer, SMOKE } = require('./support');
 
 const ENTRIES = Number(process.env.BENCH_EXPORT_ENTRIES ?? (SMOKE ? 2000 : 1_000_000));
 const FORMATS = (process.env.BENCH_EXPORT_FORMATS ?? 'csv,xlsx').split(',');
@@ -141,14 +141,4 @@ async function suite(kind, port) {
   }
 }
 
-async function main() {
-  const port = benchPort();
-  const databases = (process.env.BENCH_DATABASES ?? 'postgres,sqlite').split(',');
-  for (const kind of ['postgres', 'sqlite']) if (databases.includes(kind)) await suite(kind, port);
-}
-
-main().catch((error) => {
-  console.error(error);
-  killServers();
-  void dropDataSets().finally(() => process.exit(1));
-});
+runOnDatabases(suite);
