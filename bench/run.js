@@ -8,6 +8,7 @@ const all = [
   'changes',
   'summary-group-by',
   'export',
+  'indexes',
   'app-vs-baseline',
   'import',
   'guards',
