@@ -65,9 +65,10 @@ describe('timer pauses under concurrent calls on two processes', () => {
 
   function assertConsistent(entry: Entry, raceSeconds: number) {
     const span = (Date.parse(entry.end_time!) - Date.parse(entry.start_time)) / 1000;
-    // The hour-long pause, counted once, plus the pauses of the race itself (at most its length).
+    // The hour-long pause, counted once, plus the pauses of the race itself (at most its length) and
+    // a few seconds of a slow machine between the backdating and the race.
     expect(entry.break_seconds).toBeGreaterThanOrEqual(3599);
-    expect(entry.break_seconds).toBeLessThanOrEqual(3601 + raceSeconds);
+    expect(entry.break_seconds).toBeLessThanOrEqual(3610 + raceSeconds);
     expect(entry.break_seconds).toBeLessThan(span);
     expect(Math.abs(entry.duration_seconds - (span - entry.break_seconds))).toBeLessThanOrEqual(1);
     expect(entry).toMatchObject({ is_active: false, paused: false, paused_at: null });
@@ -120,6 +121,6 @@ describe('timer pauses under concurrent calls on two processes', () => {
     const stop = await ctx.t.post('/api/v1/timer/stop', undefined, { token });
     assertConsistent(stop.body.time_entry as Entry, Math.ceil((Date.now() - began) / 1000));
     // Resumed once: the break is the hour, not two or twenty of them, and the timer ran on after it.
-    expect((stop.body.time_entry as Entry).break_seconds).toBeLessThanOrEqual(3601);
+    expect((stop.body.time_entry as Entry).break_seconds).toBeLessThanOrEqual(3610);
   });
 });

@@ -57,7 +57,8 @@ describe('timer pauses and breaks', () => {
     expect(resumed.body.message).toBe('Timer resumed');
     expect(resumed.body.timer).toMatchObject({ id, paused: false, paused_at: null, is_active: true });
     expect(resumed.body.timer.break_seconds).toBeGreaterThanOrEqual(599);
-    expect(resumed.body.timer.break_seconds).toBeLessThanOrEqual(601);
+    // Plus however long the machine took between the backdating and the resume.
+    expect(resumed.body.timer.break_seconds).toBeLessThanOrEqual(610);
     const notPaused = await ctx.t.post('/api/v1/timer/resume', undefined, { token });
     expect([notPaused.status, notPaused.body.error_code]).toEqual([409, 'conflict']);
 
@@ -70,7 +71,7 @@ describe('timer pauses and breaks', () => {
     const entry = stopped.body.time_entry;
     expect(entry).toMatchObject({ id, is_active: false, paused: false, paused_at: null });
     expect(entry.break_seconds - breakSoFar).toBeGreaterThanOrEqual(299);
-    expect(entry.break_seconds - breakSoFar).toBeLessThanOrEqual(301);
+    expect(entry.break_seconds - breakSoFar).toBeLessThanOrEqual(310);
     const span = seconds(entry.end_time) - seconds(entry.start_time);
     expect(Math.abs(entry.duration_seconds - (span - entry.break_seconds))).toBeLessThanOrEqual(1);
     expect(entry.duration_hours).toBe(Math.round((entry.duration_seconds / 3600) * 100) / 100);
@@ -198,7 +199,7 @@ describe('timer pauses and breaks', () => {
       const lunch = await ctx.t.patch(`/api/v1/time-entries/${id}`, { break_seconds: 1800 }, { token });
       expect(lunch.status).toBe(200);
       expect(lunch.body.time_entry.duration_seconds).toBeGreaterThanOrEqual(5399);
-      expect(lunch.body.time_entry.duration_seconds).toBeLessThanOrEqual(5401);
+      expect(lunch.body.time_entry.duration_seconds).toBeLessThanOrEqual(5410);
       const stopped = await ctx.t.post('/api/v1/timer/stop', undefined, { token });
       expect(stopped.body.time_entry.break_seconds).toBe(1800);
     });
