@@ -2,7 +2,7 @@ import http from 'node:http';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { postgresPool } from '../../../src/database/postgres-pool';
-import { exportTestEntry } from '../../../src/modules/time-entries/export/export-test-entries';
+import { exportTestEntry } from '../../support/export-entries';
 import { TimeEntriesRepository } from '../../../src/modules/time-entries/time-entries.repository';
 import {
   ADMIN_TOKEN,

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { unquoteCell } from '../../../common/csv/spreadsheet-cell';
 import { csvExportStream } from './csv-export';
 import { EXPORT_COLUMNS, exportRow } from './export-columns';
-import { exportTestEntry } from './export-test-entries';
+import { exportTestEntry } from '../../../../test/support/export-entries';
 
 async function* batchesOf<T>(...batches: T[][]): AsyncGenerator<T[], void, undefined> {
   for (const batch of batches) yield batch;

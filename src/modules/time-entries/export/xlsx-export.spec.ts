@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { TimeEntryEntity } from '../time-entry.entity';
 import { EXPORT_COLUMNS } from './export-columns';
-import { exportTestEntry } from './export-test-entries';
+import { exportTestEntry } from '../../../../test/support/export-entries';
 import { pendingBytes, sheetInput, xlsxExportStream } from './xlsx-export';
 
 async function bytes(stream: NodeJS.ReadableStream): Promise<Buffer> {

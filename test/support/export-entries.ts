@@ -1,7 +1,7 @@
-import { ClientEntity } from '../../clients/client.entity';
-import { ProjectEntity } from '../../projects/project.entity';
-import { UserEntity } from '../../users/user.entity';
-import { TimeEntryEntity } from '../time-entry.entity';
+import { ClientEntity } from '../../src/modules/clients/client.entity';
+import { ProjectEntity } from '../../src/modules/projects/project.entity';
+import { UserEntity } from '../../src/modules/users/user.entity';
+import { TimeEntryEntity } from '../../src/modules/time-entries/time-entry.entity';
 
 /** A completed entry as the export reads it (relations with their names), for the writers' specs. */
 export function exportTestEntry(id: number, overrides: Partial<TimeEntryEntity> = {}): TimeEntryEntity {
