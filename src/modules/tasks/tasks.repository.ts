@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { ListCounter, type ListCount } from '../../common/pagination/list-counter';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
 import { containsPattern } from '../../database/like';
+import { entriesWithRelations } from '../time-entries/time-entries.repository';
 import { TimeEntryEntity } from '../time-entries/time-entry.entity';
 import { TaskEntity, type TaskStatus } from './task.entity';
 
@@ -55,11 +56,7 @@ export class TasksRepository {
     );
     if (ids.length === 0) return [];
     await entries.update({ taskId: id }, { taskId: null, updatedAt: new Date() });
-    return entries.find({
-      where: { id: In(ids) },
-      relations: { user: true, project: true, client: true, task: true },
-      order: { id: 'ASC' },
-    });
+    return entriesWithRelations(manager, ids);
   }
 
   async delete(id: number, manager: EntityManager): Promise<void> {

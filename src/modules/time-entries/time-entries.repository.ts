@@ -386,9 +386,7 @@ export class TimeEntriesRepository {
   }
 
   reloadMany(ids: number[], manager: EntityManager): Promise<TimeEntryEntity[]> {
-    return manager
-      .getRepository(TimeEntryEntity)
-      .find({ where: { id: In(ids) }, relations: RELATIONS, order: { id: 'ASC' } });
+    return entriesWithRelations(manager, ids);
   }
 
   /**
@@ -446,6 +444,16 @@ function withListFilter(
   if (!filter.includeActive) qb.andWhere('e.end_time IS NOT NULL');
   if (filter.updatedSince) qb.andWhere('e.updated_at >= :since', { since: filter.updatedSince });
   return qb;
+}
+
+/**
+ * The entries `ids`, by id, with the relations the wire shape names: for callers outside this
+ * module too (a task's deletion logs its entries), which cannot inject the repository.
+ */
+export function entriesWithRelations(manager: EntityManager, ids: number[]): Promise<TimeEntryEntity[]> {
+  return manager
+    .getRepository(TimeEntryEntity)
+    .find({ where: { id: In(ids) }, relations: RELATIONS, order: { id: 'ASC' } });
 }
 
 /** A row of `withNames`: the entry's columns as `e_<column>`, then the related ids and names. */
