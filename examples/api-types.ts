@@ -2379,8 +2379,8 @@ export interface components {
             label: string;
         };
         SummaryResponseDto: {
-            /** @description Only when `group_by` is sent. Most hours first (ties: by key, null last); day, week and month in time order, every period of the range, those without entries at zero */
-            groups?: components["schemas"]["SummaryGroupDto"][];
+            /** @description By `group_by` (default `project`). Most hours first (ties: by key, null last); day, week and month in time order, every period of the range, those without entries at zero */
+            groups: components["schemas"]["SummaryGroupDto"][];
             summary: components["schemas"]["SummaryDto"];
         };
         TaskEnvelopeDto: {

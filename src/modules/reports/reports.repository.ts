@@ -55,7 +55,7 @@ export interface Summary {
   /** Per user, most hours first; only when asked for. */
   byUser: Group[] | null;
   /** Per `groupBy`, unordered, periods without entries absent; only when asked for. */
-  groups: GroupTotals[] | null;
+  groups: GroupTotals[];
 }
 
 /** Which aggregate a row of the summary statement belongs to. */
@@ -133,12 +133,12 @@ export class ReportsRepository {
     private readonly transactions: TransactionService,
   ) {}
 
-  async summary(filter: SummaryFilter, withUsers: boolean, groups: GroupsRequest | null = null): Promise<Summary> {
+  async summary(filter: SummaryFilter, withUsers: boolean, groups: GroupsRequest): Promise<Summary> {
     const shape: SummaryShape = {
       user: filter.userId !== undefined,
       project: filter.projectId !== undefined,
       withUsers,
-      groupBy: groups?.by ?? null,
+      groupBy: groups.by,
     };
     const filters: unknown[] = [];
     if (shape.user) filters.push(filter.userId);
@@ -146,7 +146,7 @@ export class ReportsRepository {
     const values: Record<Slot, unknown[]> = {
       where: [this.transactions.timestamp(filter.from), this.transactions.timestamp(filter.to), ...filters],
       filters,
-      periods: groups?.periods ? [this.periodsParameter(groups.periods, filter.to)] : [],
+      periods: groups.periods ? [this.periodsParameter(groups.periods, filter.to)] : [],
     };
     const statement = this.statement(shape);
     const parameters = statement.slots.flatMap((slot) => values[slot]);
@@ -155,7 +155,7 @@ export class ReportsRepository {
       totals: { seconds: 0, billableSeconds: 0, entries: 0 },
       byProject: [],
       byUser: withUsers ? [] : null,
-      groups: groups ? [] : null,
+      groups: [],
     };
     for (const row of rows) {
       const totals: Totals = {
@@ -169,15 +169,10 @@ export class ReportsRepository {
       else if (kind === Kind.User) summary.byUser?.push({ id: Number(row.id), name: row.name ?? '', ...totals });
       else {
         const key = shape.groupBy === 'tag' ? row.name : row.id === null ? null : Number(row.id);
-        summary.groups?.push({ key, name: row.name, amount: Number(row.amount ?? 0), ...totals });
+        summary.groups.push({ key, name: row.name, amount: Number(row.amount ?? 0), ...totals });
       }
     }
     return summary;
-  }
-
-  /** The statement for a filter shape, with `$n` (PostgreSQL) or `?` placeholders: for benchmarks to run directly. */
-  statementFor(shape: SummaryShape): string {
-    return this.statement(shape).text;
   }
 
   /** PostgreSQL: the periods' first instants, an array; SQLite: `[[start, end], ...]` as JSON text. */

@@ -46,7 +46,7 @@ export class ReportsService {
     // Contract §13: `groups` is always there, by project unless group_by says otherwise.
     const groupBy = query.group_by ?? 'project';
     let periods: Period[] | undefined;
-    if (groupBy && isPeriodUnit(groupBy)) {
+    if (isPeriodUnit(groupBy)) {
       periods = periodsOf(groupBy, from, to, timeZone) ?? undefined;
       if (!periods) {
         throw DomainError.validation({
@@ -63,13 +63,13 @@ export class ReportsService {
       userId: auth.isAdmin ? query.user_id : auth.userId,
       projectId: query.project_id,
     };
-    const summary = await this.reports.summary(filter, auth.isAdmin, groupBy ? { by: groupBy, periods } : null);
-    const groups = groupBy && summary.groups ? toSummaryGroups(summary.groups, groupBy, periods) : undefined;
+    const summary = await this.reports.summary(filter, auth.isAdmin, { by: groupBy, periods });
+    const groups = toSummaryGroups(summary.groups, groupBy, periods);
     if (csv) {
       const dates = `${localDateKey(from, timeZone)}_${localDateKey(lastInstantBefore(to), timeZone)}`;
-      return { format: 'csv', filename: `summary_by_${groupBy}_${dates}.csv`, text: toSummaryCsv(groups ?? []) };
+      return { format: 'csv', filename: `summary_by_${groupBy}_${dates}.csv`, text: toSummaryCsv(groups) };
     }
-    return { format: 'json', body: { summary: toSummaryDto(summary, from, to), ...(groups ? { groups } : {}) } };
+    return { format: 'json', body: { summary: toSummaryDto(summary, from, to), groups } };
   }
 }
 

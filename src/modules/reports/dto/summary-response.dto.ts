@@ -57,11 +57,11 @@ export class SummaryGroupDto {
 export class SummaryResponseDto {
   @ApiProperty({ type: SummaryDto }) summary: SummaryDto;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     type: [SummaryGroupDto],
     description:
-      'Only when `group_by` is sent. Most hours first (ties: by key, null last); day, week and month in time ' +
-      'order, every period of the range, those without entries at zero',
+      'By `group_by` (default `project`). Most hours first (ties: by key, null last); day, week and month in ' +
+      'time order, every period of the range, those without entries at zero',
   })
-  groups?: SummaryGroupDto[];
+  groups: SummaryGroupDto[];
 }
