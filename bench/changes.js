@@ -8,7 +8,7 @@
  * JSON of ~400 bytes, 98 % time_entry (owner_id over the 100 users) and 2 % project (shared).
  * Positions: the start (no cursor: the whole log is one delta), the middle and near the end (a
  * cursor as the app builds it: on PostgreSQL a snapshot 'x:x:' whose xmin is the txid of the
- * middle / the 990th batch, on SQLite the id), and a deep page inside one large delta (5 pages
+ * middle / the 990th batch with the last id before it as its floor, on SQLite the id), and a deep page inside one large delta (5 pages
  * after the middle, by next_cursor). Each against the time-entries page of the same principal,
  * the admin and a non-admin (whose feed filters owner_id), rounds alternating, one keep-alive
  * connection. Also the log's size per change: pg_total_relation_size('changes') / count on
@@ -61,6 +61,7 @@ const entryJson = (g, pg) => {
 async function loadPostgres(db) {
   const pool = new Pool({ connectionString: db.url, max: 1 });
   const txids = [];
+  const lastIds = [];
   for (let b = 0; b < BATCHES; b++) {
     // One statement, one transaction: a real txid, distinct per batch, below every later snapshot.
     const { rows } = await pool.query(
@@ -70,10 +71,11 @@ async function loadPostgres(db) {
        FROM generate_series($1::int, $2::int) g,
             LATERAL (SELECT CASE WHEN g % 50 = 0 THEN 'project' ELSE 'time_entry' END AS type,
                             CASE WHEN g % 50 = 0 THEN NULL ELSE 2 + (g / 7) % 100 END AS owner) t
-       RETURNING txid`,
+       RETURNING txid, id`,
       [b * BATCH + 1, (b + 1) * BATCH],
     );
     txids.push(rows[0].txid);
+    lastIds.push(Math.max(...rows.map((row) => row.id)));
   }
   await pool.query('VACUUM (ANALYZE) changes');
   const [size] = (
@@ -83,7 +85,7 @@ async function loadPostgres(db) {
   ).rows;
   await pool.end();
   const n = Number(size.n);
-  return { n, bytes: Number(size.total) / n, heapBytes: Number(size.heap) / n, txids };
+  return { n, bytes: Number(size.total) / n, heapBytes: Number(size.heap) / n, txids, lastIds };
 }
 
 function loadSqlite(db) {
@@ -130,8 +132,11 @@ async function suite(kind, port) {
   const { encodeChangeCursor } = dist('modules/changes/change-cursor');
   const at = (fraction) => {
     if (kind === 'sqlite') return encodeChangeCursor({ kind: 'id', id: Math.floor(log.n * fraction) });
-    const x = log.txids[Math.floor(log.txids.length * fraction)];
-    return encodeChangeCursor({ kind: 'snapshot', s: `${x}:${x}:` });
+    // As the app hands it out: the snapshot after batch m - 1 committed, the floor its last id.
+    const m = Math.floor(log.txids.length * fraction);
+    const x = log.txids[m];
+    const since = { snapshot: `${x}:${x}:`, idFloor: m ? log.lastIds[m - 1] : 0, running: [] };
+    return encodeChangeCursor({ kind: 'snapshot', since });
   };
   const nearEnd = 1 - 10 / BATCHES;
   const positions = [

@@ -34,10 +34,8 @@ export class ChangeLog {
   /** One row per change, in order, inserted together (a bulk change or an import batch). */
   async recordEach(manager: EntityManager, actor: AuthContext | null, changes: readonly ChangeRecord[]): Promise<void> {
     const now = this.transactions.timestamp(new Date());
-    const txid = this.transactions.isPostgres ? 'pg_current_xact_id()::text::bigint' : 'NULL';
     for (let start = 0; start < changes.length; start += SQLITE_ROWS_PER_STATEMENT) {
       const slice = changes.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
-      const values = slice.map(() => `(${txid}, ?, ?, ?, ?, ?, ?, ?, ?)`).join(', ');
       const parameters = slice.flatMap((c) => [
         c.type,
         c.id,
@@ -48,7 +46,27 @@ export class ChangeLog {
         c.action === 'deleted' ? null : JSON.stringify(c.data),
         now,
       ]);
-      await manager.query(this.transactions.sql(`INSERT INTO changes (${COLUMNS}) VALUES ${values}`), parameters);
+      await manager.query(this.insertSql(slice.length), parameters);
     }
+  }
+
+  /**
+   * PostgreSQL: the transaction id is taken (assigned if this is the transaction's first write)
+   * in a CTE whose row feeds the insert, so before the sequence draws any of the rows' ids: the
+   * feed's id floor depends on that order (ChangesRepository.currentHorizon).
+   */
+  private insertSql(rows: number): string {
+    if (!this.transactions.isPostgres) {
+      const values = Array.from({ length: rows }, () => '(NULL, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      return `INSERT INTO changes (${COLUMNS}) VALUES ${values}`;
+    }
+    const values = Array.from({ length: rows }, (_, i) => {
+      const p = (k: number) => `$${i * 8 + k}`;
+      return `(${p(1)}::varchar, ${p(2)}::int, ${p(3)}::varchar, ${p(4)}::int, ${p(5)}::int, ${p(6)}::varchar, ${p(7)}::text, ${p(8)}::timestamptz)`;
+    }).join(', ');
+    return (
+      'WITH tx AS MATERIALIZED (SELECT pg_current_xact_id()::text::bigint AS txid) ' +
+      `INSERT INTO changes (${COLUMNS}) SELECT tx.txid, v.* FROM tx CROSS JOIN (VALUES ${values}) AS v`
+    );
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { TransactionService } from '../../database/transaction.service';
+import { type Horizon, visibleInSnapshot, widenXid } from './change-cursor';
 import { ChangesPurgeEntity, type ChangeType } from './change.entity';
 
 export interface ChangeRow {
@@ -30,24 +31,56 @@ export class ChangesRepository {
     private readonly transactions: TransactionService,
   ) {}
 
-  /** PostgreSQL: the current snapshot, as text. */
-  async currentSnapshot(): Promise<string> {
-    const [row] = await this.dataSource.query<Array<{ s: string }>>('SELECT pg_current_snapshot()::text AS s');
-    return row.s;
+  /**
+   * PostgreSQL: the current snapshot and a floor under the ids of the changes it does not see.
+   * Three statements, each after the previous one returned: (1) the sequence's last id, (2) the
+   * transactions holding an id, (3) the snapshot. A change the snapshot does not see belongs to a
+   * transaction that had not ended at (3). If that transaction had its id at (2), it is in
+   * `running`; if not, it took its id after (2), and its change ids after that (ChangeLog assigns
+   * the transaction id before it draws a change id; the sequence hands out one value at a time,
+   * in increasing order), so above the floor read at (1).
+   */
+  async currentHorizon(): Promise<Horizon> {
+    const [{ floor }] = await this.dataSource.query<Array<{ floor: string }>>(
+      "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('changes', 'id')::regclass), 0) AS floor",
+    );
+    const running = await this.dataSource.query<Array<{ xid: string }>>(
+      'SELECT backend_xid::text AS xid FROM pg_stat_activity WHERE backend_xid IS NOT NULL',
+    );
+    const [{ snapshot }] = await this.dataSource.query<Array<{ snapshot: string }>>(
+      'SELECT pg_current_snapshot()::text AS snapshot',
+    );
+    return {
+      snapshot,
+      idFloor: Number(floor),
+      running: running
+        .map(({ xid }) => widenXid(xid, snapshot))
+        .filter((txid) => !visibleInSnapshot(BigInt(txid), snapshot)),
+    };
   }
 
   /**
-   * PostgreSQL: the changes `until` sees and `since` does not, after id `afterId`, in id order.
-   * Rows below since's xmin are all visible in it, so the txid index bounds the scan.
+   * PostgreSQL: the changes `until` sees and `since` does not, in id order: after id `after`
+   * inside a delta, else from since's floor (or the first change of a transaction running then),
+   * so a page walks the primary key from near its first row wherever the delta begins.
    */
-  deltaBetween(since: string, until: string, afterId: number, filter: ChangeFilter, limit: number) {
+  deltaBetween(since: Horizon, until: Horizon, after: number | null, filter: ChangeFilter, limit: number) {
     const sql =
-      `SELECT ${COLUMNS} FROM changes WHERE txid >= pg_snapshot_xmin($1::pg_snapshot)::text::bigint ` +
-      'AND txid < pg_snapshot_xmax($2::pg_snapshot)::text::bigint ' +
+      `SELECT ${COLUMNS} FROM changes WHERE id > COALESCE($3::int, LEAST($4::int, ` +
+      '(SELECT MIN(id) - 1 FROM changes WHERE txid = ANY($5::bigint[])))) ' +
       'AND NOT pg_visible_in_snapshot(txid::text::xid8, $1::pg_snapshot) ' +
-      'AND pg_visible_in_snapshot(txid::text::xid8, $2::pg_snapshot) AND id > $3 AND type = ANY($4) ' +
-      'AND ($5::int IS NULL OR owner_id IS NULL OR owner_id = $5) ORDER BY id LIMIT $6';
-    return this.dataSource.query<ChangeRow[]>(sql, [since, until, afterId, filter.types, filter.ownerId, limit]);
+      'AND pg_visible_in_snapshot(txid::text::xid8, $2::pg_snapshot) AND type = ANY($6) ' +
+      'AND ($7::int IS NULL OR owner_id IS NULL OR owner_id = $7) ORDER BY id LIMIT $8';
+    return this.dataSource.query<ChangeRow[]>(sql, [
+      since.snapshot,
+      until.snapshot,
+      after,
+      since.idFloor,
+      since.running,
+      filter.types,
+      filter.ownerId,
+      limit,
+    ]);
   }
 
   /** SQLite: the highest committed id (read before the rows: nothing below it can still commit). */

@@ -12,7 +12,7 @@ import {
   type ChangePosition,
   decodeChangeCursor,
   encodeChangeCursor,
-  SNAPSHOT_ORIGIN,
+  ORIGIN,
   visibleInSnapshot,
 } from './change-cursor';
 import { CHANGE_TYPES, type ChangesPurgeEntity, type ChangeType } from './change.entity';
@@ -101,15 +101,16 @@ export class ChangesService implements OnModuleDestroy {
    * flight at the newer snapshot is not in it, and is in a later delta once it has committed.
    */
   private async pageBySnapshot(given: ChangePosition | null, filter: ChangeFilter, limit: number) {
-    const since = given?.kind === 'snapshot' ? given.s : SNAPSHOT_ORIGIN;
-    const until = given?.kind === 'snapshot' && given.u !== undefined ? given.u : await this.changes.currentSnapshot();
-    const after = given?.kind === 'snapshot' && given.a !== undefined ? given.a : 0;
+    const since = given?.kind === 'snapshot' ? given.since : ORIGIN;
+    const inDelta = given?.kind === 'snapshot' && given.until ? given : null;
+    const until = inDelta?.until ?? (await this.changes.currentHorizon());
+    const after = inDelta?.after ?? null;
     const rows = filter.types.length ? await this.changes.deltaBetween(since, until, after, filter, limit + 1) : [];
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit);
     const cursorAfter = (row: ChangeRow) =>
-      encodeChangeCursor({ kind: 'snapshot', s: since, u: until, a: Number(row.id) });
-    const next = hasMore ? cursorAfter(page[page.length - 1]) : encodeChangeCursor({ kind: 'snapshot', s: until });
+      encodeChangeCursor({ kind: 'snapshot', since, until, after: Number(row.id) });
+    const next = hasMore ? cursorAfter(page[page.length - 1]) : encodeChangeCursor({ kind: 'snapshot', since: until });
     return {
       changes: page.map((row) => toChangeResponse(row, cursorAfter(row))),
       next_cursor: next,
@@ -122,11 +123,11 @@ export class ChangesService implements OnModuleDestroy {
     const expired =
       position.kind === 'id'
         ? position.id < mark.maxId
-        : position.s === SNAPSHOT_ORIGIN
+        : position.since.snapshot === ORIGIN.snapshot
           ? // Paging from the start (no cursor given): stale once rows after the last one returned went.
-            position.a !== undefined && position.a < mark.maxId
+            position.after !== undefined && position.after < mark.maxId
           : // The last purged transaction came after the position: at least it was never handed out.
-            mark.maxTxid !== null && !visibleInSnapshot(BigInt(mark.maxTxid), position.s);
+            mark.maxTxid !== null && !visibleInSnapshot(BigInt(mark.maxTxid), position.since.snapshot);
     if (expired) {
       throw new DomainError(
         ErrorCode.CursorExpired,

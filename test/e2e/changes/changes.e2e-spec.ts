@@ -1,5 +1,8 @@
+import { TransactionService } from '../../../src/database/transaction.service';
+import { ChangeLog } from '../../../src/modules/changes/change-log';
 import { ChangesService } from '../../../src/modules/changes/changes.service';
 import { ADMIN_TOKEN, createTestContext, RAISED_RATE_LIMITS, type TestContext } from '../../support/factories';
+import { TEST_DB } from '../../support/test-databases';
 
 type Change = {
   cursor: string;
@@ -365,6 +368,31 @@ describe('changes feed', () => {
     // A change's own cursor resumes right after it.
     const resumed = (await drain(ADMIN_TOKEN, all[3].cursor, { types: 'client' })).changes;
     expect(resumed.map((c) => c.id)).toEqual(ids.slice(4));
+  });
+
+  it('should hand over, once, a change whose transaction took its id before a position and committed after it', async () => {
+    const start = await position();
+    let release!: () => void;
+    let recorded!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inside = new Promise<void>((resolve) => (recorded = resolve));
+    const log = ctx.t.app.get(ChangeLog);
+    const slow = ctx.t.app.get(TransactionService).run(null, async (manager) => {
+      await log.record(manager, null, { type: 'client', id: 990_001, action: 'updated', data: { held: true } });
+      recorded();
+      await held;
+    });
+    await inside;
+    // PostgreSQL: a later change commits first (SQLite queues writers, so it would wait for the held one).
+    const before =
+      TEST_DB === 'postgres' ? (await ctx.t.post('/api/v1/clients', { name: 'Overtakes' }, admin)).body.client : null;
+    const first = await drain(ADMIN_TOKEN, start, { types: 'client' });
+    expect(first.changes.map((c) => c.id)).toEqual(before ? [before.id] : []);
+    release();
+    await slow;
+    const after = (await ctx.t.post('/api/v1/clients', { name: 'After the held one' }, admin)).body.client;
+    const second = await drain(ADMIN_TOKEN, first.cursor, { types: 'client' });
+    expect(second.changes.map((c) => c.id)).toEqual([990_001, after.id]);
   });
 
   it('should give the same cursor back (or an equivalent) when nothing is new', async () => {
