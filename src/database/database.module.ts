@@ -1,6 +1,8 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   buildDataSourceOptions,
@@ -9,6 +11,7 @@ import {
   openWriter,
   WRITER_DATA_SOURCE,
 } from './data-source-options';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { TransactionService } from './transaction.service';
 
 @Global()
@@ -17,6 +20,7 @@ export class DatabaseModule implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly main: DataSource,
     @Inject(WRITER_DATA_SOURCE) private readonly writer: DataSource,
+    @Inject(SqliteCheckpointer) private readonly checkpointer: SqliteCheckpointer | null,
   ) {}
 
   /** The app's database, holding `schema` (its entities and migrations, which the app lists). */
@@ -39,6 +43,11 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [
         // Opened once the main DataSource has run the migrations.
         { provide: WRITER_DATA_SOURCE, inject: [getDataSourceToken()], useFactory: openWriter },
+        {
+          provide: SqliteCheckpointer,
+          inject: [getDataSourceToken(), APP_LOGGER],
+          useFactory: (main: DataSource, logger: Logger) => SqliteCheckpointer.forDataSource(main, logger),
+        },
         TransactionService,
       ],
       exports: [TransactionService],
@@ -47,6 +56,7 @@ export class DatabaseModule implements OnApplicationShutdown {
 
   /** After the HTTP server closed (as TypeORM's module closes the main DataSource). */
   async onApplicationShutdown(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.writer !== this.main && this.writer.isInitialized) await this.writer.destroy();
   }
 }
