@@ -15,7 +15,12 @@ import { ProjectEntity } from './modules/projects/project.entity';
 import { SettingEntity } from './modules/settings/setting.entity';
 import { TaskEntity } from './modules/tasks/task.entity';
 import { TimeEntryEntity } from './modules/time-entries/time-entry.entity';
-import { ProjectTotalsEntity, TaskTotalsEntity, UserTotalsEntity } from './modules/time-entries/time-totals.entity';
+import {
+  ProjectTotalsEntity,
+  TaskTotalsEntity,
+  UserEntryCountEntity,
+  UserTotalsEntity,
+} from './modules/time-entries/time-totals.entity';
 import { UserEntity } from './modules/users/user.entity';
 import { WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from './modules/webhooks/webhook.entities';
 import { CreateSettings1764400000000 } from '../migrations/1764400000000-create-settings';
@@ -36,6 +41,7 @@ import { TimeEntriesSortIndexes1764400000014 } from '../migrations/1764400000014
 import { ChangesFeed1764400000015 } from '../migrations/1764400000015-changes-feed';
 import { IdempotencyClaimFunction1764400000016 } from '../migrations/1764400000016-idempotency-claim-function';
 import { TimeEntryBreaks1764400000017 } from '../migrations/1764400000017-time-entry-breaks';
+import { UserEntryCounts1764400000018 } from '../migrations/1764400000018-user-entry-counts';
 
 /** Registration list of every entity (no globbing: the same list works from src and dist). */
 export const ENTITIES = [
@@ -51,6 +57,7 @@ export const ENTITIES = [
   ProjectTotalsEntity,
   TaskTotalsEntity,
   UserTotalsEntity,
+  UserEntryCountEntity,
   WarehouseEntity,
   StockItemEntity,
   WarehouseStockEntity,
@@ -82,6 +89,7 @@ export const MIGRATIONS = [
   ChangesFeed1764400000015,
   IdempotencyClaimFunction1764400000016,
   TimeEntryBreaks1764400000017,
+  UserEntryCounts1764400000018,
 ];
 
 /** The app's TypeORM options: its database (config) with every entity and migration. */

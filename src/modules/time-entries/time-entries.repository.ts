@@ -15,6 +15,7 @@ import { ProjectEntity } from '../projects/project.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { UserEntity } from '../users/user.entity';
 import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
+import { UserEntryCountEntity } from './time-totals.entity';
 
 export interface TimeEntryListFilter {
   /** Only this user's entries (always set for non-admins). */
@@ -133,15 +134,25 @@ export class TimeEntriesRepository {
   }
 
   /**
-   * One page in `request`'s order, and the count. The count runs on the bare table (no joins), in
-   * parallel with the page; a user's is answered from an index alone (both of its indexes hold
-   * end_time), and past the cap it reads no more rows.
+   * One page in `request`'s order, and the count, in parallel. A user's completed entries with no
+   * other filter (every client's first screen) are counted by the database's triggers: one
+   * primary-key read, exact at any size. Any other filter counts on the bare table (no joins),
+   * from an index alone for a user (both of its indexes hold end_time), reading no rows past the cap.
    */
   list(filter: TimeEntryListFilter, request: PageRequest<TimeEntryEntity>): Promise<[TimeEntryEntity[], ListCount]> {
     const page = inPage(withListFilter(this.withNames(this.entries.createQueryBuilder('e')), filter), request)
       .getRawMany<RawEntryRow>()
       .then((rows) => rows.map(entryFromRow));
-    return Promise.all([page, this.counter.count(withListFilter(this.entries.createQueryBuilder('e'), filter))]);
+    const count = isUsersCompleted(filter)
+      ? this.completedEntriesOf(filter.userId).then((total) => ({ total, estimate: false }))
+      : this.counter.count(withListFilter(this.entries.createQueryBuilder('e'), filter));
+    return Promise.all([page, count]);
+  }
+
+  /** How many completed entries the user has (migration 1764400000018 keeps the count). */
+  async completedEntriesOf(userId: number): Promise<number> {
+    const row = await this.entries.manager.findOneBy(UserEntryCountEntity, { userId });
+    return row?.entries ?? 0;
   }
 
   /**
@@ -432,6 +443,12 @@ export class TimeEntriesRepository {
 }
 
 /** The list's filters (TimeEntryListFilter) as conditions on `e`. */
+/** Only one user's completed entries: nothing narrows the list further. */
+function isUsersCompleted(filter: TimeEntryListFilter): filter is TimeEntryListFilter & { userId: number } {
+  const { userId, includeActive, ...narrowing } = filter;
+  return userId !== undefined && !includeActive && Object.values(narrowing).every((value) => value === undefined);
+}
+
 function withListFilter(
   qb: SelectQueryBuilder<TimeEntryEntity>,
   filter: TimeEntryListFilter,

@@ -69,3 +69,20 @@ export class UserTotalsEntity {
   @Column({ name: 'billable_seconds', type: 'bigint', default: 0, transformer: seconds })
   billableSeconds: number;
 }
+
+/**
+ * Completed time entries per user (migration 1764400000018's triggers, beside the totals): the
+ * total of a user's unfiltered list without counting its entries. A missing row means zero.
+ */
+@Entity({ name: 'user_entry_counts' })
+export class UserEntryCountEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'integer' })
+  userId: number;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_entry_counts_user_id' })
+  user?: UserEntity;
+
+  @Column({ name: 'entries', type: 'integer', default: 0 })
+  entries: number;
+}

@@ -45,6 +45,19 @@ async function sums(db: Queryable, from: 'entries' | 'totals'): Promise<Sums> {
   return result;
 }
 
+/** [user, completed entries] per user: a fresh COUNT over the entries, or the kept counts (zeros left out). */
+async function entryCounts(db: Queryable, from: 'entries' | 'counts'): Promise<Array<[number, number]>> {
+  const sql =
+    from === 'entries'
+      ? 'SELECT user_id AS id, COUNT(*) AS n FROM time_entries WHERE end_time IS NOT NULL GROUP BY user_id'
+      : 'SELECT user_id AS id, entries AS n FROM user_entry_counts';
+  const rows = await db.query<Array<{ id: unknown; n: unknown }>>(sql);
+  return rows
+    .map((r): [number, number] => [Number(r.id), Number(r.n)])
+    .filter(([, n]) => n !== 0)
+    .sort((a, b) => a[0] - b[0]);
+}
+
 describe('maintained time totals', () => {
   let ctx: TestContext;
   const admin = { token: ADMIN_TOKEN };
@@ -101,6 +114,14 @@ describe('maintained time totals', () => {
       expect((await ctx.t.get('/api/v1/users/me', { token })).body.user.total_hours).toBe(
         hours('user_id', user.id).total,
       );
+    }
+    // The kept entry counts, and the total of each user's list (read from them).
+    const counted = await entryCounts(ctx.t.dataSource, 'entries');
+    expect(await entryCounts(ctx.t.dataSource, 'counts')).toEqual(counted);
+    for (const { token, user } of [u1, u2]) {
+      const list = await ctx.t.get('/api/v1/time-entries', { token, query: { per_page: 1 } });
+      const expected = counted.find(([id]) => id === user.id)?.[1] ?? 0;
+      expect(list.body.pagination).toMatchObject({ total: expected, total_is_estimate: false });
     }
   };
 
@@ -287,6 +308,66 @@ describe('time totals migration', () => {
     await after.query(`DELETE FROM time_entries WHERE user_id = 2`);
     await after.runMigrations({ transaction: 'each' });
     expect(await sums(after, 'totals')).toEqual(await sums(after, 'entries'));
+    await after.destroy();
+  });
+});
+
+/** Migration 1764400000018 counts the entries already there, keeps counting, and goes down cleanly. */
+describe('user entry counts migration', () => {
+  let url: string;
+
+  beforeAll(async () => {
+    if (TEST_DB === 'sqlite') {
+      url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-counts-')), 'mig.sqlite')}`;
+      return;
+    }
+    const name = `${process.env.TEST_TEMPLATE_DB}_counts_${process.pid}_${Date.now()}`;
+    await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
+    url = postgresUrlFor(name);
+  });
+
+  it('should backfill the counts of existing entries, then keep them', async () => {
+    const index = MIGRATIONS.findIndex((m) => m.name === 'UserEntryCounts1764400000018');
+    expect(index).toBeGreaterThan(0);
+    const options = appDataSourceOptions(loadConfig({ DATABASE_URL: url }));
+    const before = await new DataSource({ ...options, migrations: MIGRATIONS.slice(0, index) }).initialize();
+    await before.runMigrations({ transaction: 'each' });
+    const now = `'${TEST_DB === 'sqlite' ? toSqliteTimestamp(new Date()) : new Date().toISOString()}'`;
+    await before.query(
+      `INSERT INTO users (id, username, created_at, updated_at) VALUES (1, 'a', ${now}, ${now}), (2, 'b', ${now}, ${now})`,
+    );
+    await before.query(`INSERT INTO projects (id, name, created_at, updated_at) VALUES (1, 'p', ${now}, ${now})`);
+    const entry = (user: number, end: string) =>
+      `(${user}, 1, ${now}, ${end}, ${end === 'NULL' ? 'NULL' : '60'}, ${now}, ${now})`;
+    // User 1: two completed and a running one (not counted); user 2: one.
+    await before.query(
+      'INSERT INTO time_entries (user_id, project_id, start_time, end_time, duration_seconds, created_at, updated_at) ' +
+        `VALUES ${[entry(1, now), entry(1, now), entry(1, 'NULL'), entry(2, now)].join(', ')}`,
+    );
+    await before.destroy();
+
+    const after = await new DataSource({ ...options, migrations: MIGRATIONS.slice(0, index + 1) }).initialize();
+    await after.runMigrations({ transaction: 'each' });
+    expect(await entryCounts(after, 'counts')).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+    // Stopping the running entry, moving one to another user, deleting one.
+    await after.query(`UPDATE time_entries SET end_time = ${now}, duration_seconds = 0 WHERE end_time IS NULL`);
+    await after.query('UPDATE time_entries SET user_id = 2 WHERE id = 1');
+    await after.query('DELETE FROM time_entries WHERE id = 2');
+    expect(await entryCounts(after, 'counts')).toEqual(await entryCounts(after, 'entries'));
+    expect(await entryCounts(after, 'counts')).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+
+    await after.undoLastMigration({ transaction: 'each' });
+    const tables = TEST_DB === 'sqlite' ? `sqlite_master` : `(SELECT tablename AS name FROM pg_tables) t`;
+    expect(await after.query<unknown[]>(`SELECT name FROM ${tables} WHERE name = 'user_entry_counts'`)).toEqual([]);
+    await after.query('DELETE FROM time_entries WHERE user_id = 1');
+    await after.runMigrations({ transaction: 'each' });
+    expect(await entryCounts(after, 'counts')).toEqual([[2, 2]]);
     await after.destroy();
   });
 });
