@@ -62,6 +62,9 @@ export class SqliteCheckpointer {
 
   /** Stops the worker and closes its connection. */
   async stop(): Promise<void> {
+    // Referenced again: with nothing else pending (a CLI command's last step), an unreferenced worker
+    // would let the process exit, status 0, before the shutdown that awaits it had finished.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
