@@ -134,25 +134,27 @@ export class TimeEntriesRepository {
   }
 
   /**
-   * One page in `request`'s order, and the count, in parallel. A user's completed entries with no
-   * other filter (every client's first screen) are counted by the database's triggers: one
-   * primary-key read, exact at any size. Any other filter counts on the bare table (no joins),
-   * from an index alone for a user (both of its indexes hold end_time), reading no rows past the cap.
+   * One page in `request`'s order, and the count, in parallel. Completed entries with no other
+   * filter than the user (every client's first screen, an admin's too) are counted by the
+   * database's triggers: one primary-key read for a user, a row per user for everyone, exact at any
+   * size. Any other filter counts on the bare table (no joins), from an index alone for a user
+   * (both of its indexes hold end_time), reading no rows past the cap.
    */
   list(filter: TimeEntryListFilter, request: PageRequest<TimeEntryEntity>): Promise<[TimeEntryEntity[], ListCount]> {
     const page = inPage(withListFilter(this.withNames(this.entries.createQueryBuilder('e')), filter), request)
       .getRawMany<RawEntryRow>()
       .then((rows) => rows.map(entryFromRow));
-    const count = isUsersCompleted(filter)
-      ? this.completedEntriesOf(filter.userId).then((total) => ({ total, estimate: false }))
+    const count = isCompletedOnly(filter)
+      ? this.completedEntries(filter.userId).then((total) => ({ total, estimate: false }))
       : this.counter.count(withListFilter(this.entries.createQueryBuilder('e'), filter));
     return Promise.all([page, count]);
   }
 
-  /** How many completed entries the user has (migration 1764400000018 keeps the count). */
-  async completedEntriesOf(userId: number): Promise<number> {
-    const row = await this.entries.manager.findOneBy(UserEntryCountEntity, { userId });
-    return row?.entries ?? 0;
+  /** How many completed entries the user (or everyone) has: migration 1764400000018 keeps the counts. */
+  async completedEntries(userId: number | undefined): Promise<number> {
+    const counts = this.entries.manager.getRepository(UserEntryCountEntity);
+    if (userId !== undefined) return (await counts.findOneBy({ userId }))?.entries ?? 0;
+    return (await counts.sum('entries')) ?? 0;
   }
 
   /**
@@ -443,10 +445,10 @@ export class TimeEntriesRepository {
 }
 
 /** The list's filters (TimeEntryListFilter) as conditions on `e`. */
-/** Only one user's completed entries: nothing narrows the list further. */
-function isUsersCompleted(filter: TimeEntryListFilter): filter is TimeEntryListFilter & { userId: number } {
-  const { userId, includeActive, ...narrowing } = filter;
-  return userId !== undefined && !includeActive && Object.values(narrowing).every((value) => value === undefined);
+/** Completed entries, of one user or of all: nothing else narrows the list. */
+function isCompletedOnly(filter: TimeEntryListFilter): boolean {
+  const { userId: _user, includeActive, ...narrowing } = filter;
+  return !includeActive && Object.values(narrowing).every((value) => value === undefined);
 }
 
 function withListFilter(

@@ -464,14 +464,20 @@ describe('cursor pagination past the count cap', () => {
   });
 
   it('should estimate the total past the cap, and say so, while paging stays exact', async () => {
-    const first = await ctx.t.get('/api/v1/time-entries', { token: ADMIN_TOKEN, query: { per_page: 10 } });
+    // A filter: counted over the table (without one, the kept counts answer exactly, see below).
+    const query = { per_page: 10, billable: 'true' };
+    const first = await ctx.t.get('/api/v1/time-entries', { token: ADMIN_TOKEN, query });
     expect(first.body.pagination).toMatchObject({ total_is_estimate: true, has_next: true, page: 1 });
     // At least the rows this page has shown exist (SQLite: the cap, so that bound).
     expect(first.body.pagination.total).toBeGreaterThanOrEqual(11);
     expect(first.body.pagination.pages).toBe(Math.ceil(first.body.pagination.total / 10));
-    const { items, pages } = await walk<{ id: number }>(ctx, '/api/v1/time-entries', 'time_entries', ADMIN_TOKEN, {
-      per_page: 10,
-    });
+    const { items, pages } = await walk<{ id: number }>(
+      ctx,
+      '/api/v1/time-entries',
+      'time_entries',
+      ADMIN_TOKEN,
+      query,
+    );
     expect(items).toHaveLength(23);
     expect(new Set(ids(items)).size).toBe(23);
     for (const page of pages) expect(page.total_is_estimate).toBe(true);
@@ -479,7 +485,14 @@ describe('cursor pagination past the count cap', () => {
   });
 
   it('should count exactly up to the cap', async () => {
-    const res = await ctx.t.get('/api/v1/time-entries', { token: few.token });
+    const res = await ctx.t.get('/api/v1/time-entries', { token: few.token, query: { billable: 'true' } });
     expect(res.body.pagination).toMatchObject({ total: 3, pages: 1, total_is_estimate: false, has_next: false });
+  });
+
+  it('should count completed entries without other filters exactly past the cap (kept counts)', async () => {
+    const everyone = await ctx.t.get('/api/v1/time-entries', { token: ADMIN_TOKEN, query: { per_page: 10 } });
+    expect(everyone.body.pagination).toMatchObject({ total: 23, pages: 3, total_is_estimate: false });
+    const one = await ctx.t.get('/api/v1/time-entries', { token: ADMIN_TOKEN, query: { user_id: few.id } });
+    expect(one.body.pagination).toMatchObject({ total: 3, total_is_estimate: false });
   });
 });

@@ -123,6 +123,9 @@ describe('maintained time totals', () => {
       const expected = counted.find(([id]) => id === user.id)?.[1] ?? 0;
       expect(list.body.pagination).toMatchObject({ total: expected, total_is_estimate: false });
     }
+    const everyone = await ctx.t.get('/api/v1/time-entries', { ...admin, query: { per_page: 1 } });
+    const all = counted.reduce((sum, [, n]) => sum + n, 0);
+    expect(everyone.body.pagination).toMatchObject({ total: all, total_is_estimate: false });
   };
 
   let slot = 0;
