@@ -25,6 +25,19 @@ export async function withAdminClient<T>(work: (client: Client) => Promise<T>): 
 }
 
 /**
+ * An empty, unmigrated database of the run's kind for a migration test, as a DATABASE_URL: a
+ * temporary SQLite file, or a PostgreSQL database named after the run's template so that
+ * global-teardown drops it with the others. Not dropped by the test: DROP DATABASE waits for a
+ * checkpoint, which under load can outlast a hook's timeout (a timed checkpoint took 90 s).
+ */
+export async function emptyDatabaseUrl(label: string): Promise<string> {
+  if (TEST_DB === 'sqlite') return `sqlite:${join(mkdtempSync(join(tmpdir(), `tt-${label}-`)), 'mig.sqlite')}`;
+  const name = `${process.env.TEST_TEMPLATE_DB}_${label}_${process.pid}_${Date.now()}`;
+  await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
+  return postgresUrlFor(name);
+}
+
+/**
  * A fresh migrated database for one test file: a copy of the template that global-setup migrated
  * once (SQLite: file copy; PostgreSQL: CREATE DATABASE ... TEMPLATE).
  */

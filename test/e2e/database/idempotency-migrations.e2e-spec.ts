@@ -1,27 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app-config';
 import { appDataSourceOptions, MIGRATIONS } from '../../../src/app-data-source';
 import { toSqliteTimestamp } from '../../../src/database/stored-timestamp';
-import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
+import { emptyDatabaseUrl, TEST_DB } from '../../support/test-databases';
 
 /** The idempotency tables' later migrations, each run up and back down on a database of its own kind. */
 describe('idempotency migrations', () => {
   let url: string;
 
-  // PostgreSQL: an empty database, named after the run's template so that global-teardown drops it
-  // with the others. Not dropped here: DROP DATABASE waits for a checkpoint, which under load can
-  // outlast a hook's timeout (a timed checkpoint syncing the run's databases took 90 s).
   beforeAll(async () => {
-    if (TEST_DB === 'sqlite') {
-      url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-mig-')), 'mig.sqlite')}`;
-      return;
-    }
-    const name = `${process.env.TEST_TEMPLATE_DB}_mig_${process.pid}_${Date.now()}`;
-    await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
-    url = postgresUrlFor(name);
+    url = await emptyDatabaseUrl('mig');
   });
 
   const open = async (migrations: typeof MIGRATIONS) => {

@@ -1,25 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app-config';
 import { appDataSourceOptions, MIGRATIONS } from '../../../src/app-data-source';
-import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
+import { emptyDatabaseUrl, TEST_DB } from '../../support/test-databases';
 
 /** 1764400000012: the time-entry indexes, built outside a transaction (CONCURRENTLY on PostgreSQL). */
 describe('time-entry keyset index migration', () => {
   let url: string;
 
-  // As in the idempotency migration spec: PostgreSQL's database is named after the run's template,
-  // so that global-teardown drops it with the others.
   beforeAll(async () => {
-    if (TEST_DB === 'sqlite') {
-      url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-mig-')), 'mig.sqlite')}`;
-      return;
-    }
-    const name = `${process.env.TEST_TEMPLATE_DB}_kix_${process.pid}_${Date.now()}`;
-    await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
-    url = postgresUrlFor(name);
+    url = await emptyDatabaseUrl('kix');
   });
 
   it('should swap the indexes both ways, and build again over an invalid leftover', async () => {

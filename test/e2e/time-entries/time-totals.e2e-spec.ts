@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app-config';
 import { appDataSourceOptions, MIGRATIONS } from '../../../src/app-data-source';
 import { toSqliteTimestamp } from '../../../src/database/stored-timestamp';
 import { roundHours } from '../../../src/modules/time-entries/time-entry.mapper';
 import { ADMIN_TOKEN, createTestContext, type TestContext, type TestUser } from '../../support/factories';
-import { postgresUrlFor, TEST_DB, withAdminClient } from '../../support/test-databases';
+import { emptyDatabaseUrl, TEST_DB } from '../../support/test-databases';
 
 jest.setTimeout(120_000);
 
@@ -238,16 +235,8 @@ describe('maintained time totals', () => {
 describe('time totals migration', () => {
   let url: string;
 
-  // As in idempotency-migrations: a PostgreSQL database named after the run's template (dropped by
-  // global-teardown), a temporary file for SQLite.
   beforeAll(async () => {
-    if (TEST_DB === 'sqlite') {
-      url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-totals-')), 'mig.sqlite')}`;
-      return;
-    }
-    const name = `${process.env.TEST_TEMPLATE_DB}_totals_${process.pid}_${Date.now()}`;
-    await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
-    url = postgresUrlFor(name);
+    url = await emptyDatabaseUrl('totals');
   });
 
   it('should backfill the totals of existing entries, then keep them', async () => {
@@ -320,13 +309,7 @@ describe('user entry counts migration', () => {
   let url: string;
 
   beforeAll(async () => {
-    if (TEST_DB === 'sqlite') {
-      url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tt-counts-')), 'mig.sqlite')}`;
-      return;
-    }
-    const name = `${process.env.TEST_TEMPLATE_DB}_counts_${process.pid}_${Date.now()}`;
-    await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
-    url = postgresUrlFor(name);
+    url = await emptyDatabaseUrl('counts');
   });
 
   it('should backfill the counts of existing entries, then keep them', async () => {
