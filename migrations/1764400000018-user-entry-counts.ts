@@ -1,4 +1,5 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import { longStatement } from './long-statement';
 
 /**
  * How many completed time entries each user has, kept by triggers like the totals of migration 13:
@@ -46,7 +47,7 @@ export class UserEntryCounts1764400000018 implements MigrationInterface {
     const backfill =
       'INSERT INTO user_entry_counts (user_id, entries) ' +
       'SELECT user_id, COUNT(*) FROM time_entries WHERE end_time IS NOT NULL GROUP BY user_id';
-    await (postgres ? long(queryRunner, backfill) : queryRunner.query(backfill));
+    await (postgres ? longStatement(queryRunner, backfill) : queryRunner.query(backfill));
     for (const statement of postgres ? POSTGRES_TRIGGERS : SQLITE_TRIGGERS) await queryRunner.query(statement);
   }
 
@@ -128,14 +129,3 @@ BEGIN
     ON CONFLICT (user_id) DO UPDATE SET entries = entries + 1;
 END`,
 ];
-
-/** A day: the backfill reads the whole table, past the pool's client-side query timeout. */
-const LONG_STATEMENT_MS = 86_400_000;
-
-/** A statement on the runner's own connection (in its transaction), past the pool's query timeout. */
-async function long(queryRunner: QueryRunner, sql: string): Promise<void> {
-  const client = (await queryRunner.connect()) as {
-    query(config: { text: string; query_timeout: number }): Promise<unknown>;
-  };
-  await client.query({ text: sql, query_timeout: LONG_STATEMENT_MS });
-}
