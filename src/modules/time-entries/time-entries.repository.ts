@@ -141,14 +141,33 @@ export class TimeEntriesRepository {
    * (both of its indexes hold end_time), reading no rows past the cap.
    */
   list(filter: TimeEntryListFilter, request: PageRequest<TimeEntryEntity>): Promise<[TimeEntryEntity[], ListCount]> {
-    const page = inPage(withListFilter(this.withNames(this.entries.createQueryBuilder('e')), filter), request)
-      .getRawMany<RawEntryRow>()
-      .then((rows) => rows.map(entryFromRow));
+    const page = this.page(filter, request).then((rows) => rows.map(entryFromRow));
     const count = isCompletedOnly(filter)
       ? this.completedEntries(filter.userId).then((total) => ({ total, estimate: false }))
       : this.counter.count(withListFilter(this.entries.createQueryBuilder('e'), filter));
     return Promise.all([page, count]);
   }
+
+  /**
+   * The page's rows. TypeORM writing a statement's SQL cost more CPU than the database running it
+   * (140 µs a list); the text depends only on the page's shape (its conditions, order and limit),
+   * so each shape's is written once (CompiledQuery) and bound to this request's parameters. A
+   * numbered page past the first writes its OFFSET into the text: built each time.
+   */
+  private page(filter: TimeEntryListFilter, request: PageRequest<TimeEntryEntity>): Promise<RawEntryRow[]> {
+    const qb = inPage(withListFilter(this.withNames(this.entries.createQueryBuilder('e')), filter), request);
+    if (request.after === null && request.rowsBefore > 0) return qb.getRawMany<RawEntryRow>();
+    const shape = pageShape(qb);
+    let statement = this.pageStatements.get(shape);
+    if (!statement) {
+      if (this.pageStatements.size >= MAX_PAGE_SHAPES) this.pageStatements.clear();
+      statement = new CompiledQuery<RawEntryRow>(() => qb);
+      this.pageStatements.set(shape, statement);
+    }
+    return statement.rows(this.entries.manager, qb.getParameters());
+  }
+
+  private readonly pageStatements = new Map<string, CompiledQuery<RawEntryRow>>();
 
   /** How many completed entries the user (or everyone) has: migration 1764400000018 keeps the counts. */
   async completedEntries(userId: number | undefined): Promise<number> {
@@ -445,6 +464,18 @@ export class TimeEntriesRepository {
 }
 
 /** The list's filters (TimeEntryListFilter) as conditions on `e`. */
+/** Page shapes whose statement is kept: more than clients use (filters x sorts x sizes); past it, all are dropped. */
+const MAX_PAGE_SHAPES = 500;
+
+/**
+ * What a page's SQL text depends on beyond what every page selects and joins: its conditions (with
+ * their :parameters, not their values), its order and its limit and offset.
+ */
+function pageShape(qb: SelectQueryBuilder<TimeEntryEntity>): string {
+  const { wheres, orderBys, limit, offset } = qb.expressionMap;
+  return JSON.stringify([wheres, orderBys, limit, offset]);
+}
+
 /** Completed entries, of one user or of all: nothing else narrows the list. */
 function isCompletedOnly(filter: TimeEntryListFilter): boolean {
   const { userId: _user, includeActive, ...narrowing } = filter;
