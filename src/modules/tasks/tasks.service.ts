@@ -1,4 +1,4 @@
-import { toTimeEntryResponse } from '../time-entries/time-entry.mapper';
+import { timeEntryChange } from '../time-entries/time-entry.mapper';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { updatedSinceOf } from '../../common/time/updated-since';
@@ -109,13 +109,7 @@ export class TasksService {
       await this.changes.recordEach(
         manager,
         auth,
-        detached.map((entry) => ({
-          type: 'time_entry',
-          id: entry.id,
-          action: 'updated',
-          data: toTimeEntryResponse(entry),
-          ownerId: entry.userId,
-        })),
+        detached.map((entry) => timeEntryChange(entry, 'updated')),
       );
     });
     return { message: 'Task deleted successfully' };

@@ -9,7 +9,7 @@ import { TimeEntriesRepository } from './time-entries.repository';
 import { TimeEntryEntity } from './time-entry.entity';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { ChangeLog } from '../changes/change-log';
-import { normaliseTags, tagList, toTimeEntryResponse } from './time-entry.mapper';
+import { normaliseTags, tagList, timeEntryChange, toTimeEntryResponse } from './time-entry.mapper';
 
 /**
  * One transaction: every id must name an entry the caller may see (others' entries read as
@@ -74,7 +74,7 @@ export class TimeEntriesBulkService {
         await this.changes.recordEach(
           manager,
           auth,
-          targets.map((e) => ({ type: 'time_entry', id: e.id, action: 'deleted', data: null, ownerId: e.userId })),
+          targets.map((e) => timeEntryChange(e, 'deleted')),
         );
       } else if (targetIds.length) {
         const updated = await this.entries.reloadMany(targetIds, manager);
@@ -87,13 +87,7 @@ export class TimeEntriesBulkService {
         await this.changes.recordEach(
           manager,
           auth,
-          updated.map((e) => ({
-            type: 'time_entry',
-            id: e.id,
-            action: 'updated',
-            data: toTimeEntryResponse(e),
-            ownerId: e.userId,
-          })),
+          updated.map((e) => timeEntryChange(e, 'updated')),
         );
       }
       return { success: true, affected: targets.length, skipped };

@@ -20,7 +20,7 @@ import { ClientsService } from '../clients/clients.service';
 import { ProjectsService } from '../projects/projects.service';
 import { TasksService } from '../tasks/tasks.service';
 import type { ImportCsvResultDto, ImportRowErrorDto } from './dto/import-csv.dto';
-import { normaliseTags, toTimeEntryResponse, workedSeconds } from './time-entry.mapper';
+import { normaliseTags, timeEntryChange, workedSeconds } from './time-entry.mapper';
 import { ChangeLog } from '../changes/change-log';
 import { breakProblem, instantProblem, MAX_ENTRY_SECONDS, spanProblem } from './time-entry-rules';
 import { type NewTimeEntry, TimeEntriesRepository } from './time-entries.repository';
@@ -379,13 +379,7 @@ export class TimeEntriesImportService {
       await this.changes.recordEach(
         manager,
         auth,
-        inserted.map((e) => ({
-          type: 'time_entry',
-          id: e.id,
-          action: 'created',
-          data: toTimeEntryResponse(e),
-          ownerId: e.userId,
-        })),
+        inserted.map((e) => timeEntryChange(e, 'created')),
       );
       await slice.pause();
     }

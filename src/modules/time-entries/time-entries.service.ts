@@ -21,6 +21,7 @@ import { TimeEntryEntity, type TimeEntrySource } from './time-entry.entity';
 import {
   durationBetween,
   normaliseTags,
+  timeEntryChange,
   timeEntryTag,
   timeEntryTagSource,
   toTimeEntryResponse,
@@ -161,13 +162,7 @@ export class TimeEntriesService {
         Object.assign(saved, { user: owner, project: refs.project, client: refs.client, task: refs.task });
         const data = toTimeEntryResponse(saved);
         await this.outbox.emit(manager, input.event, auth, data);
-        await this.changes.record(manager, auth, {
-          type: 'time_entry',
-          id: saved.id,
-          action: 'created',
-          data,
-          ownerId: saved.userId,
-        });
+        await this.changes.record(manager, auth, timeEntryChange(saved, 'created', data));
         return saved;
       });
     } catch (error) {
@@ -222,13 +217,7 @@ export class TimeEntriesService {
       const reloaded = (await this.entries.reload(entry.id, manager))!;
       const data = toTimeEntryResponse(reloaded);
       await this.outbox.emit(manager, 'time_entry.updated', auth, data);
-      await this.changes.record(manager, auth, {
-        type: 'time_entry',
-        id: entry.id,
-        action: 'updated',
-        data,
-        ownerId: entry.userId,
-      });
+      await this.changes.record(manager, auth, timeEntryChange(entry, 'updated', data));
       return reloaded;
     });
     return {
@@ -249,13 +238,7 @@ export class TimeEntriesService {
       }
       await this.entries.delete([entry.id], manager);
       await this.outbox.emit(manager, 'time_entry.deleted', auth, toTimeEntryResponse(entry));
-      await this.changes.record(manager, auth, {
-        type: 'time_entry',
-        id: entry.id,
-        action: 'deleted',
-        data: null,
-        ownerId: entry.userId,
-      });
+      await this.changes.record(manager, auth, timeEntryChange(entry, 'deleted'));
     });
     return { message: 'Time entry deleted successfully' };
   }

@@ -1,5 +1,7 @@
 import { entityTag } from '../../common/http/conditional';
 import { toIsoUtc, toIsoUtcOrNull } from '../../common/time/iso';
+import type { ChangeRecord } from '../changes/change-log';
+import type { ChangeAction } from '../changes/change.entity';
 import type { TimeEntryResponseDto } from './dto/time-entry-response.dto';
 import type { TimeEntryEntity } from './time-entry.entity';
 
@@ -85,5 +87,23 @@ export function toTimeEntryResponse(entry: TimeEntryEntity, now = new Date()): T
     is_active: entry.endTime === null,
     created_at: toIsoUtc(entry.createdAt),
     updated_at: toIsoUtc(entry.updatedAt),
+  };
+}
+
+/**
+ * The changes feed's record of a write to `entry` (ChangeLog): its GET body (`data` when the caller
+ * has mapped it already), null once deleted, shown to its owner and admins.
+ */
+export function timeEntryChange(
+  entry: TimeEntryEntity,
+  action: ChangeAction,
+  data?: TimeEntryResponseDto,
+): ChangeRecord {
+  return {
+    type: 'time_entry',
+    id: entry.id,
+    action,
+    data: action === 'deleted' ? null : (data ?? toTimeEntryResponse(entry)),
+    ownerId: entry.userId,
   };
 }

@@ -5,7 +5,12 @@ import { ErrorCode } from '../../common/errors/error-code';
 import { TransactionService } from '../../database/transaction.service';
 import { TimeEntriesRepository } from '../time-entries/time-entries.repository';
 import { TimeEntriesService } from '../time-entries/time-entries.service';
-import { durationBetween, toTimeEntryResponse, workedSeconds } from '../time-entries/time-entry.mapper';
+import {
+  durationBetween,
+  timeEntryChange,
+  toTimeEntryResponse,
+  workedSeconds,
+} from '../time-entries/time-entry.mapper';
 import type { TimeEntryEntity } from '../time-entries/time-entry.entity';
 import { LATEST_STORABLE_MS } from '../../common/time/date-range';
 import { MAX_ENTRY_SECONDS } from '../time-entries/time-entry-rules';
@@ -106,13 +111,7 @@ export class TimerService {
       await this.entries.saveTimerState(running, manager);
       const data = toTimeEntryResponse(running, now);
       await this.outbox.emit(manager, event, auth, data);
-      await this.changes.record(manager, auth, {
-        type: 'time_entry',
-        id: running.id,
-        action: 'updated',
-        data,
-        ownerId: running.userId,
-      });
+      await this.changes.record(manager, auth, timeEntryChange(running, 'updated', data));
       // Loaded with its relations under the user's lock and changed only here: no re-read needed.
       return running;
     });
