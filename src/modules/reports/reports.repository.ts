@@ -45,7 +45,7 @@ export interface SummaryShape {
   user: boolean;
   project: boolean;
   withUsers: boolean;
-  groupBy: SummaryGrouping | null;
+  groupBy: SummaryGrouping;
 }
 
 export interface Summary {
@@ -54,7 +54,7 @@ export interface Summary {
   byProject: Group[];
   /** Per user, most hours first; only when asked for. */
   byUser: Group[] | null;
-  /** Per `groupBy`, unordered, periods without entries absent; only when asked for. */
+  /** Per `groupBy` (the service defaults it to project), unordered, periods without entries absent. */
   groups: GroupTotals[];
 }
 
@@ -183,7 +183,7 @@ export class ReportsRepository {
   }
 
   private statement(shape: SummaryShape): Statement {
-    const cacheKey = `${+shape.user}${+shape.project}${+shape.withUsers}${shape.groupBy ?? ''}`;
+    const cacheKey = `${+shape.user}${+shape.project}${+shape.withUsers}${shape.groupBy}`;
     let statement = this.statements.get(cacheKey);
     if (statement === undefined) {
       const built = this.build(shape);
@@ -199,12 +199,13 @@ export class ReportsRepository {
     if (shape.user) filters.push('e.user_id = ?');
     if (shape.project) filters.push('e.project_id = ?');
     const conditions = ['e.end_time IS NOT NULL', 'e.start_time >= ?', 'e.start_time < ?', ...filters].join(' AND ');
-    const dimension = shape.groupBy ? ENTRY_DIMENSION[shape.groupBy] : undefined;
+    const grouping = shape.groupBy;
+    const dimension = ENTRY_DIMENSION[grouping];
     const keys = ['e.project_id', 'e.user_id', ...(dimension ? [dimension] : [])];
     // PostgreSQL, periods of one user: the two aggregates read the user's entries of the range once,
     // copied (each entry of a user tends to be on a heap page of its own: a year of 5k, 17 -> 11 ms).
     // Everyone's are read twice: copying 500k rows cost more than the second read (410 against 310 ms).
-    const once = pg && shape.user && shape.groupBy !== null && isPeriodUnit(shape.groupBy);
+    const once = pg && shape.user && isPeriodUnit(grouping);
     const source = once ? 'e' : 'time_entries e';
     const where = once ? '' : ` WHERE ${conditions}`;
     // SQLite: `+` keeps the GROUP BY from being read in the order of an index on (user, project),
@@ -224,33 +225,30 @@ export class ReportsRepository {
     let sql =
       // Named: SQLite matches the ORDER BY of a UNION ALL to the first SELECT's names.
       `SELECT s.kind AS kind, s.id AS id, ${name} AS name, s.seconds AS seconds, s.billable AS billable, ` +
-      `s.entries AS entries${shape.groupBy ? ', NULL AS amount' : ''} ` +
+      's.entries AS entries, NULL AS amount ' +
       `FROM s LEFT JOIN projects g ON s.kind = ${Kind.Project} AND g.id = s.id ` +
       (shape.withUsers ? `LEFT JOIN users u ON s.kind = ${Kind.User} AND u.id = s.id ` : '');
     let recursive = false;
-    if (shape.groupBy) {
-      const grouping = shape.groupBy;
-      if (isPeriodUnit(grouping)) {
-        ctes.push(pg ? periodsByBucket(source, where) : periodsByRange(filters));
-        slots.push('periods');
-        if (!once) slots.push(pg ? 'where' : 'filters');
-      } else if (grouping === 'tag') {
-        ctes.push(pg ? tagsByUnnest() : tagsBySplit());
-        recursive = !pg;
-      } else {
-        const id = grouping === 'project' ? 'f.project_id' : grouping === 'user' ? 'f.user_id' : 'f.g';
-        ctes.push(
-          `grp AS (SELECT ${id} AS id, NULL AS tag, ${SUMS}, ${AMOUNT_OF_SUMS} ` +
-            `FROM f LEFT JOIN projects r ON r.id = f.project_id GROUP BY ${id})`,
-        );
-      }
-      const names = NAMES[grouping];
-      sql +=
-        `UNION ALL SELECT ${Kind.Group}, grp.id, ${names ? `n.${names.column}` : 'grp.tag'}, grp.seconds, ` +
-        `grp.billable, grp.entries, grp.amount FROM grp ` +
-        (names ? `LEFT JOIN ${names.table} n ON n.id = grp.id ` : '');
+    if (isPeriodUnit(grouping)) {
+      ctes.push(pg ? periodsByBucket(source, where) : periodsByRange(filters));
+      slots.push('periods');
+      if (!once) slots.push(pg ? 'where' : 'filters');
+    } else if (grouping === 'tag') {
+      ctes.push(pg ? tagsByUnnest() : tagsBySplit());
+      recursive = !pg;
+    } else {
+      const id = grouping === 'project' ? 'f.project_id' : grouping === 'user' ? 'f.user_id' : 'f.g';
+      ctes.push(
+        `grp AS (SELECT ${id} AS id, NULL AS tag, ${SUMS}, ${AMOUNT_OF_SUMS} ` +
+          `FROM f LEFT JOIN projects r ON r.id = f.project_id GROUP BY ${id})`,
+      );
     }
-    sql += shape.groupBy ? 'ORDER BY kind, seconds DESC, id' : 'ORDER BY s.kind, s.seconds DESC, s.id';
+    const names = NAMES[grouping];
+    sql +=
+      `UNION ALL SELECT ${Kind.Group}, grp.id, ${names ? `n.${names.column}` : 'grp.tag'}, grp.seconds, ` +
+      `grp.billable, grp.entries, grp.amount FROM grp ` +
+      (names ? `LEFT JOIN ${names.table} n ON n.id = grp.id ` : '');
+    sql += 'ORDER BY kind, seconds DESC, id';
     return { text: `WITH ${recursive ? 'RECURSIVE ' : ''}${ctes.join(', ')} ${sql}`, slots };
   }
 }
