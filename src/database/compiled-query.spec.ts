@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ClientEntity } from '../modules/clients/client.entity';
 import { ProjectEntity } from '../modules/projects/project.entity';
-import { CompiledQuery, compiledFindById } from './compiled-query';
+import { CompiledQueriesByShape, CompiledQuery, compiledFindById } from './compiled-query';
 import { bindSqliteIntegers } from './sqlite-integer-parameters';
 
 describe('CompiledQuery', () => {
@@ -47,6 +47,38 @@ describe('CompiledQuery', () => {
     expect(builds).toBe(1);
     expect(await compiled.first(dataSource.manager, { owner: 5, after: new Date(0) })).toEqual({ id: 2 });
     expect(await compiled.first(dataSource.manager, { owner: 9, after: new Date(0) })).toBeUndefined();
+  });
+
+  it('should write one statement per shape and bind each builder’s own parameters', async () => {
+    const byShape = new CompiledQueriesByShape<{ id: number }>();
+    let written = 0;
+    const shaped = (owner: number, code: string | null, limit: number) => {
+      const qb = dataSource
+        .createQueryBuilder()
+        .select('t.id', 'id')
+        .from('t', 't')
+        .where('t.owner = :owner', { owner });
+      if (code !== null) qb.andWhere('t.code = :code', { code });
+      const getQuery = qb.getQuery.bind(qb);
+      qb.getQuery = () => {
+        written++;
+        return getQuery();
+      };
+      return qb.orderBy('t.id', 'ASC').limit(limit);
+    };
+    const cases: Array<[number, string | null, number, number[]]> = [
+      [5, null, 10, [1, 2]],
+      [6, null, 10, [3]],
+      [5, 'x', 10, [2]],
+      [5, '42', 10, [1]],
+      [5, null, 1, [1]],
+      [6, 'x', 10, []],
+    ];
+    for (const [owner, code, limit, ids] of cases) {
+      expect(await byShape.rows(dataSource.manager, shaped(owner, code, limit))).toEqual(ids.map((id) => ({ id })));
+    }
+    // Shapes: no code at limit 10, a code at limit 10, no code at limit 1.
+    expect(written).toBe(3);
   });
 
   it('should bind integers as the builder does (an INTEGER, not a REAL)', async () => {

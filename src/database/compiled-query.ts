@@ -24,6 +24,30 @@ export class CompiledQuery<Row> {
 }
 
 /**
+ * CompiledQuery per shape, for a builder that varies per request: written once for each set of
+ * conditions (their text and :parameter names, not the values), order, limit and offset, and bound
+ * to each builder's parameters. For builders whose selection and joins are always the same (the
+ * key leaves them out); at most `maxShapes` kept, all dropped past that.
+ */
+export class CompiledQueriesByShape<Row> {
+  private readonly byShape = new Map<string, CompiledQuery<Row>>();
+
+  constructor(private readonly maxShapes = 500) {}
+
+  rows(manager: EntityManager, qb: SelectQueryBuilder<ObjectLiteral>): Promise<Row[]> {
+    const { wheres, orderBys, limit, offset } = qb.expressionMap;
+    const shape = JSON.stringify([wheres, orderBys, limit, offset]);
+    let query = this.byShape.get(shape);
+    if (!query) {
+      if (this.byShape.size >= this.maxShapes) this.byShape.clear();
+      query = new CompiledQuery<Row>(() => qb);
+      this.byShape.set(shape, query);
+    }
+    return query.rows(manager, qb.getParameters());
+  }
+}
+
+/**
  * A CompiledQuery whose rows are entities of the builder's main alias, hydrated column by column
  * through the driver as TypeORM's own find does (types, transformers). For plain selects of one
  * entity: no joined relations (this project has no eager relations or load hooks).

@@ -6,7 +6,7 @@ import { ListCounter, type ListCount } from '../../common/pagination/list-counte
 import { keysetCondition, orderByKeys } from '../../common/pagination/keyset';
 import type { ListOrder } from '../../common/pagination/list-order';
 import { inPage, type PageRequest } from '../../common/pagination/paginate';
-import { CompiledQuery } from '../../database/compiled-query';
+import { CompiledQueriesByShape, CompiledQuery } from '../../database/compiled-query';
 import { postgresPool } from '../../database/postgres-pool';
 import { type RowsColumn, withRowsRelation } from '../../database/rows-relation';
 import { fromStoredTimestamp, type StoredTimestamp } from '../../database/stored-timestamp';
@@ -150,24 +150,17 @@ export class TimeEntriesRepository {
 
   /**
    * The page's rows. TypeORM writing a statement's SQL cost more CPU than the database running it
-   * (140 µs a list); the text depends only on the page's shape (its conditions, order and limit),
-   * so each shape's is written once (CompiledQuery) and bound to this request's parameters. A
-   * numbered page past the first writes its OFFSET into the text: built each time.
+   * (140 µs a list); every page selects and joins the same, so each shape's text (conditions, order,
+   * limit) is written once. A numbered page past the first writes its OFFSET into the text: built
+   * each time, as deep numbered pages would only fill the cache.
    */
   private page(filter: TimeEntryListFilter, request: PageRequest<TimeEntryEntity>): Promise<RawEntryRow[]> {
     const qb = inPage(withListFilter(this.withNames(this.entries.createQueryBuilder('e')), filter), request);
     if (request.after === null && request.rowsBefore > 0) return qb.getRawMany<RawEntryRow>();
-    const shape = pageShape(qb);
-    let statement = this.pageStatements.get(shape);
-    if (!statement) {
-      if (this.pageStatements.size >= MAX_PAGE_SHAPES) this.pageStatements.clear();
-      statement = new CompiledQuery<RawEntryRow>(() => qb);
-      this.pageStatements.set(shape, statement);
-    }
-    return statement.rows(this.entries.manager, qb.getParameters());
+    return this.pageStatements.rows(this.entries.manager, qb);
   }
 
-  private readonly pageStatements = new Map<string, CompiledQuery<RawEntryRow>>();
+  private readonly pageStatements = new CompiledQueriesByShape<RawEntryRow>();
 
   /** How many completed entries the user (or everyone) has: migration 1764400000018 keeps the counts. */
   async completedEntries(userId: number | undefined): Promise<number> {
@@ -463,25 +456,13 @@ export class TimeEntriesRepository {
   }
 }
 
-/** The list's filters (TimeEntryListFilter) as conditions on `e`. */
-/** Page shapes whose statement is kept: more than clients use (filters x sorts x sizes); past it, all are dropped. */
-const MAX_PAGE_SHAPES = 500;
-
-/**
- * What a page's SQL text depends on beyond what every page selects and joins: its conditions (with
- * their :parameters, not their values), its order and its limit and offset.
- */
-function pageShape(qb: SelectQueryBuilder<TimeEntryEntity>): string {
-  const { wheres, orderBys, limit, offset } = qb.expressionMap;
-  return JSON.stringify([wheres, orderBys, limit, offset]);
-}
-
 /** Completed entries, of one user or of all: nothing else narrows the list. */
 function isCompletedOnly(filter: TimeEntryListFilter): boolean {
   const { userId: _user, includeActive, ...narrowing } = filter;
   return !includeActive && Object.values(narrowing).every((value) => value === undefined);
 }
 
+/** The list's filters (TimeEntryListFilter) as conditions on `e`. */
 function withListFilter(
   qb: SelectQueryBuilder<TimeEntryEntity>,
   filter: TimeEntryListFilter,
