@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { postgresPool } from '../../../src/database/postgres-pool';
 import { exportTestEntry } from '../../support/export-entries';
+import { probeHealthDuring } from '../../support/health-probes';
 import { TimeEntriesRepository } from '../../../src/modules/time-entries/time-entries.repository';
 import {
   ADMIN_TOKEN,
@@ -637,16 +638,7 @@ describe('time entries export', () => {
     });
 
     it('should answer other requests while a large export streams', async () => {
-      let done = false;
-      const exporting = download(fred.token).finally(() => (done = true));
-      let answered = 0;
-      while (!done) {
-        const health = await ctx.t.get('/api/v1/health');
-        if (done) break;
-        expect(health.status).toBe(200);
-        answered++;
-      }
-      const res = await exporting;
+      const { answered, result: res } = await probeHealthDuring(ctx, download(fred.token));
       expect(res.status).toBe(200);
       // No cell of these holds a line break: one line per entry, after the header.
       const lines = res.bytes.toString('utf8').split('\n').filter(Boolean);

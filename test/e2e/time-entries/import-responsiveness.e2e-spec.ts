@@ -1,4 +1,5 @@
 import { ADMIN_TOKEN, createTestContext, type TestContext } from '../../support/factories';
+import { probeHealthDuring } from '../../support/health-probes';
 
 jest.setTimeout(300_000);
 
@@ -34,24 +35,6 @@ describe('CSV import responsiveness', () => {
     return lines.join('\n');
   };
 
-  /**
-   * Sends health probes one after another until the import answers, and counts those answered
-   * before it. Same process as the server: a probe can only be answered when the server's work
-   * lets the event loop read its socket.
-   */
-  const probeDuring = async (importing: Promise<{ status: number }>) => {
-    let done = false;
-    const finished = importing.finally(() => (done = true));
-    let answered = 0;
-    while (!done) {
-      const health = await ctx.t.get('/api/v1/health');
-      if (done) break;
-      expect(health.status).toBe(200);
-      answered++;
-    }
-    return { answered, response: await finished };
-  };
-
   it('should answer health probes while a large import runs', async () => {
     const { token } = await ctx.newToken({ scopes: SCOPES });
     const importing = ctx.t.request('POST', URL, {
@@ -59,7 +42,7 @@ describe('CSV import responsiveness', () => {
       rawBody: csv(ROWS),
       headers: { 'content-type': 'text/csv' },
     });
-    const { answered, response } = await probeDuring(importing);
+    const { answered, result: response } = await probeHealthDuring(ctx, importing);
     expect(response.status).toBe(201);
     expect(answered).toBeGreaterThanOrEqual(MIN_ANSWERS);
   });
@@ -69,7 +52,7 @@ describe('CSV import responsiveness', () => {
     // The last row overlaps the first: the whole import is refused after all its batches ran.
     const body = `${csv(ROWS)}\n${projectId},2020-01-01T00:10:00Z,2020-01-01T00:20:00Z,late overlap`;
     const importing = ctx.t.request('POST', URL, { token, rawBody: body, headers: { 'content-type': 'text/csv' } });
-    const { answered, response } = await probeDuring(importing);
+    const { answered, result: response } = await probeHealthDuring(ctx, importing);
     expect(response.status).toBe(422);
     expect(answered).toBeGreaterThanOrEqual(MIN_ANSWERS);
     const listed = await ctx.t.get('/api/v1/time-entries', { token, query: { per_page: 1 } });
